@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { AppError } from './shared/errors.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const hour = z.coerce.number().int().min(0).max(24);
+
+/** One schema over the environment, parsed once in the composition root. */
+export const configSchema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  WARDLINE_DATA_DIR: z.string().min(1).default('./.wardline'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  TZ_COUNCIL: z.string().default('Europe/London').refine(isValidZone, 'must be an IANA time zone such as Europe/London'),
+  WARDLINE_WARD_SET: z.enum(['birmingham-2018', 'birmingham-2004']).default('birmingham-2018'),
+  WORKING_HOURS: z.string().regex(/^\d{1,2}-\d{1,2}$/, 'must look like 9-17').default('9-17'),
+  REDIS_SERVER_BIN: z.string().default('redis-server'),
+  WARDLINE_WORKSPACE: z.enum(['on', 'off', 'auto']).default('auto'),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema> & { workingHours: { start: number; end: number } }>;
+
+function isValidZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses the environment; every problem is reported at once with what to set. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])] ?? null)})`);
+    throw new AppError('config.invalid', `The configuration is not valid; set these environment variables:\n${lines.join('\n')}`);
+  }
+  const [start, end] = parsed.data.WORKING_HOURS.split('-').map((n) => hour.parse(n)) as [number, number];
+  if (start >= end) {
+    throw new AppError('config.invalid', `WORKING_HOURS: the start must be before the end (got ${parsed.data.WORKING_HOURS}); set e.g. WORKING_HOURS=9-17`);
+  }
+  return Object.freeze({ ...parsed.data, workingHours: { start, end } });
+}

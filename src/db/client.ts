@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { AppError } from '../shared/errors.js';
+import * as tables from './tables.js';
+import { acquireDirLock, type DirLock } from './dir-lock.js';
+
+export type Schema = typeof tables;
+/** The database, whichever driver is underneath (postgres.js on real servers, PGlite embedded). */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction or the database itself: repositories accept either. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
+
+export interface DbHandle {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  migrate(): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string }): Promise<DbHandle> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
+}
+
+async function openPostgres(url: string): Promise<DbHandle> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 5 });
+  const db = drizzle(client, { schema: tables }) as unknown as Db;
+  const handle: DbHandle = {
+    db,
+    kind: 'postgres',
+    migrate: () => migrate(drizzle(client), { migrationsFolder }),
+    ping: async () => { await client`select 1`; },
+    close: () => client.end({ timeout: 5 }),
+  };
+  try {
+    await handle.ping();
+  } catch (e) {
+    await client.end({ timeout: 1 }).catch(() => {});
+    throw new AppError('db.unavailable',
+      `Cannot reach PostgreSQL at ${redactUrl(url)} (${(e as Error).message}). Check that the server is running and DATABASE_URL is right.`, { cause: e });
+  }
+  return handle;
+}
+
+async function openPglite(dataDir: string): Promise<DbHandle> {
+  const dir = resolve(join(dataDir, 'db'));
+  mkdirSync(dir, { recursive: true });
+  // The lock lives beside the database folder: PGlite wants that folder to itself.
+  const lock: DirLock = acquireDirLock(resolve(dataDir), dir);
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { drizzle } = await import('drizzle-orm/pglite');
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    const client = await PGlite.create(dir);
+    const db = drizzle(client, { schema: tables }) as unknown as Db;
+    return {
+      db,
+      kind: 'pglite',
+      migrate: () => migrate(drizzle(client), { migrationsFolder }),
+      ping: async () => { await client.query('select 1'); },
+      close: async () => { await client.close(); lock.release(); },
+    };
+  } catch (e) {
+    lock.release();
+    throw new AppError('db.unavailable', `Cannot open the embedded database in ${dir}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):([^@/]*)@/, '//$1:***@');
+}
