@@ -24,7 +24,7 @@ export async function loadRoutingTable(db: Tx): Promise<RoutingTable> {
 }
 
 /** A good import replaces the whole table with a new version; the old versions stay for history. */
-export async function replaceRoutingTable(db: Tx, rules: Omit<RoutingRule, 'id'>[], meta: { source: string; at: Date }): Promise<number> {
+export async function replaceRoutingTable(db: Tx, rules: Omit<RoutingRule, 'id'>[], meta: { source: string; at: Date; onProgress?: (done: number) => void }): Promise<number> {
   // Serialise concurrent imports: the version number is taken under a transaction-level lock.
   await db.execute(sql`select pg_advisory_xact_lock(7426001)`);
   const [row] = await db.select({ max: sql<number>`coalesce(max(${routingTables.version}), 0)::int` }).from(routingTables);
@@ -34,6 +34,7 @@ export async function replaceRoutingTable(db: Tx, rules: Omit<RoutingRule, 'id'>
     await db.insert(routingRules).values(rules.slice(i, i + 1000).map((r) => ({
       version, serviceId: r.serviceId, scope: r.scope, area: r.area, rmId: r.rmId, deputyId: r.deputyId,
     })));
+    meta.onProgress?.(Math.min(i + 1000, rules.length));
   }
   return version;
 }

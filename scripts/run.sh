@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs wardline on embedded defaults: PGlite in ./.wardline, a redis-server it manages,
+# the built-in workspace in the browser. Installs what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-system.sh
+bash scripts/ensure-node-modules.sh
+if [[ ! -f "${WARDLINE_DATA_DIR:-./.wardline}/.seeded" ]]; then
+  node bin/wardline.js seed --demo
+  mkdir -p "${WARDLINE_DATA_DIR:-./.wardline}" && touch "${WARDLINE_DATA_DIR:-./.wardline}/.seeded"
+fi
+exec node bin/wardline.js start "$@"

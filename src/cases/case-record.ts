@@ -1,0 +1,94 @@
+import type { CaseEventType, CaseStatus, Platform, Urgency } from '../shared/enums.js';
+import type { CaseId, PersonId, ServiceId, WardId } from '../shared/ids.js';
+import type { RouteDecision } from '../routing/routing-table.js';
+
+/** A case as the core sees it; the store maps it to and from rows. */
+export interface CaseRecord {
+  id: CaseId;
+  seq: number;
+  reference: string;
+  status: CaseStatus;
+  statusBeforeInfo: CaseStatus | null;
+  serviceId: ServiceId | null;
+  wardId: WardId | null;
+  urgency: Urgency;
+  topic: string | null;
+  location: string | null;
+  summary: string;
+  description: string;
+  raisedById: PersonId;
+  assigneeId: PersonId | null;
+  rmId: PersonId | null;
+  deputyId: PersonId | null;
+  routing: RouteDecision | null;
+  routingVersion: number | null;
+  sourcePlatform: Platform | null;
+  acknowledgeBy: Date | null;
+  respondBy: Date | null;
+  resolveBy: Date | null;
+  pausedAt: Date | null;
+  acknowledgedAt: Date | null;
+  respondedAt: Date | null;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  escalationLevel: number;
+  duplicateOfId: CaseId | null;
+  watcherIds: PersonId[];
+  rowVersion: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CaseEvent {
+  id: number;
+  caseId: CaseId;
+  type: CaseEventType;
+  actorId: PersonId | null;
+  at: Date;
+  fromStatus: CaseStatus | null;
+  toStatus: CaseStatus | null;
+  data: Record<string, unknown>;
+}
+
+export type NewCase = Omit<CaseRecord, 'id' | 'seq' | 'reference' | 'watcherIds' | 'rowVersion'>;
+export type CasePatch = Partial<Omit<CaseRecord, 'id' | 'seq' | 'reference' | 'watcherIds' | 'rowVersion' | 'createdAt' | 'raisedById'>>;
+export type NewCaseEvent = Omit<CaseEvent, 'id' | 'caseId'>;
+
+/** An outbound message to deliver after the change commits (the outbox). */
+export interface OutboundMessage {
+  idempotencyKey: string;
+  platform: Platform;
+  target: string;
+  payload: Record<string, unknown>;
+}
+
+export interface CaseFilter {
+  wardIds?: string[];
+  serviceIds?: string[];
+  assigneeId?: string;
+  raisedOrWatchedBy?: string;
+  statuses?: CaseStatus[];
+  limit?: number;
+}
+
+/** What the case services need of storage, inside one transaction. */
+export interface CaseRepo {
+  getCase(id: CaseId, opts?: { forUpdate?: boolean }): Promise<CaseRecord | null>;
+  getCaseByReference(seq: number): Promise<CaseRecord | null>;
+  insertCase(c: NewCase): Promise<CaseRecord>;
+  updateCase(id: CaseId, patch: CasePatch): Promise<CaseRecord>;
+  appendEvent(id: CaseId, e: NewCaseEvent): Promise<CaseEvent>;
+  addWatcher(id: CaseId, personId: PersonId): Promise<boolean>;
+  listEvents(id: CaseId): Promise<CaseEvent[]>;
+  listCases(filter: CaseFilter): Promise<CaseRecord[]>;
+  enqueue(messages: OutboundMessage[], caseId: CaseId | null, at: Date): Promise<void>;
+  recordCorrection(c: {
+    caseId: CaseId; text: string; originalWardId: string | null; originalServiceId: string | null;
+    correctedWardId: string | null; correctedServiceId: string | null; byId: PersonId; at: Date;
+  }): Promise<void>;
+}
+
+export interface CaseStore {
+  transaction<T>(fn: (repo: CaseRepo) => Promise<T>): Promise<T>;
+  read<T>(fn: (repo: CaseRepo) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,119 @@
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type {
+  CaseEvent, CaseFilter, CaseRecord, CaseRepo, CaseStore, NewCase, NewCaseEvent, OutboundMessage,
+} from '../cases/case-record.js';
+import { formatReference } from '../cases/reference.js';
+import type { RouteDecision } from '../routing/routing-table.js';
+import { AppError } from '../shared/errors.js';
+import type { CaseStatus } from '../shared/enums.js';
+import { asCaseId, asPersonId, asServiceId, asWardId, type CaseId, type PersonId } from '../shared/ids.js';
+import type { Db, Tx } from './client.js';
+import { caseEvents, cases, caseWatchers, intakeCorrections, outbox } from './tables.js';
+
+type CaseRow = typeof cases.$inferSelect;
+
+function toRecord(r: CaseRow, watcherIds: PersonId[]): CaseRecord {
+  return {
+    ...r,
+    id: asCaseId(r.id),
+    reference: formatReference(r.seq),
+    serviceId: r.serviceId ? asServiceId(r.serviceId) : null,
+    wardId: r.wardId ? asWardId(r.wardId) : null,
+    raisedById: asPersonId(r.raisedById),
+    assigneeId: r.assigneeId ? asPersonId(r.assigneeId) : null,
+    rmId: r.rmId ? asPersonId(r.rmId) : null,
+    deputyId: r.deputyId ? asPersonId(r.deputyId) : null,
+    duplicateOfId: r.duplicateOfId ? asCaseId(r.duplicateOfId) : null,
+    routing: (r.routing as RouteDecision | null) ?? null,
+    watcherIds,
+  };
+}
+
+class DrizzleCaseRepo implements CaseRepo {
+  constructor(private readonly db: Tx) {}
+
+  private async withWatchers(rows: CaseRow[]): Promise<CaseRecord[]> {
+    if (!rows.length) return [];
+    const w = await this.db.select().from(caseWatchers).where(inArray(caseWatchers.caseId, rows.map((r) => r.id)));
+    return rows.map((r) => toRecord(r, w.filter((x) => x.caseId === r.id).map((x) => asPersonId(x.personId))));
+  }
+
+  async getCase(id: CaseId, opts: { forUpdate?: boolean } = {}): Promise<CaseRecord | null> {
+    const q = this.db.select().from(cases).where(eq(cases.id, id));
+    const rows = opts.forUpdate ? await q.for('update') : await q;
+    return (await this.withWatchers(rows))[0] ?? null;
+  }
+
+  async getCaseByReference(seq: number): Promise<CaseRecord | null> {
+    const rows = await this.db.select().from(cases).where(eq(cases.seq, seq));
+    return (await this.withWatchers(rows))[0] ?? null;
+  }
+
+  async insertCase(c: NewCase): Promise<CaseRecord> {
+    const [row] = await this.db.insert(cases).values({ ...c, routing: c.routing }).returning();
+    return toRecord(row!, []);
+  }
+
+  async updateCase(id: CaseId, patch: Partial<CaseRecord>): Promise<CaseRecord> {
+    const { watcherIds: _w, reference: _r, id: _i, seq: _s, rowVersion: _v, ...rest } = patch;
+    const [row] = await this.db.update(cases).set({ ...rest, rowVersion: sql`${cases.rowVersion} + 1` }).where(eq(cases.id, id)).returning();
+    if (!row) throw new AppError('case.not_found', 'That case no longer exists.');
+    return (await this.withWatchers([row]))[0]!;
+  }
+
+  async appendEvent(id: CaseId, e: NewCaseEvent): Promise<CaseEvent> {
+    const [row] = await this.db.insert(caseEvents).values({ ...e, caseId: id }).returning();
+    return toEvent(row!);
+  }
+
+  async addWatcher(id: CaseId, personId: PersonId): Promise<boolean> {
+    const rows = await this.db.insert(caseWatchers).values({ caseId: id, personId }).onConflictDoNothing().returning();
+    return rows.length > 0;
+  }
+
+  async listEvents(id: CaseId): Promise<CaseEvent[]> {
+    const rows = await this.db.select().from(caseEvents).where(eq(caseEvents.caseId, id)).orderBy(asc(caseEvents.id));
+    return rows.map(toEvent);
+  }
+
+  async listCases(f: CaseFilter): Promise<CaseRecord[]> {
+    const conds: SQL[] = [];
+    if (f.wardIds) conds.push(f.wardIds.length ? inArray(cases.wardId, f.wardIds) : sql`false`);
+    if (f.serviceIds) conds.push(f.serviceIds.length ? inArray(cases.serviceId, f.serviceIds) : sql`false`);
+    if (f.assigneeId) conds.push(eq(cases.assigneeId, f.assigneeId));
+    if (f.statuses) conds.push(inArray(cases.status, f.statuses));
+    if (f.raisedOrWatchedBy) {
+      conds.push(or(eq(cases.raisedById, f.raisedOrWatchedBy),
+        sql`exists (select 1 from ${caseWatchers} where ${caseWatchers.caseId} = ${cases.id} and ${caseWatchers.personId} = ${f.raisedOrWatchedBy})`)!);
+    }
+    const rows = await this.db.select().from(cases).where(conds.length ? and(...conds) : undefined)
+      .orderBy(desc(cases.seq)).limit(f.limit ?? 200);
+    return this.withWatchers(rows);
+  }
+
+  async enqueue(messages: OutboundMessage[], caseId: CaseId | null, at: Date): Promise<void> {
+    if (!messages.length) return;
+    await this.db.insert(outbox).values(messages.map((m) => ({
+      idempotencyKey: m.idempotencyKey, platform: m.platform, target: m.target, payload: m.payload,
+      caseId, createdAt: at, nextAttemptAt: at,
+    }))).onConflictDoNothing();
+  }
+
+  async recordCorrection(c: Parameters<CaseRepo['recordCorrection']>[0]): Promise<void> {
+    await this.db.insert(intakeCorrections).values(c);
+  }
+}
+
+function toEvent(r: typeof caseEvents.$inferSelect): CaseEvent {
+  return {
+    id: r.id, caseId: asCaseId(r.caseId), type: r.type, actorId: r.actorId ? asPersonId(r.actorId) : null, at: r.at,
+    fromStatus: r.fromStatus as CaseStatus | null, toStatus: r.toStatus as CaseStatus | null, data: (r.data ?? {}) as Record<string, unknown>,
+  };
+}
+
+export function createCaseStore(db: Db): CaseStore {
+  return {
+    transaction: (fn) => db.transaction((tx) => fn(new DrizzleCaseRepo(tx))),
+    read: (fn) => fn(new DrizzleCaseRepo(db)),
+  };
+}

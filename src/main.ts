@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { CatalogueIndex } from './catalogue/catalogue.js';
+import { loadDefaultCatalogue } from './catalogue/default-catalogue.js';
+import { createCaseService, type CaseContext, type CaseService } from './cases/case-service.js';
+import { DEFAULT_SLA_POLICIES, type SlaPolicy } from './cases/sla.js';
+import { createWorkingCalendar, type WorkingCalendar } from './cases/working-time.js';
+import type { Config } from './config.js';
+import { createCaseStore } from './db/case-store.js';
+import { loadCatalogue, syncCatalogue } from './db/catalogue-repo.js';
+import { openDatabase, type DbHandle } from './db/client.js';
+import { loadPeople } from './db/directory-repo.js';
+import { loadRoutingTable } from './db/routing-repo.js';
+import { loadSlaPolicies } from './db/sla-repo.js';
+import { buildDirectory } from './directory/person.js';
+import { startRedisServer } from './jobs/redis-server.js';
+import { systemClock, type Clock } from './shared/clock.js';
+import { AppError } from './shared/errors.js';
+import type { Logger } from './shared/logger.js';
+import { createMetrics } from './web/metrics.js';
+import { startWebServer, type WebServer } from './web/server.js';
+
+/**
+ * The composition root: the only place that wires storage, clock and adapters to the core.
+ * `openCore` is what every command and process role starts from.
+ */
+export interface Core {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  dbh: DbHandle;
+  calendar: WorkingCalendar;
+  cases: CaseService;
+  loadContext(): Promise<CaseContext>;
+  close(): Promise<void>;
+}
+
+export async function openCore(config: Config, logger: Logger, opts: { clock?: Clock; migrate?: boolean } = {}): Promise<Core> {
+  const dbh = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.WARDLINE_DATA_DIR });
+  try {
+    if (opts.migrate !== false) {
+      await dbh.migrate();
+      await dbh.db.transaction((tx) => syncCatalogue(tx, loadDefaultCatalogue(config.WARDLINE_WARD_SET)));
+    }
+  } catch (e) {
+    await dbh.close();
+    throw e;
+  }
+  const clock = opts.clock ?? systemClock;
+  const calendar = createWorkingCalendar({ zone: config.TZ_COUNCIL, startHour: config.workingHours.start, endHour: config.workingHours.end });
+  const loadContext = async (): Promise<CaseContext> => {
+    const [catalogue, people, table, stored] = await Promise.all([
+      loadCatalogue(dbh.db), loadPeople(dbh.db), loadRoutingTable(dbh.db), loadSlaPolicies(dbh.db),
+    ]);
+    const policies: SlaPolicy[] = [...DEFAULT_SLA_POLICIES, ...stored];
+    return { index: new CatalogueIndex(catalogue), directory: buildDirectory(people), table, policies };
+  };
+  const cases = createCaseService({ store: createCaseStore(dbh.db), clock, calendar, loadContext });
+  return { config, logger, clock, dbh, calendar, cases, loadContext, close: () => dbh.close() };
+}
+
+export const PROCESS_ROLES = ['all', 'web', 'worker'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+export interface Running {
+  core: Core;
+  web: WebServer | null;
+  redisUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a process: web (HTTP + chat adapters), worker (background jobs) or both. */
+export async function startWardline(config: Config, logger: Logger, role: ProcessRole, opts: { clock?: Clock } = {}): Promise<Running> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => { for (const s of stops.reverse()) await s().catch((e) => logger.warn({ err: e }, 'stop failed')); };
+  try {
+    let redisUrl = config.REDIS_URL;
+    if (!redisUrl) {
+      const managed = await startRedisServer({ bin: config.REDIS_SERVER_BIN, dataDir: join(config.WARDLINE_DATA_DIR, 'redis') });
+      stops.push(managed.stop);
+      redisUrl = managed.url;
+      logger.info({ redis: redisUrl }, 'started a local redis-server');
+    }
+    const redis = await connectRedis(redisUrl);
+    stops.push(async () => { redis.disconnect(); });
+    const core = await openCore(config, logger, opts.clock ? { clock: opts.clock } : {});
+    stops.push(core.close);
+    let web: WebServer | null = null;
+    if (role !== 'worker') {
+      const metrics = createMetrics();
+      web = await startWebServer({
+        host: config.HOST, port: config.PORT, logger, metrics,
+        readiness: [
+          { name: 'database', check: () => core.dbh.ping() },
+          { name: 'redis', check: async () => { await redis.ping(); } },
+        ],
+      });
+      stops.push(web.close);
+      logger.info({ url: web.url, role, database: core.dbh.kind }, 'wardline is listening');
+    }
+    return { core, web, redisUrl, stop: stopAll };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+async function connectRedis(url: string): Promise<Redis> {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 3000, retryStrategy: (n) => (n > 50 ? null : Math.min(n * 200, 2000)) });
+  redis.on('error', () => { /* reported through readiness */ });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (e) {
+    redis.disconnect();
+    throw new AppError('redis.unavailable', `Cannot reach Redis at ${url} (${(e as Error).message}). Check that it is running and REDIS_URL is right, or unset REDIS_URL to let wardline run its own.`, { cause: e });
+  }
+  return redis;
+}
