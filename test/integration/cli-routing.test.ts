@@ -1,0 +1,91 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture, runCli } from '../support/cli.js';
+import { createTestDatabase } from '../support/test-db.js';
+import type { DbHandle } from '../../src/db/client.js';
+import { listRoutingVersions } from '../../src/db/routing-repo.js';
+
+let dbh: DbHandle & { url: string };
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  dbh = await createTestDatabase();
+  env = { DATABASE_URL: dbh.url };
+  for (const [cmd, file] of [['people', 'people.csv'], ['clusters', 'clusters.csv'], ['routes', 'routes-good.csv']] as const) {
+    const r = await runCli([cmd, 'import', fixture(`csv/${file}`)], { env });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  }
+});
+afterAll(async () => { await dbh?.close(); });
+
+const resolve = async (service: string, ward: string) => {
+  const r = await runCli(['routes', 'resolve', '--service', service, '--ward', ward], { env });
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as { rm: { email: string } | null; rule: { scope: string } | null; version: number; wac: { email: string }[]; seniorOfficer: { email: string } | null; escalationManager: unknown; kind: string };
+};
+
+describe('wardline routes', () => {
+  it('picks the ward rule over the cluster, district and city rules', async () => {
+    const r = await resolve('waste-enforcement', 'erdington');
+    expect(r.rm?.email).toBe('rm.ward@birmingham.example');
+    expect(r.rule?.scope).toBe('ward');
+    expect(r.wac.map((w) => w.email)).toEqual(['wac.north@birmingham.example']);
+    expect(r.seniorOfficer?.email).toBe('so.erd@birmingham.example');
+  });
+
+  it('falls back to the cluster rule, then the district rule, then the city rule', async () => {
+    expect((await resolve('waste-enforcement', 'gravelly-hill')).rule?.scope).toBe('cluster');
+    expect((await resolve('waste-enforcement', 'kingstanding')).rule?.scope).toBe('district');
+    const city = await resolve('waste-enforcement', 'ladywood');
+    expect(city.rule?.scope).toBe('city');
+    expect(city.rm?.email).toBe('rm.city@birmingham.example');
+  });
+
+  it('reports an unrouted service instead of failing', async () => {
+    const r = await resolve('libraries', 'erdington');
+    expect(r.kind).toBe('unrouted');
+    expect(r.rm).toBeNull();
+  });
+
+  it('names every bad line of a routes file and changes nothing', async () => {
+    const before = await listRoutingVersions(dbh.db);
+    const r = await runCli(['routes', 'import', fixture('csv/routes-bad.csv')], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/line 3:.*fly-tipping-squad/);
+    expect(r.stderr).toMatch(/line 4:.*atlantis/);
+    expect(r.stderr).toMatch(/line 5:.*nobody@birmingham.example/);
+    expect(r.stderr).not.toMatch(/line 2:|line 6:/);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+    expect(await listRoutingVersions(dbh.db)).toEqual(before);
+  });
+
+  it('exports a table that imports again unchanged', async () => {
+    const first = await runCli(['routes', 'export'], { env });
+    expect(first.code).toBe(0);
+    const file = join(tmpdir(), `routes-${process.pid}.csv`);
+    writeFileSync(file, first.stdout);
+    expect((await runCli(['routes', 'import', file], { env })).code).toBe(0);
+    const second = await runCli(['routes', 'export'], { env });
+    expect(second.stdout).toBe(first.stdout);
+    expect(first.stdout.split('\n')[0]).toBe('service,scope,area,rm,deputy');
+    expect(readFileSync(file, 'utf8')).toBe(second.stdout);
+    const history = await runCli(['routes', 'history'], { env });
+    expect(history.stdout).toMatch(/^v2\t/m);
+    expect(history.stdout).toMatch(/^v1\t/m);
+  });
+
+  it('says clearly when a file does not exist', async () => {
+    const r = await runCli(['routes', 'import', '/nonexistent/routes.csv'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('wardline: Cannot read /nonexistent/routes.csv: no such file.\n');
+  });
+
+  it('refuses unknown wards and services in routes resolve with one sentence', async () => {
+    const r = await runCli(['routes', 'resolve', '--service', 'waste-enforcement', '--ward', 'atlantis'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^wardline: There is no ward "atlantis"/);
+  });
+});

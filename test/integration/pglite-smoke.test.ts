@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/client.js';
+import { openCore } from '../../src/main.js';
+import { FixedClock } from '../../src/shared/clock.js';
+import { asServiceId, asWardId } from '../../src/shared/ids.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { seedFixtureDirectory } from '../support/seed.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wardline-pglite-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the embedded PGlite database', () => {
+  it('runs the migrations and a whole case lifecycle, and refuses a second opener', async () => {
+    const clock = new FixedClock('2026-11-02T10:00:00Z');
+    const core = await openCore(loadConfig({ WARDLINE_DATA_DIR: dir }), createLogger('silent'), { clock });
+    try {
+      await expect(openDatabase({ dataDir: dir })).rejects.toMatchObject({ code: 'db.locked' });
+      const people = await seedFixtureDirectory(core.dbh.db);
+      const id = (e: string) => people.get(`${e}@birmingham.example`)!.id;
+      let c = await core.cases.openCase(id('cllr.erd'), {
+        serviceId: asServiceId('waste-enforcement'), wardId: asWardId('erdington'), urgent: true,
+        summary: 'Fly-tipping blocking the pavement', description: 'Fly-tipping blocking the pavement on Slade Road',
+      });
+      expect(c.status).toBe('routed');
+      c = await core.cases.acknowledge(c.id, id('rm.ward'));
+      c = await core.cases.addUpdate(c.id, id('rm.ward'), 'On our way');
+      c = await core.cases.resolve(c.id, id('rm.ward'), 'Cleared');
+      c = await core.cases.close(c.id, id('rm.ward'));
+      expect(c.status).toBe('closed');
+      expect((await core.cases.timeline(c.id)).map((e) => e.type)).toEqual(['opened', 'acknowledged', 'update', 'resolved', 'closed']);
+    } finally {
+      await core.close();
+    }
+    // After closing, the lock is released and the data is still there.
+    const again = await openDatabase({ dataDir: dir });
+    await again.close();
+  }, 60_000);
+});
