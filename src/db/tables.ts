@@ -1,2 +1,3 @@
 export * from './schema.js';
 export * from './schema-cases.js';
+export * from './schema-jobs.js';
