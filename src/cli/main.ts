@@ -3,6 +3,7 @@ import { loadConfig } from '../config.js';
 import { PROCESS_ROLES, startWardline, type ProcessRole } from '../main.js';
 import { createLogger } from '../shared/logger.js';
 import { registerCaseCommands } from './commands-cases.js';
+import { registerDigestCommands } from './commands-digest.js';
 import { registerDirectoryCommands } from './commands-directory.js';
 import { registerRoutingCommands } from './commands-routing.js';
 import { registerSystemCommands } from './commands-system.js';
@@ -36,6 +37,7 @@ registerSystemCommands(program);
 registerDirectoryCommands(program);
 registerRoutingCommands(program);
 registerCaseCommands(program);
+registerDigestCommands(program);
 
 try {
   await program.parseAsync(process.argv);

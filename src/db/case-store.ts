@@ -8,7 +8,9 @@ import { AppError } from '../shared/errors.js';
 import type { CaseStatus } from '../shared/enums.js';
 import { asCaseId, asPersonId, asServiceId, asWardId, type CaseId, type PersonId } from '../shared/ids.js';
 import type { Db, Tx } from './client.js';
-import { caseEvents, cases, caseWatchers, intakeCorrections, outbox } from './tables.js';
+import { enqueueOutbound } from './outbox-repo.js';
+import { scheduleSlaCheck } from './sla-sweep-repo.js';
+import { caseEvents, cases, caseWatchers, intakeCorrections } from './tables.js';
 
 type CaseRow = typeof cases.$inferSelect;
 
@@ -51,6 +53,7 @@ class DrizzleCaseRepo implements CaseRepo {
 
   async insertCase(c: NewCase): Promise<CaseRecord> {
     const [row] = await this.db.insert(cases).values({ ...c, routing: c.routing }).returning();
+    await scheduleSlaCheck(this.db, row!.id, row!.status, row!.updatedAt);
     return toRecord(row!, []);
   }
 
@@ -58,6 +61,7 @@ class DrizzleCaseRepo implements CaseRepo {
     const { watcherIds: _w, reference: _r, id: _i, seq: _s, rowVersion: _v, ...rest } = patch;
     const [row] = await this.db.update(cases).set({ ...rest, rowVersion: sql`${cases.rowVersion} + 1` }).where(eq(cases.id, id)).returning();
     if (!row) throw new AppError('case.not_found', 'That case no longer exists.');
+    await scheduleSlaCheck(this.db, row.id, row.status, row.updatedAt);
     return (await this.withWatchers([row]))[0]!;
   }
 
@@ -92,11 +96,7 @@ class DrizzleCaseRepo implements CaseRepo {
   }
 
   async enqueue(messages: OutboundMessage[], caseId: CaseId | null, at: Date): Promise<void> {
-    if (!messages.length) return;
-    await this.db.insert(outbox).values(messages.map((m) => ({
-      idempotencyKey: m.idempotencyKey, platform: m.platform, target: m.target, payload: m.payload,
-      caseId, createdAt: at, nextAttemptAt: at,
-    }))).onConflictDoNothing();
+    await enqueueOutbound(this.db, messages, caseId, at);
   }
 
   async recordCorrection(c: Parameters<CaseRepo['recordCorrection']>[0]): Promise<void> {
@@ -110,6 +110,9 @@ function toEvent(r: typeof caseEvents.$inferSelect): CaseEvent {
     fromStatus: r.fromStatus as CaseStatus | null, toStatus: r.toStatus as CaseStatus | null, data: (r.data ?? {}) as Record<string, unknown>,
   };
 }
+
+/** The case repository on a transaction or the database, for other stores' transactions. */
+export const caseRepoOn = (db: Tx): CaseRepo => new DrizzleCaseRepo(db);
 
 export function createCaseStore(db: Db): CaseStore {
   return {

@@ -1,0 +1,57 @@
+import type { CaseRecord, OutboundMessage } from '../cases/case-record.js';
+import type { CaseContext } from '../cases/case-service.js';
+import { planSlaCheck, type PlanCalendar, type ReminderSettings, type SlaAction } from '../cases/sla-plan.js';
+import { caseRepoOn } from '../db/case-store.js';
+import { enqueueOutbound } from '../db/outbox-repo.js';
+import type { Db } from '../db/client.js';
+import { claimDueChecks, recordSlaAction, sentKeysFor, setNextCheck } from '../db/sla-sweep-repo.js';
+import type { Clock } from '../shared/clock.js';
+import { asCaseId } from '../shared/ids.js';
+
+/** Messages for a reminder or escalation (RM, escalation manager, senior officer, the councillor). */
+export type SlaNotifier = (input: { caseRecord: CaseRecord; action: SlaAction; context: CaseContext }) => OutboundMessage[];
+
+export interface SlaSweepDeps {
+  db: Db;
+  clock: Clock;
+  calendar: PlanCalendar;
+  settings: ReminderSettings;
+  loadContext: () => Promise<CaseContext>;
+  notify: SlaNotifier;
+  batchSize?: number;
+}
+
+/**
+ * One sweep: claim the checks that are due (by index, SKIP LOCKED), send what each case needs
+ * once, and set its next check. When nothing is due it costs one index probe.
+ */
+export async function runSlaSweep(deps: SlaSweepDeps): Promise<{ checked: number; actions: number }> {
+  const now = deps.clock.now();
+  let context: CaseContext | null = null;
+  let checked = 0;
+  let actions = 0;
+  for (;;) {
+    const batch = await deps.db.transaction(async (tx) => {
+      const ids = await claimDueChecks(tx, now, deps.batchSize ?? 200);
+      if (!ids.length) return 0;
+      context ??= await deps.loadContext();
+      const sent = await sentKeysFor(tx, ids);
+      const repo = caseRepoOn(tx);
+      for (const id of ids) {
+        const c = await repo.getCase(asCaseId(id));
+        if (!c) { await setNextCheck(tx, id, null); continue; }
+        const plan = planSlaCheck(c, now, deps.calendar, deps.settings, sent.get(id) ?? new Set());
+        for (const action of plan.actions) {
+          if (!(await recordSlaAction(tx, id, action, now))) continue;
+          actions++;
+          await enqueueOutbound(tx, deps.notify({ caseRecord: c, action, context }), c.id, now);
+        }
+        await setNextCheck(tx, id, plan.nextCheckAt);
+      }
+      return ids.length;
+    });
+    checked += batch;
+    if (batch < (deps.batchSize ?? 200)) break;
+  }
+  return { checked, actions };
+}
