@@ -1,0 +1,19 @@
+import { lt } from 'drizzle-orm';
+import type { Tx } from './client.js';
+import { processedEvents } from './tables.js';
+
+/**
+ * Records an inbound delivery (e.g. Slack's `team_id:event_id`); true the first time, false for a
+ * retry or a second delivery, which must then do nothing.
+ */
+export async function markProcessed(db: Tx, source: string, eventKey: string, at: Date): Promise<boolean> {
+  const rows = await db.insert(processedEvents).values({ source, eventKey, receivedAt: at }).onConflictDoNothing()
+    .returning({ eventKey: processedEvents.eventKey });
+  return rows.length > 0;
+}
+
+/** Forgets deliveries older than the window (at least an hour is kept). */
+export async function pruneProcessed(db: Tx, olderThan: Date): Promise<number> {
+  const rows = await db.delete(processedEvents).where(lt(processedEvents.receivedAt, olderThan)).returning({ k: processedEvents.eventKey });
+  return rows.length;
+}
