@@ -1,0 +1,58 @@
+import { and, asc, desc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import type { Platform } from '../shared/enums.js';
+import type { Tx } from './client.js';
+import { outbox } from './tables.js';
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+/**
+ * Claims due messages: pending ones, and ones left `sending` by a worker that died (its lease
+ * ran out). SKIP LOCKED lets several workers claim side by side.
+ */
+export async function claimOutbox(db: Tx, now: Date, leaseMs: number, limit: number, platforms: Platform[]): Promise<OutboxRow[]> {
+  if (!platforms.length) return [];
+  return db.transaction(async (tx) => {
+    const due = await tx.select({ id: outbox.id }).from(outbox)
+      .where(and(or(eq(outbox.status, 'pending'), eq(outbox.status, 'sending')), lte(outbox.nextAttemptAt, now), inArray(outbox.platform, platforms)))
+      .orderBy(asc(outbox.id)).limit(limit).for('update', { skipLocked: true });
+    if (!due.length) return [];
+    return tx.update(outbox).set({ status: 'sending', nextAttemptAt: new Date(now.getTime() + leaseMs) })
+      .where(inArray(outbox.id, due.map((d) => d.id))).returning();
+  });
+}
+
+export async function markSent(db: Tx, id: number, at: Date, platformMessageId: string | null): Promise<void> {
+  await db.update(outbox).set({ status: 'sent', sentAt: at, platformMessageId, lastError: null }).where(eq(outbox.id, id));
+}
+
+export async function markRetry(db: Tx, id: number, at: Date, error: string | null, countAttempt: boolean): Promise<void> {
+  await db.update(outbox).set({
+    status: 'pending', nextAttemptAt: at, lastError: error,
+    ...(countAttempt ? { attempts: sql`${outbox.attempts} + 1` } : {}),
+  }).where(eq(outbox.id, id));
+}
+
+export async function markFailed(db: Tx, id: number, error: string): Promise<void> {
+  await db.update(outbox).set({ status: 'failed', lastError: error, attempts: sql`${outbox.attempts} + 1` }).where(eq(outbox.id, id));
+}
+
+export async function sentMessageId(db: Tx, idempotencyKey: string): Promise<{ status: string; platformMessageId: string | null } | null> {
+  const [row] = await db.select({ status: outbox.status, platformMessageId: outbox.platformMessageId }).from(outbox).where(eq(outbox.idempotencyKey, idempotencyKey));
+  return row ?? null;
+}
+
+export async function listFailedOutbox(db: Tx, limit = 100): Promise<OutboxRow[]> {
+  return db.select().from(outbox).where(eq(outbox.status, 'failed')).orderBy(desc(outbox.id)).limit(limit);
+}
+
+/** Puts failed messages back in the queue: one by id, or all. Returns how many. */
+export async function retryFailedOutbox(db: Tx, at: Date, id?: number): Promise<number> {
+  const rows = await db.update(outbox).set({ status: 'pending', nextAttemptAt: at, attempts: 0 })
+    .where(id === undefined ? eq(outbox.status, 'failed') : and(eq(outbox.status, 'failed'), eq(outbox.id, id))).returning({ id: outbox.id });
+  return rows.length;
+}
+
+export async function outboxDepth(db: Tx): Promise<Record<string, number>> {
+  const rows = await db.select({ status: outbox.status, n: sql<number>`count(*)::int` }).from(outbox).groupBy(outbox.status);
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
