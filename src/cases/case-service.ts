@@ -6,7 +6,7 @@ import type { Clock } from '../shared/clock.js';
 import type { CaseStatus, Platform } from '../shared/enums.js';
 import { AppError } from '../shared/errors.js';
 import type { CaseId, PersonId, ServiceId, WardId } from '../shared/ids.js';
-import { assertCan, type CaseAction } from './authorisation.js';
+import { assertCan, isStaffOnCase, type CaseAction } from './authorisation.js';
 import type { CaseEvent, CasePatch, CaseRecord, CaseRepo, CaseStore, NewCaseEvent, OutboundMessage } from './case-record.js';
 import { assertTransition } from './lifecycle.js';
 import { computeDueTimes, type SlaPolicy } from './sla.js';
@@ -96,9 +96,9 @@ export function createCaseService(deps: CaseServiceDeps) {
       }
       const actor = actorIn(ctx, actorId);
       assertCan(actor, action, c, now);
+      const allowed = assertTransition(c.status, action, c.reference, c.statusBeforeInfo);
       const plan = build(c, ctx, actor, now);
-      const to = plan.to ?? c.status;
-      if (plan.to !== undefined) assertTransition(c.status, action, c.reference);
+      const to = plan.to ?? allowed;
       const updated = await repo.updateCase(c.id, { ...plan.patch, status: to, updatedAt: now });
       const event = await repo.appendEvent(c.id, { ...plan.event, at: now, actorId: actor.id, fromStatus: c.status, toStatus: to });
       await emit(repo, ctx, updated, event, now);
@@ -138,15 +138,15 @@ export function createCaseService(deps: CaseServiceDeps) {
 
     acknowledge: (caseId: CaseId, actorId: PersonId, opts?: { expectedStatus?: CaseStatus }) =>
       change(caseId, actorId, 'acknowledge', (_c, _ctx, _a, now) => ({
-        to: 'acknowledged', patch: { acknowledgedAt: now }, event: { type: 'acknowledged', data: {} },
+        patch: { acknowledgedAt: now }, event: { type: 'acknowledged', data: {} },
       }), opts),
 
     addUpdate: (caseId: CaseId, actorId: PersonId, text: string, extra: Record<string, unknown> = {}) =>
       change(caseId, actorId, 'addUpdate', (c, _ctx, actor, now) => {
-        const staff = isStaffOn(actor, c);
+        const staff = isStaffOnCase(actor, c);
         const moves = staff && (c.status === 'routed' || c.status === 'acknowledged' || c.status === 'reopened');
         return {
-          ...(moves ? { to: 'in_progress' as const } : {}),
+          to: moves ? 'in_progress' as const : c.status,
           patch: staff && !c.respondedAt ? { respondedAt: now, ...(c.acknowledgedAt ? {} : { acknowledgedAt: now }) } : {},
           event: { type: 'update', data: { text: clip(text), byRole: staff ? 'staff' : 'councillor', ...extra } },
         };
@@ -154,7 +154,7 @@ export function createCaseService(deps: CaseServiceDeps) {
 
     requestInfo: (caseId: CaseId, actorId: PersonId, question: string) =>
       change(caseId, actorId, 'requestInfo', (c, _ctx, _a, now) => ({
-        to: 'needs_info', patch: { statusBeforeInfo: c.status, pausedAt: now }, event: { type: 'info_requested', data: { text: clip(question) } },
+        patch: { statusBeforeInfo: c.status, pausedAt: now }, event: { type: 'info_requested', data: { text: clip(question) } },
       })),
 
     provideInfo: (caseId: CaseId, actorId: PersonId, text: string) =>
@@ -162,7 +162,6 @@ export function createCaseService(deps: CaseServiceDeps) {
         const pausedAt = c.pausedAt ?? now;
         const extend = (d: Date | null) => (d ? extendForPause(deps.calendar, d, pausedAt, now) : null);
         return {
-          to: c.statusBeforeInfo ?? 'routed',
           patch: { statusBeforeInfo: null, pausedAt: null, acknowledgeBy: extend(c.acknowledgeBy), respondBy: extend(c.respondBy), resolveBy: extend(c.resolveBy) },
           event: { type: 'info_provided', data: { text: clip(text) } },
         };
@@ -170,12 +169,12 @@ export function createCaseService(deps: CaseServiceDeps) {
 
     resolve: (caseId: CaseId, actorId: PersonId, note: string, opts?: { expectedStatus?: CaseStatus }) =>
       change(caseId, actorId, 'resolve', (c, _ctx, _a, now) => ({
-        to: 'resolved', patch: { resolvedAt: now, respondedAt: c.respondedAt ?? now }, event: { type: 'resolved', data: { text: clip(note) } },
+        patch: { resolvedAt: now, respondedAt: c.respondedAt ?? now }, event: { type: 'resolved', data: { text: clip(note) } },
       }), opts),
 
     reopen: (caseId: CaseId, actorId: PersonId, reason: string) =>
       change(caseId, actorId, 'reopen', (c, ctx) => ({
-        to: 'reopened', patch: { resolvedAt: null, ...duePatch(ctx, c.serviceId, c.urgency === 'urgent', clock.now()) },
+        patch: { resolvedAt: null, ...duePatch(ctx, c.serviceId, c.urgency === 'urgent', clock.now()) },
         event: { type: 'reopened', data: { text: clip(reason) } },
       })),
 
@@ -185,8 +184,7 @@ export function createCaseService(deps: CaseServiceDeps) {
         if (!target || !target.active || !target.roles.some((r) => r === 'rm' || r === 'manager' || r === 'admin')) {
           throw new AppError('case.invalid_input', `${target?.name ?? 'That person'} cannot take cases: only RMs, managers and admins can.`);
         }
-        const to: CaseStatus | undefined = c.status === 'new' ? 'routed' : undefined;
-        return { ...(to ? { to } : {}), patch: { assigneeId: target.id }, event: { type: 'reassigned', data: { from: c.assigneeId, to: target.id, note: clip(note) } } };
+        return { patch: { assigneeId: target.id }, event: { type: 'reassigned', data: { from: c.assigneeId, to: target.id, note: clip(note) } } };
       }),
 
     reroute: (caseId: CaseId, actorId: PersonId, target: { serviceId?: ServiceId; wardId?: WardId }, note = '') =>
@@ -206,7 +204,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       }),
 
     close: (caseId: CaseId, actorId: PersonId, note = '') =>
-      change(caseId, actorId, 'close', (_c, _ctx, _a, now) => ({ to: 'closed', patch: { closedAt: now }, event: { type: 'closed', data: { text: clip(note) } } })),
+      change(caseId, actorId, 'close', (_c, _ctx, _a, now) => ({ patch: { closedAt: now }, event: { type: 'closed', data: { text: clip(note) } } })),
 
     async addWatcher(caseId: CaseId, personId: PersonId): Promise<boolean> {
       const now = clock.now();
@@ -225,11 +223,5 @@ export function createCaseService(deps: CaseServiceDeps) {
 }
 
 export type CaseService = ReturnType<typeof createCaseService>;
-
-function isStaffOn(actor: Person, c: CaseRecord): boolean {
-  if (actor.roles.includes('admin')) return true;
-  if (actor.id === c.assigneeId || actor.id === c.rmId || actor.id === c.deputyId) return true;
-  return actor.roles.includes('manager') && !!c.serviceId && actor.serviceIds.includes(c.serviceId);
-}
 
 const clip = (s: string) => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT)}…` : s);

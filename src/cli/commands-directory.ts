@@ -4,7 +4,6 @@ import { CatalogueIndex } from '../catalogue/catalogue.js';
 import { loadCatalogue, replaceClusters, upsertAliases } from '../db/catalogue-repo.js';
 import { loadPeople, replacePeople } from '../db/directory-repo.js';
 import { exportPeopleCsv, parsePeopleCsv } from '../directory/people-csv.js';
-import { parseAliasesCsv } from '../intake/aliases-csv.js';
 import { exportClustersCsv, parseClustersCsv } from '../routing/clusters-csv.js';
 import { AppError } from '../shared/errors.js';
 import { withCore } from './context.js';
@@ -65,6 +64,7 @@ export function registerDirectoryCommands(program: Command): void {
     .action((file: string) => withCore(async (core) => {
       const text = readCsvFile(file);
       const index = new CatalogueIndex(await loadCatalogue(core.dbh.db));
+      const { parseAliasesCsv } = await import('../intake/aliases-csv.js');
       const parsed = parseAliasesCsv(text, index);
       if (!parsed.ok) failWithLines(file, parsed.errors);
       await core.dbh.db.transaction((tx) => upsertAliases(tx, parsed.aliases, 'import'));

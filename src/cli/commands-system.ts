@@ -6,8 +6,7 @@ import { loadCatalogue, replaceClusters } from '../db/catalogue-repo.js';
 import { loadPeople, replacePeople } from '../db/directory-repo.js';
 import { replaceRoutingTable, setTriageOwner } from '../db/routing-repo.js';
 import { buildDirectory } from '../directory/person.js';
-import { runParseJsonl } from '../intake/parse-jsonl.js';
-import { buildDemoData } from '../routing/demo-directory.js';
+import type { buildDemoData } from '../routing/demo-directory.js';
 import { exportRoutesCsv, parseRoutesCsv } from '../routing/routes-csv.js';
 import { AppError } from '../shared/errors.js';
 import { withCore } from './context.js';
@@ -23,7 +22,8 @@ export function registerSystemCommands(program: Command): void {
     .action((opts: { demo?: boolean }) => withCore(async (core) => {
       if (!opts.demo) throw new AppError('input.invalid', 'Say what to seed: "wardline seed --demo".');
       const index = new CatalogueIndex(await loadCatalogue(core.dbh.db));
-      const demo = buildDemoData(index);
+      const { buildDemoData: build } = await import('../routing/demo-directory.js');
+      const demo = build(index);
       await core.dbh.db.transaction(async (tx) => {
         await replaceClusters(tx, demo.clusters);
         await replacePeople(tx, demo.people);
@@ -42,6 +42,7 @@ export function registerSystemCommands(program: Command): void {
   program.command('parse').description('Read messages as JSON Lines on stdin, print what wardline understands (one JSON line each); needs no database')
     .action(async () => {
       const config = loadConfig();
+      const { runParseJsonl } = await import('../intake/parse-jsonl.js');
       await runParseJsonl(process.stdin, process.stdout, loadDefaultCatalogue(config.WARDLINE_WARD_SET));
     });
 }

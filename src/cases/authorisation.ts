@@ -1,0 +1,70 @@
+import type { Person } from '../directory/person.js';
+import type { CaseStatus } from '../shared/enums.js';
+import { AppError } from '../shared/errors.js';
+import type { PersonId, ServiceId, WardId } from '../shared/ids.js';
+import type { CaseAction } from './lifecycle.js';
+
+export type { CaseAction } from './lifecycle.js';
+
+export interface CaseView {
+  serviceId: ServiceId | null;
+  wardId: WardId | null;
+  assigneeId: PersonId | null;
+  rmId: PersonId | null;
+  deputyId: PersonId | null;
+  raisedById: PersonId;
+  watcherIds: PersonId[];
+  status: CaseStatus;
+  resolvedAt: Date | null;
+}
+
+export const REOPEN_WINDOW_DAYS = 14;
+const STAFF_ACTIONS: readonly CaseAction[] = ['acknowledge', 'addUpdate', 'requestInfo', 'provideInfo', 'resolve', 'reopen', 'reassign', 'reroute', 'close'];
+const MEMBER_ACTIONS: readonly CaseAction[] = ['addUpdate', 'provideInfo', 'reopen'];
+
+export type Permission = { ok: true } | { ok: false; reason: string };
+
+/** The case's RM or deputy or assignee, the service's managers, and admins act on a case. */
+export function isStaffOnCase(actor: Person, c: CaseView): boolean {
+  if (!actor.active) return false;
+  if (actor.roles.includes('admin')) return true;
+  if (actor.id === c.assigneeId || actor.id === c.rmId || actor.id === c.deputyId) return true;
+  return actor.roles.includes('manager') && !!c.serviceId && actor.serviceIds.includes(c.serviceId);
+}
+
+/** The councillor who raised it or watches it, and the ward's councillors. */
+export function isMemberOnCase(actor: Person, c: CaseView): boolean {
+  if (!actor.active) return false;
+  if (actor.id === c.raisedById || c.watcherIds.includes(actor.id)) return true;
+  return actor.roles.includes('councillor') && !!c.wardId && actor.wardIds.includes(c.wardId);
+}
+
+/** WACs see their clusters' wards (listed on the person), senior officers their wards. */
+function coversWard(actor: Person, c: CaseView): boolean {
+  return (actor.roles.includes('wac') || actor.roles.includes('senior_officer')) && !!c.wardId && actor.wardIds.includes(c.wardId);
+}
+
+export function canView(actor: Person, c: CaseView): boolean {
+  return isStaffOnCase(actor, c) || isMemberOnCase(actor, c) || (actor.active && coversWard(actor, c)) || (actor.active && actor.roles.includes('manager'));
+}
+
+export function can(actor: Person, action: CaseAction, c: CaseView, now: Date): Permission {
+  if (!actor.active) return { ok: false, reason: 'Your wardline account is inactive; ask an admin.' };
+  if (isStaffOnCase(actor, c) && STAFF_ACTIONS.includes(action)) return { ok: true };
+  const member = isMemberOnCase(actor, c);
+  if (member && MEMBER_ACTIONS.includes(action)) {
+    if (action !== 'reopen') return { ok: true };
+    const resolvedAt = c.resolvedAt?.getTime() ?? now.getTime();
+    if (now.getTime() - resolvedAt <= REOPEN_WINDOW_DAYS * 86_400_000) return { ok: true };
+    return { ok: false, reason: `It is more than ${REOPEN_WINDOW_DAYS} days since this case was resolved; raise a new one instead.` };
+  }
+  if (action === 'addUpdate' && coversWard(actor, c)) return { ok: true };
+  return { ok: false, reason: member || coversWard(actor, c)
+    ? 'Only the case\'s RM, their deputy, the service\'s managers or an admin can do that.'
+    : 'You are not involved in this case.' };
+}
+
+export function assertCan(actor: Person, action: CaseAction, c: CaseView, now: Date): void {
+  const p = can(actor, action, c, now);
+  if (!p.ok) throw new AppError('case.forbidden', p.reason, { meta: { action } });
+}
