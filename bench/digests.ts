@@ -48,7 +48,7 @@ try {
     });
     best = Math.min(best, ours.ms);
     const b = await timeIt(() => db.execute(sql`
-      select ward_id, count(*) filter (where created_at >= ${week.start} and created_at < ${week.end}), count(*) filter (where resolved_at is null)
+      select ward_id, count(*) filter (where created_at >= ${week.start.toISOString()}::timestamptz and created_at < ${week.end.toISOString()}::timestamptz), count(*) filter (where resolved_at is null)
       from cases group by ward_id`));
     bare = Math.min(bare, b.ms);
   }

@@ -36,7 +36,7 @@ try {
   const bare: number[] = [];
   for (let i = 0; i < 200; i++) {
     ours.push((await timeIt(() => runSlaSweep(deps))).ms);
-    bare.push((await timeIt(() => db.execute(sql`select case_id from sla_checks where due_at <= ${clock.now()} limit 1`))).ms);
+    bare.push((await timeIt(() => db.execute(sql`select case_id from sla_checks where due_at <= ${clock.now().toISOString()}::timestamptz limit 1`))).ms);
   }
   ours.sort((a, b) => a - b);
   bare.sort((a, b) => a - b);

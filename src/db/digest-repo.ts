@@ -3,7 +3,9 @@ import { formatReference } from '../cases/reference.js';
 import type { DigestWeek, WardWeekAggregate } from '../digests/digest-model.js';
 import type { Tx } from './client.js';
 
-const OPEN_AT = (end: Date) => sql`created_at < ${end} and (resolved_at is null or resolved_at >= ${end}) and (closed_at is null or closed_at >= ${end})`;
+/** Raw SQL takes times as ISO text cast to timestamptz (postgres.js binds no Date in raw SQL). */
+const t = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+const OPEN_AT = (end: Date) => sql`created_at < ${t(end)} and (resolved_at is null or resolved_at >= ${t(end)}) and (closed_at is null or closed_at >= ${t(end)})`;
 
 type Row = Record<string, unknown>;
 const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows?: Row[] }).rows ?? [])) as Row[];
@@ -17,17 +19,17 @@ const wardFilter = (wardIds: string[] | null) => (wardIds ? sql`ward_id in (${sq
  */
 export async function loadWardWeekAggregates(db: Tx, opts: { wardIds: string[] | null; week: DigestWeek; previous: DigestWeek[] }): Promise<WardWeekAggregate[]> {
   const { week } = opts;
-  const s = week.start;
-  const e = week.end;
-  const first = opts.previous[0]?.start ?? s;
+  const s = t(week.start);
+  const e = t(week.end);
+  const first = t(opts.previous[0]?.start ?? week.start);
   const wf = wardFilter(opts.wardIds);
   const counts = rowsOf(await db.execute(sql`
     select ward_id,
       count(*) filter (where created_at >= ${s} and created_at < ${e}) as new_count,
       count(*) filter (where acknowledged_at >= ${s} and acknowledged_at < ${e}) as ack_count,
       count(*) filter (where resolved_at >= ${s} and resolved_at < ${e}) as resolved_count,
-      count(*) filter (where ${OPEN_AT(e)}) as open_count,
-      count(*) filter (where ${OPEN_AT(e)} and respond_by < ${e} and responded_at is null) as overdue_count
+      count(*) filter (where ${OPEN_AT(week.end)}) as open_count,
+      count(*) filter (where ${OPEN_AT(week.end)} and respond_by < ${e} and responded_at is null) as overdue_count
     from cases where ${wf} and created_at < ${e}
     group by ward_id`));
   const medians = rowsOf(await db.execute(sql`
@@ -40,7 +42,7 @@ export async function loadWardWeekAggregates(db: Tx, opts: { wardIds: string[] |
     select ward_id, seq, service_id, created_at, summary, status from (
       select ward_id, seq, service_id, created_at, summary, status,
         row_number() over (partition by ward_id order by created_at, seq) as rn
-      from cases where ${wf} and ${OPEN_AT(e)}) t where rn <= 5 order by ward_id, rn`));
+      from cases where ${wf} and ${OPEN_AT(week.end)}) t where rn <= 5 order by ward_id, rn`));
   const topics = rowsOf(await db.execute(sql`
     select ward_id, topic, n from (
       select ward_id, topic, count(*) as n, row_number() over (partition by ward_id order by count(*) desc, topic) as rn
@@ -55,7 +57,7 @@ export async function loadWardWeekAggregates(db: Tx, opts: { wardIds: string[] |
 
 function weekCase(weeks: DigestWeek[]) {
   if (!weeks.length) return sql`null`;
-  return sql`case ${sql.join(weeks.map((w) => sql`when created_at >= ${w.start} and created_at < ${w.end} then ${w.id}`), sql` `)} end`;
+  return sql`case ${sql.join(weeks.map((w) => sql`when created_at >= ${t(w.start)} and created_at < ${t(w.end)} then ${w.id}`), sql` `)} end`;
 }
 
 function assemble(opts: { wardIds: string[] | null; previous: DigestWeek[] }, r: Record<'counts' | 'medians' | 'oldest' | 'topics' | 'trend', Row[]>): WardWeekAggregate[] {
