@@ -17,7 +17,7 @@ import { startRedisServer } from './jobs/redis-server.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { AppError } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
-import { createMetrics } from './web/metrics.js';
+import { createMetrics, type Metrics } from './web/metrics.js';
 import { startWebServer, type WebServer } from './web/server.js';
 
 /**
@@ -31,6 +31,7 @@ export interface Core {
   dbh: DbHandle;
   calendar: WorkingCalendar;
   cases: CaseService;
+  metrics: Metrics;
   loadContext(): Promise<CaseContext>;
   close(): Promise<void>;
 }
@@ -55,8 +56,17 @@ export async function openCore(config: Config, logger: Logger, opts: { clock?: C
     const policies: SlaPolicy[] = [...DEFAULT_SLA_POLICIES, ...stored];
     return { index: new CatalogueIndex(catalogue), directory: buildDirectory(people), table, policies };
   };
-  const cases = createCaseService({ store: createCaseStore(dbh.db), clock, calendar, loadContext });
-  return { config, logger, clock, dbh, calendar, cases, loadContext, close: () => dbh.close() };
+  const metrics = createMetrics();
+  const cases = createCaseService({
+    store: createCaseStore(dbh.db), clock, calendar, loadContext,
+    observe: ({ action, caseRecord }) => {
+      if (action === 'open') {
+        metrics.casesOpened.labels(caseRecord.serviceId ?? 'unknown', caseRecord.urgency).inc();
+        metrics.casesRouted.labels(caseRecord.routing?.kind ?? 'unrouted').inc();
+      } else metrics.transitions.labels(action, caseRecord.status).inc();
+    },
+  });
+  return { config, logger, clock, dbh, calendar, cases, metrics, loadContext, close: () => dbh.close() };
 }
 
 export const PROCESS_ROLES = ['all', 'web', 'worker'] as const;
@@ -87,9 +97,8 @@ export async function startWardline(config: Config, logger: Logger, role: Proces
     stops.push(core.close);
     let web: WebServer | null = null;
     if (role !== 'worker') {
-      const metrics = createMetrics();
       web = await startWebServer({
-        host: config.HOST, port: config.PORT, logger, metrics,
+        host: config.HOST, port: config.PORT, logger, metrics: core.metrics,
         readiness: [
           { name: 'database', check: () => core.dbh.ping() },
           { name: 'redis', check: async () => { await redis.ping(); } },

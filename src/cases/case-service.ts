@@ -40,6 +40,8 @@ export interface CaseServiceDeps {
   calendar: WorkingCalendar;
   loadContext: () => Promise<CaseContext>;
   notify?: CaseNotifier;
+  /** Told of every committed change (metrics). */
+  observe?: (change: { action: CaseAction | 'open'; caseRecord: CaseRecord }) => void;
 }
 
 const MAX_TEXT = 40_000;
@@ -88,7 +90,7 @@ export function createCaseService(deps: CaseServiceDeps) {
   ): Promise<CaseRecord> {
     const ctx = await deps.loadContext();
     const now = clock.now();
-    return store.transaction(async (repo) => {
+    const updated = await store.transaction(async (repo) => {
       const c = await repo.getCase(caseId, { forUpdate: true });
       if (!c) throw new AppError('case.not_found', 'That case does not exist.', { meta: { caseId } });
       if (opts.expectedStatus && c.status !== opts.expectedStatus) {
@@ -104,6 +106,8 @@ export function createCaseService(deps: CaseServiceDeps) {
       await emit(repo, ctx, updated, event, now);
       return updated;
     });
+    deps.observe?.({ action, caseRecord: updated });
+    return updated;
   }
 
   return {
@@ -116,7 +120,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       const now = clock.now();
       const decision = route(ctx, draft.serviceId, draft.wardId, now);
       const status: CaseStatus = decision.kind === 'routed' ? 'routed' : 'new';
-      return store.transaction(async (repo) => {
+      const opened = await store.transaction(async (repo) => {
         const created = await repo.insertCase({
           status, statusBeforeInfo: null, serviceId: draft.serviceId, wardId: draft.wardId,
           urgency: draft.urgent ? 'urgent' : 'normal', topic: draft.topic ?? null, location: draft.location ?? null,
@@ -134,6 +138,8 @@ export function createCaseService(deps: CaseServiceDeps) {
         await emit(repo, ctx, created, event, now);
         return created;
       });
+      deps.observe?.({ action: 'open', caseRecord: opened });
+      return opened;
     },
 
     acknowledge: (caseId: CaseId, actorId: PersonId, opts?: { expectedStatus?: CaseStatus }) =>

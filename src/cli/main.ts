@@ -5,6 +5,7 @@ import { createLogger } from '../shared/logger.js';
 import { registerCaseCommands } from './commands-cases.js';
 import { registerDigestCommands } from './commands-digest.js';
 import { registerDirectoryCommands } from './commands-directory.js';
+import { registerOutboxCommands } from './commands-outbox.js';
 import { registerRoutingCommands } from './commands-routing.js';
 import { registerSystemCommands } from './commands-system.js';
 import { reportFailure } from './output.js';
@@ -38,6 +39,7 @@ registerDirectoryCommands(program);
 registerRoutingCommands(program);
 registerCaseCommands(program);
 registerDigestCommands(program);
+registerOutboxCommands(program);
 
 try {
   await program.parseAsync(process.argv);

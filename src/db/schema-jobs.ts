@@ -29,3 +29,15 @@ export const digestDeliveries = pgTable('digest_deliveries', {
   area: text('area').notNull(),
   sentAt: ts('sent_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.week, t.personId, t.scope, t.area] })]);
+
+/**
+ * Who gets which weekly digest: a ward, a cluster, a district (Assistant Leaders' areas), a
+ * service (its managers) or the whole city. From `subscribe digest …` in chat and
+ * `wardline subscriptions import`.
+ */
+export const digestSubscriptions = pgTable('digest_subscriptions', {
+  personId: uuid('person_id').notNull().references(() => people.id, { onDelete: 'cascade' }),
+  scope: text('scope').notNull(),
+  area: text('area').notNull(),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.personId, t.scope, t.area] })]);
