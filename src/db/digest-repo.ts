@@ -11,18 +11,21 @@ type Row = Record<string, unknown>;
 const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows?: Row[] }).rows ?? [])) as Row[];
 const num = (v: unknown) => Number(v ?? 0);
 const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-const wardFilter = (wardIds: string[] | null) => (wardIds ? sql`ward_id in (${sql.join(wardIds.map((w) => sql`${w}`), sql`, `)})` : sql`ward_id is not null`);
+const wardFilter = (wardIds: string[] | null, serviceId?: string) => {
+  const wards = wardIds ? sql`ward_id in (${sql.join(wardIds.map((w) => sql`${w}`), sql`, `)})` : sql`ward_id is not null`;
+  return serviceId ? sql`${wards} and service_id = ${serviceId}` : wards;
+};
 
 /**
  * Weekly figures for many wards in a handful of grouped queries (one scan each), so the cost
  * does not grow with the number of wards asked for.
  */
-export async function loadWardWeekAggregates(db: Tx, opts: { wardIds: string[] | null; week: DigestWeek; previous: DigestWeek[] }): Promise<WardWeekAggregate[]> {
+export async function loadWardWeekAggregates(db: Tx, opts: { wardIds: string[] | null; week: DigestWeek; previous: DigestWeek[]; serviceId?: string }): Promise<WardWeekAggregate[]> {
   const { week } = opts;
   const s = t(week.start);
   const e = t(week.end);
   const first = t(opts.previous[0]?.start ?? week.start);
-  const wf = wardFilter(opts.wardIds);
+  const wf = wardFilter(opts.wardIds, opts.serviceId);
   const counts = rowsOf(await db.execute(sql`
     select ward_id,
       count(*) filter (where created_at >= ${s} and created_at < ${e}) as new_count,
