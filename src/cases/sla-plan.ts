@@ -41,7 +41,8 @@ type PlanCase = Pick<CaseRecord, 'status' | 'urgency' | 'acknowledgeBy' | 'respo
  */
 export function planSlaCheck(c: PlanCase, now: Date, cal: PlanCalendar, settings: ReminderSettings, sent: ReadonlySet<string>): { actions: SlaAction[]; nextCheckAt: Date | null } {
   const urgent = c.urgency === 'urgent';
-  const when = (t: Date) => (urgent || cal.isWorkingTime(t) ? t : cal.nextWorkingStart(t));
+  // A deadline at the very end of a working day is still in working time.
+  const when = (t: Date) => (urgent || cal.isWorkingTime(new Date(t.getTime() - 1)) ? t : cal.nextWorkingStart(t));
   const lead = (urgent ? settings.urgentLeadHours : settings.leadHours) * 3_600_000;
   const schedule: { action: SlaAction; at: Date }[] = [];
   const deadline = (due: Date | null, remind: SlaActionKind, breach: SlaActionKind) => {
