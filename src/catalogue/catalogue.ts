@@ -41,6 +41,8 @@ export interface Catalogue {
   clusters: Cluster[];
   services: Service[];
   aliases: AreaAlias[];
+  /** Area names that span several wards: they never settle the ward by themselves. */
+  ambiguousAreas: string[];
 }
 
 /** Lookups built once over a catalogue. */

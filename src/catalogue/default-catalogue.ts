@@ -27,7 +27,7 @@ const districtsFile = z.object({
   districts: z.array(z.object({ id: z.string(), name: z.string(), wards: z.array(z.string()) })),
 });
 const vocabularyFile = z.object({ services: z.record(z.string(), z.array(z.string())) }).partial();
-const aliasesFile = z.object({ sets: z.record(z.string(), z.record(z.string(), z.string())) }).partial();
+const aliasesFile = z.object({ sets: z.record(z.string(), z.record(z.string(), z.string().nullable())) }).partial();
 
 export const catalogueDir = fileURLToPath(new URL('../../catalogue/birmingham/', import.meta.url));
 
@@ -45,6 +45,12 @@ function readJson<T>(file: string, schema: z.ZodType<T>, optional = false): T | 
 }
 
 const slug = (s: string) => s.toLowerCase().replace(/&/g, ' ').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+/** The shipped names that span several wards, for catalogues loaded from the database. */
+export function defaultAmbiguousAreas(wardSet: WardSet = 'birmingham-2018'): string[] {
+  const aliases = readJson('aliases.json', aliasesFile, true)?.sets?.[wardSet] ?? {};
+  return Object.entries(aliases).filter(([, w]) => w === null).map(([a]) => a);
+}
 
 export function loadDefaultCatalogue(wardSet: WardSet = 'birmingham-2018'): Catalogue {
   const services = readJson('services.json', servicesFile)!;
@@ -83,7 +89,8 @@ export function loadDefaultCatalogue(wardSet: WardSet = 'birmingham-2018'): Cata
       vocabulary: vocabulary[s.id] ?? [],
       restricted: RESTRICTED.has(s.id),
     })),
-    aliases: Object.entries(aliases).map(([alias, ward]) => ({ alias, wardId: asWardId(ward) })),
+    aliases: Object.entries(aliases).filter((e): e is [string, string] => e[1] !== null).map(([alias, ward]) => ({ alias, wardId: asWardId(ward) })),
+    ambiguousAreas: Object.entries(aliases).filter(([, ward]) => ward === null).map(([alias]) => alias),
   };
 }
 

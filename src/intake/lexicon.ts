@@ -1,0 +1,138 @@
+import type { Catalogue } from '../catalogue/catalogue.js';
+import type { ServiceId, WardId } from '../shared/ids.js';
+
+/** One vocabulary phrase: '=' a name for the service, plain a topic, '~' a weak hint. */
+export interface Phrase {
+  serviceId: ServiceId;
+  text: string;
+  weight: number;
+  explicit: boolean;
+  topic: string | null;
+}
+
+export interface PlaceName {
+  name: string;
+  wardId: WardId | null;
+}
+
+/** Everything the parser matches with, compiled once per catalogue. */
+export interface Lexicon {
+  catalogue: Catalogue;
+  phraseRe: RegExp;
+  caseSensitiveRe: RegExp | null;
+  exact: Map<string, Phrase[]>;
+  stems: { stem: string; phrases: Phrase[] }[];
+  placeRe: RegExp;
+  places: Map<string, PlaceName>;
+  wardIds: Set<string>;
+  serviceIds: Set<string>;
+  districtNames: Set<string>;
+}
+
+const cache = new WeakMap<Catalogue, Lexicon>();
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Spaces, hyphens and apostrophes vary in how people type place and topic names. */
+const flexible = (s: string) => escape(s).replace(/\\-|\s+/g, '[\\s\\-]*').replace(/'/g, "[''’]?");
+const isAcronym = (s: string) => /^[A-Z]{2,4}\*?$/.test(s);
+
+function parsePhrase(serviceId: ServiceId, raw: string): Phrase {
+  const explicit = raw.startsWith('=');
+  const weak = raw.startsWith('~');
+  const text = raw.replace(/^[=~]/, '');
+  return { serviceId, text, weight: explicit ? 3 : weak ? 1 : 2, explicit, topic: explicit || weak ? null : text.replace(/\*$/, '') };
+}
+
+function phrasesOf(catalogue: Catalogue): Phrase[] {
+  const out: Phrase[] = [];
+  for (const s of catalogue.services) {
+    for (const raw of s.vocabulary) out.push(parsePhrase(s.id, raw));
+    for (const c of s.covers) out.push({ serviceId: s.id, text: c, weight: 2, explicit: false, topic: c });
+    out.push({ serviceId: s.id, text: s.name.replace(/\s*\(.*\)$/, ''), weight: 3, explicit: true, topic: null });
+  }
+  return out;
+}
+
+function alternation(texts: string[]): string {
+  return [...new Set(texts)].sort((a, b) => b.length - a.length).map((t) => (t.endsWith('*') ? `${flexible(t.slice(0, -1))}[\\w'’]*` : flexible(t))).join('|');
+}
+
+export function compileLexicon(catalogue: Catalogue): Lexicon {
+  const cached = cache.get(catalogue);
+  if (cached) return cached;
+  const phrases = phrasesOf(catalogue);
+  const exact = new Map<string, Phrase[]>();
+  const stems: { stem: string; phrases: Phrase[] }[] = [];
+  for (const p of phrases) {
+    const key = isAcronym(p.text) ? p.text.replace(/\*$/, '') : p.text.toLowerCase().replace(/\*$/, '');
+    if (p.text.endsWith('*')) {
+      const found = stems.find((s) => s.stem === key);
+      if (found) found.phrases.push(p);
+      else stems.push({ stem: key, phrases: [p] });
+    } else exact.set(key, [...(exact.get(key) ?? []), p]);
+  }
+  stems.sort((a, b) => b.stem.length - a.stem.length);
+  const insensitive = phrases.filter((p) => !isAcronym(p.text)).map((p) => p.text);
+  const sensitive = phrases.filter((p) => isAcronym(p.text)).map((p) => p.text);
+
+  const places = new Map<string, PlaceName>();
+  const addPlace = (name: string, wardId: WardId | null) => {
+    const key = canonicalPlace(name);
+    if (!places.has(key)) places.set(key, { name, wardId });
+  };
+  for (const w of catalogue.wards) {
+    addPlace(w.name, w.id);
+    if (w.name.includes('&')) addPlace(w.name.replace('&', 'and'), w.id);
+  }
+  for (const a of catalogue.aliases) addPlace(a.alias, a.wardId);
+  for (const a of catalogue.ambiguousAreas) addPlace(a, null);
+  const placeTexts = [...places.values()].map((p) => p.name.replace(/&/g, '(?:&|and)'));
+  const placeAlt = [...new Set(placeTexts)].sort((a, b) => b.length - a.length)
+    .map((t) => t.split('(?:&|and)').map(flexible).join('\\s*(?:&|and)\\s*')).join('|');
+
+  const lex: Lexicon = {
+    catalogue,
+    phraseRe: new RegExp(`(?<![\\w'’])(?:${alternation(insensitive)})(?![\\w'’])`, 'gi'),
+    caseSensitiveRe: sensitive.length ? new RegExp(`(?<![\\w'’])(?:${alternation(sensitive)})(?![\\w'’])`, 'g') : null,
+    exact, stems,
+    placeRe: new RegExp(`(?<![\\w'’])(?:${placeAlt})(?![\\w'’])`, 'gi'),
+    places,
+    wardIds: new Set(catalogue.wards.map((w) => w.id)),
+    serviceIds: new Set(catalogue.services.map((s) => s.id)),
+    districtNames: new Set(catalogue.districts.map((d) => canonicalPlace(d.name))),
+  };
+  cache.set(catalogue, lex);
+  return lex;
+}
+
+/** `King's Heath`, `kings-heath` and `Kings  Heath` are the same place. */
+export function canonicalPlace(s: string): string {
+  return s.toLowerCase().replace(/&/g, ' and ').replace(/['’]/g, '').replace(/[\s-]+/g, ' ').trim();
+}
+
+export function canonicalPhrase(s: string): string {
+  return s.toLowerCase().replace(/['’]/g, "'").replace(/[\s-]+/g, ' ').trim();
+}
+
+/** The phrases a matched text stands for (exact first, then the longest stem). */
+export function lookupPhrase(lex: Lexicon, matched: string, caseSensitive: boolean): Phrase[] {
+  const key = caseSensitive ? matched : matched.toLowerCase();
+  const norm = caseSensitive ? key : canonicalPhrase(key);
+  const direct = lex.exact.get(key) ?? lex.exact.get(norm) ?? findFlexible(lex, norm);
+  if (direct) return direct;
+  for (const s of lex.stems) {
+    const stem = caseSensitive ? s.stem : canonicalPhrase(s.stem);
+    if (norm.startsWith(stem)) return s.phrases;
+  }
+  return [];
+}
+
+const flexCache = new WeakMap<Lexicon, Map<string, Phrase[]>>();
+function findFlexible(lex: Lexicon, norm: string): Phrase[] | undefined {
+  let m = flexCache.get(lex);
+  if (!m) {
+    m = new Map();
+    for (const [k, v] of lex.exact) m.set(canonicalPhrase(k), [...(m.get(canonicalPhrase(k)) ?? []), ...v]);
+    flexCache.set(lex, m);
+  }
+  return m.get(norm);
+}

@@ -1,0 +1,130 @@
+import type { Catalogue } from '../catalogue/catalogue.js';
+import type { ServiceId, WardId } from '../shared/ids.js';
+import { compileLexicon, type Lexicon } from './lexicon.js';
+import { findLocation } from './location.js';
+import { normaliseText } from './normalise.js';
+import { findHits, scoreServices, type Hit, type ServiceScore } from './service-classifier.js';
+import { CHATTER, REQUEST, UNSURE, VAGUE } from './signals.js';
+import { isUrgent } from './urgency.js';
+import { findWard } from './ward-finder.js';
+
+export interface ParseContext {
+  sender: { role?: string | null; wards: string[] };
+  channelName?: string | null;
+  catalogue: Catalogue;
+}
+
+export interface ParsedCase {
+  ward: WardId;
+  service: ServiceId;
+  topic: string | null;
+  urgent: boolean;
+  location: string | null;
+  summary: string;
+  confidence: number;
+}
+
+export interface ParseResult {
+  kind: 'escalation' | 'chatter' | 'clarify';
+  cases: ParsedCase[];
+  missing: ('ward' | 'service')[];
+  /** What to offer as buttons when asking: the best services and wards. */
+  candidates: { services: { id: ServiceId; name: string }[]; wards: { id: WardId; name: string }[] };
+  /** For clarify: what was understood so far, kept with the draft. */
+  draft: { ward: WardId | null; service: ServiceId | null; urgent: boolean; location: string | null; summary: string } | null;
+}
+
+const SEGMENT = /\n|;|\s[-–•*]\s(?=[A-Z])|(?<=[.!?])\s+(?=[A-Z])|,?\s+(?:also|plus|AND|and also|and while you'?re at it|while you'?re at it|separately)\s+/;
+
+function summarise(text: string): string {
+  const first = text.split(/(?<=[.!?])\s|\n/)[0] ?? text;
+  return (first.length > 140 ? `${first.slice(0, 137)}…` : first).trim();
+}
+
+/** A service named as the one to act, not offered as one of alternatives ("refuse or housing"). */
+function requested(hits: Hit[], serviceId: string, text: string): boolean {
+  return hits.some((h) => h.phrase.serviceId === serviceId && h.phrase.explicit && !h.negated
+    && !/\bor\s*$/i.test(text.slice(Math.max(0, h.index - 8), h.index))
+    && !/^\s*[\w\s]{0,12}\bor\b/i.test(text.slice(h.index + h.phrase.text.length, h.index + h.phrase.text.length + 16)));
+}
+
+interface Segment { text: string; top: ServiceScore | undefined }
+
+/** Problems in separate parts of the message, each about another service. */
+function segmentServices(text: string, lex: Lexicon): Segment[] {
+  return text.split(SEGMENT).filter((s) => s && s.trim().length > 3).map((s) => {
+    const scores = scoreServices(findHits(s, lex));
+    return { text: s, top: scores[0] };
+  });
+}
+
+function chooseServices(text: string, lex: Lexicon, hits: Hit[], scores: ServiceScore[]): { chosen: { score: ServiceScore; segment: string }[]; unsure: boolean } {
+  const [top, second] = scores;
+  if (!top) return { chosen: [], unsure: true };
+  const margin = top.score - (second?.score ?? 0);
+  const doubt = UNSURE.test(text) && !!second && second.score >= top.score * 0.5;
+  const confident = !doubt && (top.score >= 4 || (top.score >= 3 && (top.explicit || top.topicScore >= 2))) && (margin >= 2 || (requested(hits, top.serviceId, text) && margin >= 1));
+  if (!confident) return { chosen: [], unsure: true };
+  const chosen = [{ score: top, segment: text }];
+  const segments = segmentServices(text, lex);
+  for (const s of scores.slice(1)) {
+    const ownSegment = segments.find((g) => g.top?.serviceId === s.serviceId && g.top.topicScore >= 3 && g.top.score >= 3);
+    const named = requested(hits, s.serviceId, text) && s.score >= 3;
+    if (ownSegment || named) chosen.push({ score: s, segment: ownSegment?.text ?? text });
+  }
+  const primarySegment = segments.find((g) => g.top?.serviceId === top.serviceId);
+  if (primarySegment && chosen.length > 1) chosen[0]!.segment = primarySegment.text;
+  return { chosen: chosen.slice(0, 4), unsure: false };
+}
+
+function candidatesOf(scores: ServiceScore[], wards: WardId[], lex: Lexicon): ParseResult['candidates'] {
+  const name = (id: string) => lex.catalogue.services.find((s) => s.id === id)?.name ?? id;
+  const wardName = (id: string) => lex.catalogue.wards.find((w) => w.id === id)?.name ?? id;
+  return {
+    services: scores.filter((s) => s.score > 0).slice(0, 3).map((s) => ({ id: s.serviceId, name: name(s.serviceId) })),
+    wards: wards.slice(0, 3).map((w) => ({ id: w, name: wardName(w) })),
+  };
+}
+
+const EMPTY: ParseResult = { kind: 'chatter', cases: [], missing: [], candidates: { services: [], wards: [] }, draft: null };
+
+/** Reads one message: an escalation (one case per problem), chatter, or a question to ask. Never throws. */
+export function parseMessage(message: { text: unknown; platform?: string | null }, ctx: ParseContext): ParseResult {
+  const lex = compileLexicon(ctx.catalogue);
+  const text = normaliseText(message.text);
+  if (!text) return EMPTY;
+  const hits = findHits(text, lex);
+  const scores = scoreServices(hits).filter((s) => s.score > 0);
+  const request = REQUEST.test(text);
+  const topTopic = scores[0]?.topicScore ?? 0;
+  if (CHATTER.test(text) && !(request && topTopic >= 2) && topTopic < 6) return EMPTY;
+  const vague = VAGUE.test(text);
+  if (!scores.length || (scores[0]!.score < 2 && !request)) {
+    if (!(request || vague)) return EMPTY;
+  }
+  const ward = findWard(text, ctx.channelName ?? '', ctx.sender.wards ?? [], lex);
+  const { chosen, unsure } = vague && topTopic < 2 ? { chosen: [], unsure: true } : chooseServices(text, lex, hits, scores);
+  const missing: ('ward' | 'service')[] = [];
+  if (ward.kind === 'missing') missing.push('ward');
+  if (unsure) missing.push('service');
+  const wardId = ward.kind === 'found' ? ward.wardId : null;
+  const summary = summarise(text);
+  if (missing.length || !wardId) {
+    const top = chosen[0]?.score.serviceId ?? null;
+    return {
+      kind: 'clarify', cases: [], missing,
+      candidates: candidatesOf(scores, ward.kind === 'missing' ? ward.candidates : [wardId!], lex),
+      draft: { ward: wardId, service: top, urgent: isUrgent(text), location: findLocation(text, text, lex), summary },
+    };
+  }
+  const top = scores[0]!.score;
+  return {
+    kind: 'escalation', missing: [], draft: null,
+    candidates: candidatesOf(scores, [wardId], lex),
+    cases: chosen.map(({ score, segment }) => ({
+      ward: wardId, service: score.serviceId, topic: score.topic, urgent: isUrgent(chosen.length > 1 ? segment : text),
+      location: findLocation(segment, text, lex), summary: chosen.length > 1 ? summarise(segment) : summary,
+      confidence: Math.min(1, Math.round((score.score / (top + (scores[1]?.score ?? 0) + 1)) * 100) / 100 + 0.3),
+    })),
+  };
+}

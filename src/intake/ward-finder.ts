@@ -1,0 +1,69 @@
+import type { WardId } from '../shared/ids.js';
+import { canonicalPlace, type Lexicon } from './lexicon.js';
+
+export type WardSource = 'text' | 'channel' | 'sender';
+export type WardFinding =
+  | { kind: 'found'; wardId: WardId; source: WardSource }
+  | { kind: 'missing'; candidates: WardId[] };
+
+/** "Moseley Road" lies elsewhere than Moseley: a place name followed by a street word does not count. */
+const STREET_AFTER = /^['’]?s?\s+(?:road|rd|street|st|lane|ln|avenue|ave|drive|close|way|grove|crescent|place|row|walk|terrace|square|gardens|mews|croft|rise|parade|court|hill|village road|high street|middleway|circus)\b/i;
+const ALTERNATIVES = /\/|\bor\b|\bboundary\b|\bborder\b|\beither\b|\bdepending\b|\bwhich\b/i;
+
+interface Mention {
+  wardId: WardId | null;
+  index: number;
+}
+
+function mentions(text: string, lex: Lexicon): Mention[] {
+  const out: Mention[] = [];
+  lex.placeRe.lastIndex = 0;
+  for (let m = lex.placeRe.exec(text); m; m = lex.placeRe.exec(text)) {
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 24);
+    if (STREET_AFTER.test(after)) continue;
+    const place = lex.places.get(canonicalPlace(m[0]));
+    if (place) out.push({ wardId: place.wardId, index: m.index });
+  }
+  return out;
+}
+
+/** Wards named in a channel such as "moseley-ward" or "Garretts Green ward members". */
+function channelWard(channel: string, lex: Lexicon): WardId | null {
+  const text = channel.replace(/[-_#]+/g, ' ');
+  const found = mentions(text, lex).filter((m) => m.wardId);
+  const ids = [...new Set(found.map((f) => f.wardId!))];
+  if (ids.length !== 1) return null;
+  // A constituency name ("Hall Green", "Erdington Members") only counts when the channel says "ward".
+  const ward = lex.catalogue.wards.find((w) => w.id === ids[0]);
+  if (ward && lex.districtNames.has(canonicalPlace(ward.name)) && !/\bward\b/i.test(text)) return null;
+  return ids[0]!;
+}
+
+/**
+ * The ward, in this order: a ward or unambiguous area named in the text, then a channel named
+ * after a ward, then the sender's only ward. Two different wards named, or only names that span
+ * several wards, leave it missing — the bot asks rather than guess.
+ */
+export function findWard(text: string, channel: string, senderWards: string[], lex: Lexicon): WardFinding {
+  const named = mentions(text, lex);
+  const known = [...new Set(named.filter((m) => m.wardId).map((m) => m.wardId!))];
+  const senderKnown = senderWards.filter((w) => lex.wardIds.has(w)) as WardId[];
+  if (known.length === 1) return { kind: 'found', wardId: known[0]!, source: 'text' };
+  if (known.length > 1) {
+    // "Ladywood Road (the Four Oaks one, not the city centre!)": the place said to be meant wins.
+    // A message that opens with its ward ("Small Heath leisure centre – … moved to Sparkhill")
+    // is about that ward, unless the two are offered as alternatives ("X / Y boundary", "X or Y").
+    const withWard = named.filter((m) => m.wardId);
+    const first = withWard[0]!;
+    const second = withWard.find((m) => m.wardId !== first.wardId)!;
+    const lead = text.slice(0, first.index).trim().length <= 2;
+    const between = text.slice(first.index, second.index + 1);
+    if (lead && !ALTERNATIVES.test(between)) return { kind: 'found', wardId: first.wardId!, source: 'text' };
+    return { kind: 'missing', candidates: known };
+  }
+  if (named.length) return { kind: 'missing', candidates: senderKnown };
+  const fromChannel = channelWard(channel, lex);
+  if (fromChannel) return { kind: 'found', wardId: fromChannel, source: 'channel' };
+  if (senderKnown.length === 1) return { kind: 'found', wardId: senderKnown[0]!, source: 'sender' };
+  return { kind: 'missing', candidates: senderKnown };
+}
