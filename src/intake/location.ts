@@ -21,6 +21,18 @@ function firstStreet(text: string, lex: Lexicon): string | null {
   return null;
 }
 
+const NEUTRAL = /\b(?:car park|the Council House|park and ride|multi-storey)\b/gi;
+
+/**
+ * Blanks out street names and neutral place words (same length, so indices stay), so that
+ * "Bin Lane", "Perry Park" or "the car park" are not read as evidence of a service.
+ */
+export function maskPlaces(text: string): string {
+  const blank = (m: string) => ' '.repeat(m.length);
+  STREET.lastIndex = 0;
+  return text.replace(STREET, blank).replace(NEUTRAL, blank);
+}
+
 export function findLocation(segment: string, whole: string, lex: Lexicon): string | null {
   for (const text of segment === whole ? [segment] : [segment, whole]) {
     const street = firstStreet(text, lex);

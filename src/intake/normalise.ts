@@ -41,6 +41,7 @@ export function normaliseText(raw: unknown, max = 8000): string {
   if (typeof raw !== 'string') return '';
   let s = raw.length > max ? raw.slice(0, max) : raw;
   // Control characters (but newlines and tabs) and bidi marks are noise.
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
   s = s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g, ' ');
   if (/<\/?(p|div|br|at|span|li|ul|b|i|strong|em)\b/i.test(s)) s = stripHtml(s);
   s = stripSlack(s);

@@ -1,7 +1,7 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import type { ServiceId, WardId } from '../shared/ids.js';
 import { compileLexicon, type Lexicon } from './lexicon.js';
-import { findLocation } from './location.js';
+import { findLocation, maskPlaces } from './location.js';
 import { normaliseText } from './normalise.js';
 import { findHits, scoreServices, type Hit, type ServiceScore } from './service-classifier.js';
 import { CHATTER, REQUEST, UNSURE, VAGUE } from './signals.js';
@@ -53,7 +53,7 @@ interface Segment { text: string; top: ServiceScore | undefined }
 /** Problems in separate parts of the message, each about another service. */
 function segmentServices(text: string, lex: Lexicon): Segment[] {
   return text.split(SEGMENT).filter((s) => s && s.trim().length > 3).map((s) => {
-    const scores = scoreServices(findHits(s, lex));
+    const scores = scoreServices(findHits(maskPlaces(s), lex));
     return { text: s, top: scores[0] };
   });
 }
@@ -62,8 +62,9 @@ function chooseServices(text: string, lex: Lexicon, hits: Hit[], scores: Service
   const [top, second] = scores;
   if (!top) return { chosen: [], unsure: true };
   const margin = top.score - (second?.score ?? 0);
-  const doubt = UNSURE.test(text) && !!second && second.score >= top.score * 0.5;
-  const confident = !doubt && (top.score >= 4 || (top.score >= 3 && (top.explicit || top.topicScore >= 2))) && (margin >= 2 || (requested(hits, top.serviceId, text) && margin >= 1));
+  const doubt = UNSURE.test(text) && !!second && second.score >= top.score * 0.6;
+  const evidence = top.topicScore >= 2 || (top.explicit && top.score >= 3);
+  const confident = !doubt && evidence && (margin >= 2 || (requested(hits, top.serviceId, text) && margin >= 1));
   if (!confident) return { chosen: [], unsure: true };
   const chosen = [{ score: top, segment: text }];
   const segments = segmentServices(text, lex);
@@ -93,7 +94,7 @@ export function parseMessage(message: { text: unknown; platform?: string | null 
   const lex = compileLexicon(ctx.catalogue);
   const text = normaliseText(message.text);
   if (!text) return EMPTY;
-  const hits = findHits(text, lex);
+  const hits = findHits(maskPlaces(text), lex);
   const scores = scoreServices(hits).filter((s) => s.score > 0);
   const request = REQUEST.test(text);
   const topTopic = scores[0]?.topicScore ?? 0;
