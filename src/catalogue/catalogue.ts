@@ -43,6 +43,14 @@ export interface Catalogue {
   aliases: AreaAlias[];
   /** Area names that span several wards: they never settle the ward by themselves. */
   ambiguousAreas: string[];
+  /** Known overlaps: with a `when` phrase present, evidence for `from` services counts for `serviceId`. */
+  claims: ServiceClaim[];
+}
+
+export interface ServiceClaim {
+  serviceId: ServiceId;
+  from: ServiceId[];
+  when: string[];
 }
 
 /** Lookups built once over a catalogue. */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { SCOPES } from '../shared/enums.js';
 import { AppError } from '../shared/errors.js';
 import { asDistrictId, asServiceId, asWardId } from '../shared/ids.js';
-import type { Catalogue, District } from './catalogue.js';
+import type { Catalogue, District, ServiceClaim } from './catalogue.js';
 
 /** The shipped Birmingham catalogue: services, the 2018 (default) and 2004 ward sets. */
 export const WARD_SETS = ['birmingham-2018', 'birmingham-2004'] as const;
@@ -26,7 +26,10 @@ const wardsFile = z.object({
 const districtsFile = z.object({
   districts: z.array(z.object({ id: z.string(), name: z.string(), wards: z.array(z.string()) })),
 });
-const vocabularyFile = z.object({ services: z.record(z.string(), z.array(z.string())) }).partial();
+const vocabularyFile = z.object({
+  services: z.record(z.string(), z.array(z.string())),
+  claims: z.array(z.object({ service: z.string(), from: z.array(z.string()), when: z.array(z.string()) })),
+}).partial();
 const aliasesFile = z.object({ sets: z.record(z.string(), z.record(z.string(), z.string().nullable())) }).partial();
 
 export const catalogueDir = fileURLToPath(new URL('../../catalogue/birmingham/', import.meta.url));
@@ -47,6 +50,11 @@ function readJson<T>(file: string, schema: z.ZodType<T>, optional = false): T | 
 const slug = (s: string) => s.toLowerCase().replace(/&/g, ' ').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 /** The shipped names that span several wards, for catalogues loaded from the database. */
+export function defaultClaims(): ServiceClaim[] {
+  return (readJson('vocabulary.json', vocabularyFile, true)?.claims ?? [])
+    .map((c) => ({ serviceId: asServiceId(c.service), from: c.from.map(asServiceId), when: c.when }));
+}
+
 export function defaultAmbiguousAreas(wardSet: WardSet = 'birmingham-2018'): string[] {
   const aliases = readJson('aliases.json', aliasesFile, true)?.sets?.[wardSet] ?? {};
   return Object.entries(aliases).filter(([, w]) => w === null).map(([a]) => a);
@@ -90,6 +98,7 @@ export function loadDefaultCatalogue(wardSet: WardSet = 'birmingham-2018'): Cata
       restricted: RESTRICTED.has(s.id),
     })),
     aliases: Object.entries(aliases).filter((e): e is [string, string] => e[1] !== null).map(([alias, ward]) => ({ alias, wardId: asWardId(ward) })),
+    claims: defaultClaims(),
     ambiguousAreas: Object.entries(aliases).filter(([, ward]) => ward === null).map(([alias]) => alias),
   };
 }

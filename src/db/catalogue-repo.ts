@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Catalogue } from '../catalogue/catalogue.js';
-import { defaultAmbiguousAreas } from '../catalogue/default-catalogue.js';
+import { defaultAmbiguousAreas, defaultClaims } from '../catalogue/default-catalogue.js';
 import { asClusterId, asDistrictId, asServiceId, asWardId } from '../shared/ids.js';
 import type { Scope } from '../shared/enums.js';
 import type { Tx } from './client.js';
@@ -56,6 +56,7 @@ export async function loadCatalogue(db: Tx): Promise<Catalogue> {
       covers: s.covers, vocabulary: s.vocabulary, restricted: s.restricted,
     })),
     aliases: aliasRows.filter((a) => wardIds.has(a.wardId)).map((a) => ({ alias: a.alias, wardId: asWardId(a.wardId) })),
+    claims: defaultClaims(),
     ambiguousAreas: defaultAmbiguousAreas(wardSet === 'birmingham-2004' ? 'birmingham-2004' : 'birmingham-2018'),
   };
 }

@@ -33,6 +33,8 @@ const cache = new WeakMap<Catalogue, Lexicon>();
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Spaces, hyphens and apostrophes vary in how people type place and topic names. */
 const flexible = (s: string) => escape(s).replace(/\\-|\s+/g, '[\\s\\-]*').replace(/'/g, "[''’]?");
+/** A phrase ends at a word's end; a possessive ("Amey's list") still counts. */
+const END = "(?=$|[^\\w'’]|['’]s\\b)";
 const isAcronym = (s: string) => /^[A-Z]{2,4}\*?$/.test(s);
 
 function parsePhrase(serviceId: ServiceId, raw: string): Phrase {
@@ -91,8 +93,8 @@ export function compileLexicon(catalogue: Catalogue): Lexicon {
 
   const lex: Lexicon = {
     catalogue,
-    phraseRe: new RegExp(`(?<![\\w'’])(?:${alternation(insensitive)})(?![\\w'’])`, 'gi'),
-    caseSensitiveRe: sensitive.length ? new RegExp(`(?<![\\w'’])(?:${alternation(sensitive)})(?![\\w'’])`, 'g') : null,
+    phraseRe: new RegExp(`(?<![\\w'’])(?:${alternation(insensitive)})${END}`, 'gi'),
+    caseSensitiveRe: sensitive.length ? new RegExp(`(?<![\\w'’])(?:${alternation(sensitive)})${END}`, 'g') : null,
     exact, stems,
     placeRe: new RegExp(`(?<![\\w'’])(?:${placeAlt})(?![\\w'’])`, 'gi'),
     places,

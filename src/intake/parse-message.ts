@@ -1,10 +1,10 @@
-import type { Catalogue } from '../catalogue/catalogue.js';
+import type { Catalogue, ServiceClaim } from '../catalogue/catalogue.js';
 import type { ServiceId, WardId } from '../shared/ids.js';
 import { compileLexicon, type Lexicon } from './lexicon.js';
 import { findLocation, maskPlaces } from './location.js';
 import { normaliseText } from './normalise.js';
-import { findHits, scoreServices, type Hit, type ServiceScore } from './service-classifier.js';
-import { CHATTER, REQUEST, UNSURE, VAGUE } from './signals.js';
+import { activeClaims, applyClaims, findHits, scoreServices, type Hit, type ServiceScore } from './service-classifier.js';
+import { CHATTER, PROBLEM, REQUEST, SOCIAL, UNSURE, VAGUE } from './signals.js';
 import { isUrgent } from './urgency.js';
 import { findWard } from './ward-finder.js';
 
@@ -48,33 +48,39 @@ function requested(hits: Hit[], serviceId: string, text: string): boolean {
     && !/^\s*[\w\s]{0,12}\bor\b/i.test(text.slice(h.index + h.phrase.text.length, h.index + h.phrase.text.length + 16)));
 }
 
-interface Segment { text: string; top: ServiceScore | undefined }
+interface Problem { serviceId: ServiceId; segment: string }
 
-/** Problems in separate parts of the message, each about another service. */
-function segmentServices(text: string, lex: Lexicon): Segment[] {
-  return text.split(SEGMENT).filter((s) => s && s.trim().length > 3).map((s) => {
-    const scores = scoreServices(findHits(maskPlaces(s), lex));
-    return { text: s, top: scores[0] };
-  });
+/** Parts of the message that each clearly describe one service's problem. */
+function segmentProblems(text: string, lex: Lexicon, claims: ServiceClaim[]): Problem[] {
+  const out: Problem[] = [];
+  for (const seg of text.split(SEGMENT)) {
+    if (!seg || seg.trim().length < 4) continue;
+    const [a, b] = scoreServices(applyClaims(findHits(maskPlaces(seg), lex), claims)).filter((x) => x.score > 0);
+    if (a && a.score >= 2 && (a.topicScore >= 2 || a.explicit) && a.score - (b?.score ?? 0) >= 2) out.push({ serviceId: a.serviceId, segment: seg });
+  }
+  return out;
 }
 
-function chooseServices(text: string, lex: Lexicon, hits: Hit[], scores: ServiceScore[]): { chosen: { score: ServiceScore; segment: string }[]; unsure: boolean } {
+function chooseServices(text: string, lex: Lexicon, hits: Hit[], scores: ServiceScore[], claims: ServiceClaim[]): { chosen: { score: ServiceScore; segment: string }[]; unsure: boolean } {
   const [top, second] = scores;
   if (!top) return { chosen: [], unsure: true };
+  const problems = segmentProblems(text, lex, claims);
+  const distinct = [...new Set(problems.map((p) => p.serviceId))];
+  if (distinct.length >= 2) {
+    // Several problems, each in its own part of the message: one case each.
+    return {
+      unsure: false,
+      chosen: distinct.slice(0, 4).map((id) => ({ score: scores.find((x) => x.serviceId === id)!, segment: problems.filter((p) => p.serviceId === id).map((p) => p.segment).join(' ') })),
+    };
+  }
   const margin = top.score - (second?.score ?? 0);
   const doubt = UNSURE.test(text) && !!second && second.score >= top.score * 0.6;
   const evidence = top.topicScore >= 2 || (top.explicit && top.score >= 3);
   const confident = !doubt && evidence && (margin >= 2 || (requested(hits, top.serviceId, text) && margin >= 1));
   if (!confident) return { chosen: [], unsure: true };
   const chosen = [{ score: top, segment: text }];
-  const segments = segmentServices(text, lex);
-  for (const s of scores.slice(1)) {
-    const ownSegment = segments.find((g) => g.top?.serviceId === s.serviceId && g.top.topicScore >= 3 && g.top.score >= 3);
-    const named = requested(hits, s.serviceId, text) && s.score >= 3;
-    if (ownSegment || named) chosen.push({ score: s, segment: ownSegment?.text ?? text });
-  }
-  const primarySegment = segments.find((g) => g.top?.serviceId === top.serviceId);
-  if (primarySegment && chosen.length > 1) chosen[0]!.segment = primarySegment.text;
+  // Teams named together as the ones to act: "Housing & ASB please".
+  for (const s of scores.slice(1)) if (requested(hits, s.serviceId, text) && s.score >= 3) chosen.push({ score: s, segment: text });
   return { chosen: chosen.slice(0, 4), unsure: false };
 }
 
@@ -94,17 +100,20 @@ export function parseMessage(message: { text: unknown; platform?: string | null 
   const lex = compileLexicon(ctx.catalogue);
   const text = normaliseText(message.text);
   if (!text) return EMPTY;
-  const hits = findHits(maskPlaces(text), lex);
+  const rawHits = findHits(maskPlaces(text), lex);
+  const claims = activeClaims(rawHits, ctx.catalogue.claims ?? []);
+  const hits = applyClaims(rawHits, claims);
   const scores = scoreServices(hits).filter((s) => s.score > 0);
   const request = REQUEST.test(text);
   const topTopic = scores[0]?.topicScore ?? 0;
+  if (SOCIAL.test(text) && topTopic < 4) return EMPTY;
   if (CHATTER.test(text) && !(request && topTopic >= 2) && topTopic < 6) return EMPTY;
   const vague = VAGUE.test(text);
   if (!scores.length || (scores[0]!.score < 2 && !request)) {
-    if (!(request || vague)) return EMPTY;
+    if (!(request || vague || PROBLEM.test(text))) return EMPTY;
   }
   const ward = findWard(text, ctx.channelName ?? '', ctx.sender.wards ?? [], lex);
-  const { chosen, unsure } = vague && topTopic < 2 ? { chosen: [], unsure: true } : chooseServices(text, lex, hits, scores);
+  const { chosen, unsure } = vague && topTopic < 2 ? { chosen: [], unsure: true } : chooseServices(text, lex, hits, scores, claims);
   const missing: ('ward' | 'service')[] = [];
   if (ward.kind === 'missing') missing.push('ward');
   if (unsure) missing.push('service');

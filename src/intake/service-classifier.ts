@@ -1,4 +1,5 @@
 import type { ServiceId } from '../shared/ids.js';
+import type { ServiceClaim } from '../catalogue/catalogue.js';
 import { lookupPhrase, type Lexicon, type Phrase } from './lexicon.js';
 
 export interface Hit {
@@ -53,4 +54,18 @@ export function scoreServices(hits: Hit[]): ServiceScore[] {
     by.set(h.phrase.serviceId, s);
   }
   return [...by.values()].sort((a, b) => b.score - a.score || a.firstIndex - b.firstIndex);
+}
+
+/** The claims whose `when` phrases the message holds. */
+export function activeClaims(hits: Hit[], claims: ServiceClaim[]): ServiceClaim[] {
+  return claims.filter((c) => hits.some((h) => h.phrase.serviceId === c.serviceId && !h.negated && c.when.includes(h.phrase.text)));
+}
+
+/** Moves the evidence of claimed services to the claiming one ("estate grass" is housing's). */
+export function applyClaims(hits: Hit[], claims: ServiceClaim[]): Hit[] {
+  if (!claims.length) return hits;
+  return hits.map((h) => {
+    const claim = claims.find((c) => c.from.includes(h.phrase.serviceId));
+    return claim ? { ...h, phrase: { ...h.phrase, serviceId: claim.serviceId, explicit: false } } : h;
+  });
 }
