@@ -64,7 +64,8 @@ function segmentProblems(text: string, lex: Lexicon, claims: ServiceClaim[]): Pr
 function chooseServices(text: string, lex: Lexicon, hits: Hit[], scores: ServiceScore[], claims: ServiceClaim[]): { chosen: { score: ServiceScore; segment: string }[]; unsure: boolean } {
   const [top, second] = scores;
   if (!top) return { chosen: [], unsure: true };
-  const problems = segmentProblems(text, lex, claims);
+  const doubt = UNSURE.test(text) && !!second && second.score >= top.score * 0.6;
+  const problems = doubt ? [] : segmentProblems(text, lex, claims);
   const distinct = [...new Set(problems.map((p) => p.serviceId))];
   if (distinct.length >= 2) {
     // Several problems, each in its own part of the message: one case each.
@@ -74,9 +75,9 @@ function chooseServices(text: string, lex: Lexicon, hits: Hit[], scores: Service
     };
   }
   const margin = top.score - (second?.score ?? 0);
-  const doubt = UNSURE.test(text) && !!second && second.score >= top.score * 0.6;
   const evidence = top.topicScore >= 2 || (top.explicit && top.score >= 3);
-  const confident = !doubt && evidence && (margin >= 2 || (requested(hits, top.serviceId, text) && margin >= 1));
+  const weakRival = !second || (second.topicScore === 0 && !second.explicit);
+  const confident = !doubt && evidence && (margin >= 2 || ((weakRival || requested(hits, top.serviceId, text)) && margin >= 1));
   if (!confident) return { chosen: [], unsure: true };
   const chosen = [{ score: top, segment: text }];
   // Teams named together as the ones to act: "Housing & ASB please".

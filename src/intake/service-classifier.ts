@@ -58,7 +58,11 @@ export function scoreServices(hits: Hit[]): ServiceScore[] {
 
 /** The claims whose `when` phrases the message holds. */
 export function activeClaims(hits: Hit[], claims: ServiceClaim[]): ServiceClaim[] {
-  return claims.filter((c) => hits.some((h) => h.phrase.serviceId === c.serviceId && !h.negated && c.when.includes(h.phrase.text)));
+  const matches = (w: string, text: string) => {
+    const t = text.toLowerCase().replace(/\*$/, '');
+    return w.endsWith('*') ? t.startsWith(w.slice(0, -1).toLowerCase()) : t === w.toLowerCase();
+  };
+  return claims.filter((c) => hits.some((h) => h.phrase.serviceId === c.serviceId && !h.negated && c.when.some((w) => matches(w, h.phrase.text))));
 }
 
 /** Moves the evidence of claimed services to the claiming one ("estate grass" is housing's). */
