@@ -41,6 +41,8 @@ export const cases = pgTable('cases', {
   updatedAt: ts('updated_at').notNull(),
 }, (t) => [
   index('cases_ward_service_idx').on(t.wardId, t.serviceId, t.createdAt),
+  index('cases_ward_created_idx').on(t.wardId, t.createdAt),
+  index('cases_created_idx').on(t.createdAt),
   index('cases_assignee_idx').on(t.assigneeId, t.status),
   index('cases_raised_by_idx').on(t.raisedById),
   index('cases_ack_due_idx').on(t.acknowledgeBy).where(sql`status in ('new','routed','reopened')`),
