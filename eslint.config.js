@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'drizzle', '.wardline', 'test-results', 'src/web/static/**'] },
+  { ignores: ['node_modules', 'dist', 'drizzle', '.wardline', '.tmp', 'test-results', 'src/web/static/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
