@@ -1,3 +1,4 @@
 export * from './schema.js';
 export * from './schema-cases.js';
 export * from './schema-jobs.js';
+export * from './schema-conversations.js';

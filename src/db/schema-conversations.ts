@@ -1,0 +1,42 @@
+import { bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { people, platformEnum } from './schema.js';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** A message wardline could not place yet: kept until the councillor answers the question. */
+export const intakeDrafts = pgTable('intake_drafts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  platform: platformEnum('platform').notNull(),
+  channelId: text('channel_id').notNull(),
+  threadId: text('thread_id').notNull(),
+  personId: uuid('person_id').notNull().references(() => people.id),
+  text: text('text').notNull(),
+  parsed: jsonb('parsed').notNull(),
+  status: text('status').notNull().default('open'),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [index('intake_drafts_thread_idx').on(t.platform, t.channelId, t.threadId)]);
+
+/** The built-in workspace: channels and direct messages with the bot. */
+export const workspaceChannels = pgTable('workspace_channels', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  kind: text('kind').notNull(),
+  personId: uuid('person_id').references(() => people.id),
+  listening: text('listening').notNull().default('no'),
+  createdAt: ts('created_at').notNull(),
+});
+
+export const workspaceMessages = pgTable('workspace_messages', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  channelId: text('channel_id').notNull().references(() => workspaceChannels.id),
+  threadId: text('thread_id'),
+  authorId: uuid('author_id').references(() => people.id),
+  text: text('text').notNull(),
+  model: jsonb('model'),
+  idempotencyKey: text('idempotency_key'),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+}, (t) => [
+  index('workspace_messages_channel_idx').on(t.channelId, t.id),
+  uniqueIndex('workspace_messages_idem_key').on(t.idempotencyKey),
+]);
