@@ -18,6 +18,13 @@ export const configSchema = z.object({
   WORKING_HOURS: z.string().regex(/^\d{1,2}-\d{1,2}$/, 'must look like 9-17').default('9-17'),
   REDIS_SERVER_BIN: z.string().default('redis-server'),
   WARDLINE_WORKSPACE: z.enum(['on', 'off', 'auto']).default('auto'),
+  /** Tell the ward's WACs and senior officer about each new case. */
+  WARDLINE_WARD_NOTICES: z.enum(['on', 'off']).default('on'),
+  /** Hours before a deadline the RM is reminded (urgent cases: REMINDER_URGENT_LEAD_HOURS). */
+  REMINDER_LEAD_HOURS: z.coerce.number().min(0).max(72).default(4),
+  REMINDER_URGENT_LEAD_HOURS: z.coerce.number().min(0).max(24).default(0.5),
+  /** Working hours after a breach before the ward's senior officer is brought in. */
+  ESCALATE_SENIOR_AFTER_HOURS: z.coerce.number().min(0).max(200).default(8),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema> & { workingHours: { start: number; end: number } }>;

@@ -19,6 +19,10 @@ import { AppError } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
 import { createMetrics, type Metrics } from './web/metrics.js';
 import { startWebServer, type WebServer } from './web/server.js';
+import { Router } from './web/http-router.js';
+import { createCaseNotifier } from './bot/case-notifier.js';
+import { startChatRuntime, type ChatRuntime } from './main-chat.js';
+import type { Platform } from './shared/enums.js';
 
 /**
  * The composition root: the only place that wires storage, clock and adapters to the core.
@@ -32,6 +36,7 @@ export interface Core {
   calendar: WorkingCalendar;
   cases: CaseService;
   metrics: Metrics;
+  platforms: Platform[];
   loadContext(): Promise<CaseContext>;
   close(): Promise<void>;
 }
@@ -57,8 +62,10 @@ export async function openCore(config: Config, logger: Logger, opts: { clock?: C
     return { index: new CatalogueIndex(catalogue), directory: buildDirectory(people), table, policies };
   };
   const metrics = createMetrics();
+  const platforms = chatPlatforms(config);
   const cases = createCaseService({
     store: createCaseStore(dbh.db), clock, calendar, loadContext,
+    notify: createCaseNotifier({ platforms, wardNotices: config.WARDLINE_WARD_NOTICES === 'on' }),
     observe: ({ action, caseRecord }) => {
       if (action === 'open') {
         metrics.casesOpened.labels(caseRecord.serviceId ?? 'unknown', caseRecord.urgency).inc();
@@ -66,7 +73,14 @@ export async function openCore(config: Config, logger: Logger, opts: { clock?: C
       } else metrics.transitions.labels(action, caseRecord.status).inc();
     },
   });
-  return { config, logger, clock, dbh, calendar, cases, metrics, loadContext, close: () => dbh.close() };
+  return { config, logger, clock, dbh, calendar, cases, metrics, platforms, loadContext, close: () => dbh.close() };
+}
+
+/** The chat platforms this installation posts on, in order of preference. */
+export function chatPlatforms(config: Config): Platform[] {
+  const external: Platform[] = [];
+  const workspace = config.WARDLINE_WORKSPACE === 'on' || (config.WARDLINE_WORKSPACE === 'auto' && external.length === 0);
+  return [...external, ...(workspace ? ['local' as const] : [])];
 }
 
 export const PROCESS_ROLES = ['all', 'web', 'worker'] as const;
@@ -76,11 +90,12 @@ export interface Running {
   core: Core;
   web: WebServer | null;
   redisUrl: string;
+  chat: ChatRuntime;
   stop(): Promise<void>;
 }
 
 /** Starts a process: web (HTTP + chat adapters), worker (background jobs) or both. */
-export async function startWardline(config: Config, logger: Logger, role: ProcessRole, opts: { clock?: Clock } = {}): Promise<Running> {
+export async function startWardline(config: Config, logger: Logger, role: ProcessRole, opts: { clock?: Clock; queuePrefix?: string } = {}): Promise<Running> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => { for (const s of stops.reverse()) await s().catch((e) => logger.warn({ err: e }, 'stop failed')); };
   try {
@@ -95,19 +110,24 @@ export async function startWardline(config: Config, logger: Logger, role: Proces
     stops.push(async () => { redis.disconnect(); });
     const core = await openCore(config, logger, opts.clock ? { clock: opts.clock } : {});
     stops.push(core.close);
+    const chat = await startChatRuntime({ core, redis, redisUrl, role, prefix: opts.queuePrefix ?? 'wardline' });
+    stops.push(chat.stop);
     let web: WebServer | null = null;
     if (role !== 'worker') {
+      const router = new Router();
+      await chat.addRoutes(router);
       web = await startWebServer({
-        host: config.HOST, port: config.PORT, logger, metrics: core.metrics,
+        host: config.HOST, port: config.PORT, logger, metrics: core.metrics, router,
         readiness: [
           { name: 'database', check: () => core.dbh.ping() },
           { name: 'redis', check: async () => { await redis.ping(); } },
         ],
       });
       stops.push(web.close);
-      logger.info({ url: web.url, role, database: core.dbh.kind }, 'wardline is listening');
+      stops.push(async () => chat.closeStreams());
+      logger.info({ url: web.url, role, database: core.dbh.kind, platforms: core.platforms }, 'wardline is listening');
     }
-    return { core, web, redisUrl, stop: stopAll };
+    return { core, web, redisUrl, chat, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;

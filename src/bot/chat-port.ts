@@ -1,3 +1,4 @@
+import type { NeutralMessage } from './messages.js';
 import type { Platform } from '../shared/enums.js';
 
 /** Where a message is: a channel (or DM) and, for replies, the thread's root message. */
@@ -31,10 +32,13 @@ export type InboundEvent =
       userExternalId: string;
       actionId: ActionId;
       value: string;
+      /** What the person typed or picked in the button's form. */
+      input: string | null;
     };
 
 export const ACTION_IDS = [
-  'case.acknowledge', 'case.resolve', 'case.need_info', 'case.reassign', 'case.wrong_route', 'case.cancel', 'case.reopen',
+  'case.acknowledge', 'case.update', 'case.resolve', 'case.need_info', 'case.reassign', 'case.wrong_route',
+  'case.edit', 'case.cancel', 'case.reopen',
   'clarify.service', 'clarify.ward', 'duplicate.link', 'duplicate.new',
 ] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
@@ -44,9 +48,14 @@ export interface InboundReply {
   ephemeral?: string;
 }
 
-/** The outbound half every adapter implements; the delivery worker calls it. */
+/**
+ * The outbound half every adapter implements; the delivery worker calls it. `post` must not post
+ * twice for one idempotency key (a retry after a crash looks the key up first).
+ */
 export interface ChatSender {
   platform: Platform;
-  post(address: ChatAddress, message: import('./messages.js').NeutralMessage, idempotencyKey: string): Promise<{ messageId: string; threadId: string }>;
-  update(address: ChatAddress, messageId: string, message: import('./messages.js').NeutralMessage): Promise<void>;
+  /** The direct-message channel with a person, by their id on this platform. */
+  openDirect(userExternalId: string): Promise<string>;
+  post(address: ChatAddress, message: NeutralMessage, idempotencyKey: string): Promise<{ messageId: string }>;
+  update(address: ChatAddress, messageId: string, message: NeutralMessage): Promise<void>;
 }

@@ -10,6 +10,8 @@ export interface ButtonSpec {
   label: string;
   value: string;
   style?: 'primary' | 'danger';
+  /** The button asks for more before acting: a note, a person, or a service and ward. */
+  form?: { kind: 'text' | 'person' | 'route'; label: string; required: boolean };
 }
 
 export interface CaseView {
@@ -28,7 +30,8 @@ export interface CaseView {
 }
 
 export type NeutralMessage =
-  | { type: 'case_card'; audience: 'rm' | 'councillor'; case: CaseView; text: string; buttons: ButtonSpec[] }
+  | { type: 'case_card'; audience: 'rm'; case: CaseView; text: string; buttons: ButtonSpec[] }
+  | { type: 'confirmation'; cases: CaseView[]; text: string; buttons: ButtonSpec[] }
   | { type: 'notice'; text: string }
   | { type: 'clarify'; text: string; buttons: ButtonSpec[] }
   | { type: 'mirror'; author: string; text: string; caseRef: string };
@@ -55,21 +58,43 @@ const OPEN = new Set(['new', 'routed', 'acknowledged', 'in_progress', 'needs_inf
 
 /** The RM's card: the buttons that make sense in the case's status. */
 export function rmCard(v: CaseView): NeutralMessage {
-  const b = (actionId: ActionId, label: string, style?: 'primary' | 'danger'): ButtonSpec => ({ actionId, label, value: v.caseId, ...(style ? { style } : {}) });
+  const value = `${v.caseId}:${v.status}`;
+  const b = (actionId: ActionId, label: string, extra: Partial<ButtonSpec> = {}): ButtonSpec => ({ actionId, label, value, ...extra });
   const buttons: ButtonSpec[] = [];
-  if (v.status === 'routed' || v.status === 'new' || v.status === 'reopened') buttons.push(b('case.acknowledge', 'Acknowledge', 'primary'));
-  if (OPEN.has(v.status)) buttons.push(b('case.need_info', 'Need info'), b('case.resolve', 'Resolve'), b('case.reassign', 'Reassign'), b('case.wrong_route', 'Wrong route', 'danger'));
-  const text = `${v.urgent ? 'URGENT · ' : ''}${v.reference} · ${v.service} · ${v.ward}${v.location ? ` · ${v.location}` : ''} — ${v.statusLabel}`;
+  if (v.status === 'routed' || v.status === 'new' || v.status === 'reopened') buttons.push(b('case.acknowledge', 'Acknowledge', { style: 'primary' }));
+  if (OPEN.has(v.status)) {
+    buttons.push(
+      b('case.update', 'Update', { form: { kind: 'text', label: 'Update for the councillor', required: true } }),
+      b('case.need_info', 'Need info', { form: { kind: 'text', label: 'What do you need to know?', required: true } }),
+      b('case.resolve', 'Resolve', { form: { kind: 'text', label: 'What was done (optional)', required: false } }),
+      b('case.reassign', 'Reassign', { form: { kind: 'person', label: 'Reassign to', required: true } }),
+      b('case.wrong_route', 'Wrong route', { style: 'danger', form: { kind: 'route', label: 'Where should it go?', required: true } }),
+    );
+  }
+  const due = v.status === 'routed' || v.status === 'new' || v.status === 'reopened' ? `acknowledge by ${v.acknowledgeBy ?? '—'}` : `respond by ${v.respondBy ?? '—'}`;
+  const text = `${v.urgent ? 'URGENT · ' : ''}${v.reference} · ${v.service} · ${v.ward}${v.location ? ` · ${v.location}` : ''} — ${v.statusLabel}${OPEN.has(v.status) ? ` (${due})` : ''}\n${v.summary}`;
   return { type: 'case_card', audience: 'rm', case: v, text, buttons };
 }
 
-/** The councillor's confirmation, kept current as the case moves. */
-export function councillorCard(v: CaseView): NeutralMessage {
+/** The councillor's confirmation for one or several cases, kept current as they move. */
+export function confirmationCard(views: CaseView[]): NeutralMessage {
   const buttons: ButtonSpec[] = [];
-  if (v.status === 'routed' || v.status === 'new') {
-    buttons.push({ actionId: 'case.wrong_route', label: 'Edit', value: v.caseId }, { actionId: 'case.cancel', label: 'Cancel', value: v.caseId, style: 'danger' });
+  const many = views.length > 1;
+  for (const v of views) {
+    const value = `${v.caseId}:${v.status}`;
+    const suffix = many ? ` ${v.reference}` : '';
+    if (v.status === 'routed' || v.status === 'new') {
+      buttons.push(
+        { actionId: 'case.edit', label: `Edit${suffix}`, value, form: { kind: 'route', label: 'Correct the service or ward', required: true } },
+        { actionId: 'case.cancel', label: `Cancel${suffix}`, value, style: 'danger' },
+      );
+    }
+    if (v.status === 'resolved') buttons.push({ actionId: 'case.reopen', label: `Reopen${suffix}`, value, form: { kind: 'text', label: 'Why is it not fixed?', required: true } });
   }
-  if (v.status === 'resolved') buttons.push({ actionId: 'case.reopen', label: 'Reopen', value: v.caseId });
-  const text = `${v.reference} logged: ${v.service} in ${v.ward}${v.location ? ` (${v.location})` : ''}. ${v.assignee} has it; response due by ${v.respondBy ?? '—'}. Status: ${v.statusLabel}.`;
-  return { type: 'case_card', audience: 'councillor', case: v, text, buttons };
+  const line = (v: CaseView) => `${v.urgent ? 'URGENT · ' : ''}${v.reference}: ${v.service} in ${v.ward}${v.location ? ` (${v.location})` : ''}. `
+    + `${v.assignee} has it; response due by ${v.respondBy ?? '—'}. Status: ${v.statusLabel}.`;
+  const text = many ? `Logged ${views.length} cases:\n${views.map((v) => `• ${line(v)}`).join('\n')}` : `Logged ${line(views[0]!)}`;
+  return { type: 'confirmation', cases: views, text, buttons };
 }
+
+export const notice = (text: string): NeutralMessage => ({ type: 'notice', text });

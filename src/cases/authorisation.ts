@@ -59,6 +59,8 @@ export function can(actor: Person, action: CaseAction, c: CaseView, now: Date): 
     return { ok: false, reason: `It is more than ${REOPEN_WINDOW_DAYS} days since this case was resolved; raise a new one instead.` };
   }
   if (action === 'addUpdate' && coversWard(actor, c)) return { ok: true };
+  // The councillor who raised it may still correct (Edit) or withdraw (Cancel) it until the RM picks it up.
+  if (actor.id === c.raisedById && (action === 'reroute' || action === 'close') && (c.status === 'new' || c.status === 'routed')) return { ok: true };
   return { ok: false, reason: member || coversWard(actor, c)
     ? 'Only the case\'s RM, their deputy, the service\'s managers or an admin can do that.'
     : 'You are not involved in this case.' };

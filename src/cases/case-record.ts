@@ -1,4 +1,4 @@
-import type { CaseEventType, CaseStatus, Platform, Urgency } from '../shared/enums.js';
+import type { CaseEventType, CaseStatus, Platform, ThreadOwner, Urgency } from '../shared/enums.js';
 import type { CaseId, PersonId, ServiceId, WardId } from '../shared/ids.js';
 import type { RouteDecision } from '../routing/routing-table.js';
 
@@ -62,6 +62,26 @@ export interface OutboundMessage {
   payload: Record<string, unknown>;
 }
 
+/** A chat thread that belongs to a case: the councillor's (where they raised it) or the RM's card. */
+export interface ConversationLink {
+  platform: Platform;
+  channelId: string;
+  threadId: string;
+  messageId: string | null;
+  caseId: CaseId;
+  owner: ThreadOwner;
+  personId: PersonId | null;
+  cardKey: string | null;
+}
+
+/** Where a case was raised in chat; the confirmation card (one for several cases) is `cardKey`. */
+export interface ChatOrigin {
+  platform: Platform;
+  channelId: string;
+  threadId: string;
+  cardKey: string;
+}
+
 export interface CaseFilter {
   wardIds?: string[];
   serviceIds?: string[];
@@ -82,6 +102,8 @@ export interface CaseRepo {
   listEvents(id: CaseId): Promise<CaseEvent[]>;
   listCases(filter: CaseFilter): Promise<CaseRecord[]>;
   enqueue(messages: OutboundMessage[], caseId: CaseId | null, at: Date): Promise<void>;
+  insertLink(link: ConversationLink, at: Date): Promise<void>;
+  listLinks(caseId: CaseId): Promise<ConversationLink[]>;
   recordCorrection(c: {
     caseId: CaseId; text: string; originalWardId: string | null; originalServiceId: string | null;
     correctedWardId: string | null; correctedServiceId: string | null; byId: PersonId; at: Date;

@@ -7,7 +7,7 @@ import type { CaseStatus, Platform } from '../shared/enums.js';
 import { AppError } from '../shared/errors.js';
 import type { CaseId, PersonId, ServiceId, WardId } from '../shared/ids.js';
 import { assertCan, isStaffOnCase, type CaseAction } from './authorisation.js';
-import type { CaseEvent, CasePatch, CaseRecord, CaseRepo, CaseStore, NewCaseEvent, OutboundMessage } from './case-record.js';
+import type { CaseEvent, CasePatch, CaseRecord, CaseRepo, CaseStore, ChatOrigin, NewCaseEvent, OutboundMessage } from './case-record.js';
 import { assertTransition } from './lifecycle.js';
 import { computeDueTimes, type SlaPolicy } from './sla.js';
 import { extendForPause, type WorkingCalendar } from './working-time.js';
@@ -31,8 +31,16 @@ export interface CaseDraft {
   sourcePlatform?: Platform | null;
 }
 
-/** Messages a change produces (case cards, notices); wired in by the conversations layer. */
-export type CaseNotifier = (change: { caseRecord: CaseRecord; event: CaseEvent; context: CaseContext }) => OutboundMessage[];
+/** One committed change, as the notifier sees it; `origin` is set when cases were raised in chat. */
+export interface CaseChange {
+  caseRecord: CaseRecord;
+  event: CaseEvent;
+  context: CaseContext;
+  origin?: ChatOrigin & { caseIds: CaseId[]; last: boolean };
+}
+
+/** Messages a change produces (case cards, notices), written to the outbox in the same transaction. */
+export type CaseNotifier = (change: CaseChange, repo: CaseRepo) => Promise<OutboundMessage[]>;
 
 export interface CaseServiceDeps {
   store: CaseStore;
@@ -77,16 +85,16 @@ export function createCaseService(deps: CaseServiceDeps) {
     return { acknowledgeBy: due.acknowledgeBy, respondBy: due.respondBy, resolveBy: due.resolveBy };
   }
 
-  async function emit(repo: CaseRepo, ctx: CaseContext, caseRecord: CaseRecord, event: CaseEvent, at: Date): Promise<void> {
+  async function emit(repo: CaseRepo, change: CaseChange, at: Date): Promise<void> {
     if (!deps.notify) return;
-    await repo.enqueue(deps.notify({ caseRecord, event, context: ctx }), caseRecord.id, at);
+    await repo.enqueue(await deps.notify(change, repo), change.caseRecord.id, at);
   }
 
   /** One change: lock the case, check the right and the transition, patch, write exactly one event. */
   async function change(
     caseId: CaseId, actorId: PersonId, action: CaseAction,
     build: (c: CaseRecord, ctx: CaseContext, actor: Person, now: Date) => { to?: CaseStatus; patch: CasePatch; event: Omit<NewCaseEvent, 'at' | 'actorId' | 'fromStatus' | 'toStatus'> },
-    opts: { expectedStatus?: CaseStatus } = {},
+    opts: { expectedStatus?: CaseStatus; recordCorrection?: boolean } = {},
   ): Promise<CaseRecord> {
     const ctx = await deps.loadContext();
     const now = clock.now();
@@ -103,7 +111,14 @@ export function createCaseService(deps: CaseServiceDeps) {
       const to = plan.to ?? allowed;
       const updated = await repo.updateCase(c.id, { ...plan.patch, status: to, updatedAt: now });
       const event = await repo.appendEvent(c.id, { ...plan.event, at: now, actorId: actor.id, fromStatus: c.status, toStatus: to });
-      await emit(repo, ctx, updated, event, now);
+      if (opts.recordCorrection && (updated.serviceId !== c.serviceId || updated.wardId !== c.wardId)) {
+        // What intake got wrong, for `wardline intake corrections` to learn from.
+        await repo.recordCorrection({
+          caseId: c.id, text: c.description, originalWardId: c.wardId, originalServiceId: c.serviceId,
+          correctedWardId: updated.wardId, correctedServiceId: updated.serviceId, byId: actor.id, at: now,
+        });
+      }
+      await emit(repo, { caseRecord: updated, event, context: ctx }, now);
       return updated;
     });
     deps.observe?.({ action, caseRecord: updated });
@@ -111,35 +126,53 @@ export function createCaseService(deps: CaseServiceDeps) {
   }
 
   return {
-    async openCase(actorId: PersonId, draft: CaseDraft): Promise<CaseRecord> {
+    /** Opens one case per draft in one transaction; raised in chat, the thread is linked to each. */
+    async openCases(actorId: PersonId, drafts: CaseDraft[], origin?: ChatOrigin): Promise<CaseRecord[]> {
       const ctx = await deps.loadContext();
       const actor = actorIn(ctx, actorId);
-      if (draft.serviceId && !ctx.index.service(draft.serviceId)) throw new AppError('catalogue.unknown_service', `There is no service called "${draft.serviceId}".`);
-      if (draft.wardId && !ctx.index.ward(draft.wardId)) throw new AppError('catalogue.unknown_ward', `There is no ward called "${draft.wardId}".`);
-      if (draft.description.length > MAX_TEXT) throw new AppError('case.invalid_input', `The description is over ${MAX_TEXT} characters; shorten it or attach the rest as a link.`);
+      for (const draft of drafts) {
+        if (draft.serviceId && !ctx.index.service(draft.serviceId)) throw new AppError('catalogue.unknown_service', `There is no service called "${draft.serviceId}".`);
+        if (draft.wardId && !ctx.index.ward(draft.wardId)) throw new AppError('catalogue.unknown_ward', `There is no ward called "${draft.wardId}".`);
+        if (draft.description.length > MAX_TEXT) throw new AppError('case.invalid_input', `The description is over ${MAX_TEXT} characters; shorten it or attach the rest as a link.`);
+      }
       const now = clock.now();
-      const decision = route(ctx, draft.serviceId, draft.wardId, now);
-      const status: CaseStatus = decision.kind === 'routed' ? 'routed' : 'new';
       const opened = await store.transaction(async (repo) => {
-        const created = await repo.insertCase({
-          status, statusBeforeInfo: null, serviceId: draft.serviceId, wardId: draft.wardId,
-          urgency: draft.urgent ? 'urgent' : 'normal', topic: draft.topic ?? null, location: draft.location ?? null,
-          summary: draft.summary.slice(0, 300), description: draft.description, raisedById: actor.id,
-          assigneeId: null, rmId: null, deputyId: null, routing: null, routingVersion: null,
-          sourcePlatform: draft.sourcePlatform ?? null, acknowledgeBy: null, respondBy: null, resolveBy: null, pausedAt: null,
-          acknowledgedAt: null, respondedAt: null, resolvedAt: null, closedAt: null, escalationLevel: 0, duplicateOfId: null,
-          ...routingPatch(decision), ...duePatch(ctx, draft.serviceId, draft.urgent, now),
-          createdAt: now, updatedAt: now,
-        });
-        const event = await repo.appendEvent(created.id, {
-          type: 'opened', actorId: actor.id, at: now, fromStatus: null, toStatus: status,
-          data: { routing: decision, urgent: draft.urgent },
-        });
-        await emit(repo, ctx, created, event, now);
-        return created;
+        const created: { record: CaseRecord; event: CaseEvent }[] = [];
+        for (const draft of drafts) {
+          const decision = route(ctx, draft.serviceId, draft.wardId, now);
+          const status: CaseStatus = decision.kind === 'routed' ? 'routed' : 'new';
+          const record = await repo.insertCase({
+            status, statusBeforeInfo: null, serviceId: draft.serviceId, wardId: draft.wardId,
+            urgency: draft.urgent ? 'urgent' : 'normal', topic: draft.topic ?? null, location: draft.location ?? null,
+            summary: draft.summary.slice(0, 300), description: draft.description, raisedById: actor.id,
+            assigneeId: null, rmId: null, deputyId: null, routing: null, routingVersion: null,
+            sourcePlatform: draft.sourcePlatform ?? origin?.platform ?? null, acknowledgeBy: null, respondBy: null, resolveBy: null, pausedAt: null,
+            acknowledgedAt: null, respondedAt: null, resolvedAt: null, closedAt: null, escalationLevel: 0, duplicateOfId: null,
+            ...routingPatch(decision), ...duePatch(ctx, draft.serviceId, draft.urgent, now),
+            createdAt: now, updatedAt: now,
+          });
+          if (origin) {
+            await repo.insertLink({ ...origin, messageId: null, caseId: record.id, owner: 'councillor', personId: actor.id }, now);
+          }
+          const event = await repo.appendEvent(record.id, {
+            type: 'opened', actorId: actor.id, at: now, fromStatus: null, toStatus: status,
+            data: { routing: decision, urgent: draft.urgent },
+          });
+          created.push({ record, event });
+        }
+        const caseIds = created.map((c) => c.record.id);
+        for (const [i, { record, event }] of created.entries()) {
+          await emit(repo, { caseRecord: record, event, context: ctx, ...(origin ? { origin: { ...origin, caseIds, last: i === created.length - 1 } } : {}) }, now);
+        }
+        return created.map((c) => c.record);
       });
-      deps.observe?.({ action: 'open', caseRecord: opened });
+      for (const caseRecord of opened) deps.observe?.({ action: 'open', caseRecord });
       return opened;
+    },
+
+    async openCase(actorId: PersonId, draft: CaseDraft, origin?: ChatOrigin): Promise<CaseRecord> {
+      const [opened] = await this.openCases(actorId, [draft], origin);
+      return opened!;
     },
 
     acknowledge: (caseId: CaseId, actorId: PersonId, opts?: { expectedStatus?: CaseStatus }) =>
@@ -190,10 +223,10 @@ export function createCaseService(deps: CaseServiceDeps) {
         if (!target || !target.active || !target.roles.some((r) => r === 'rm' || r === 'manager' || r === 'admin')) {
           throw new AppError('case.invalid_input', `${target?.name ?? 'That person'} cannot take cases: only RMs, managers and admins can.`);
         }
-        return { patch: { assigneeId: target.id }, event: { type: 'reassigned', data: { from: c.assigneeId, to: target.id, note: clip(note) } } };
+        return { patch: { assigneeId: target.id }, event: { type: 'reassigned', data: { from: c.assigneeId, to: target.id, previousAssigneeId: c.assigneeId, note: clip(note) } } };
       }),
 
-    reroute: (caseId: CaseId, actorId: PersonId, target: { serviceId?: ServiceId; wardId?: WardId }, note = '') =>
+    reroute: (caseId: CaseId, actorId: PersonId, target: { serviceId?: ServiceId; wardId?: WardId }, note = '', opts: { expectedStatus?: CaseStatus; recordCorrection?: boolean } = {}) =>
       change(caseId, actorId, 'reroute', (c, ctx, actor, now) => {
         if (target.serviceId && !ctx.index.service(target.serviceId)) throw new AppError('catalogue.unknown_service', `There is no service called "${target.serviceId}".`);
         if (target.wardId && !ctx.index.ward(target.wardId)) throw new AppError('catalogue.unknown_ward', `There is no ward called "${target.wardId}".`);
@@ -205,20 +238,27 @@ export function createCaseService(deps: CaseServiceDeps) {
           patch: { serviceId, wardId, ...routingPatch(decision), ...duePatch(ctx, serviceId, c.urgency === 'urgent', now), acknowledgedAt: null },
           event: { type: 'rerouted', data: {
             from: { serviceId: c.serviceId, wardId: c.wardId }, to: { serviceId, wardId }, routing: decision, note: clip(note), by: actor.id,
+            previousAssigneeId: c.assigneeId,
           } },
         };
-      }),
+      }, opts),
 
-    close: (caseId: CaseId, actorId: PersonId, note = '') =>
-      change(caseId, actorId, 'close', (_c, _ctx, _a, now) => ({ patch: { closedAt: now }, event: { type: 'closed', data: { text: clip(note) } } })),
+    close: (caseId: CaseId, actorId: PersonId, note = '', opts?: { expectedStatus?: CaseStatus }) =>
+      change(caseId, actorId, 'close', (_c, _ctx, _a, now) => ({ patch: { closedAt: now }, event: { type: 'closed', data: { text: clip(note) } } }), opts),
 
-    async addWatcher(caseId: CaseId, personId: PersonId): Promise<boolean> {
+    /** Makes someone a watcher (a councillor linking a duplicate); their chat thread follows the case. */
+    async addWatcher(caseId: CaseId, personId: PersonId, origin?: ChatOrigin): Promise<boolean> {
+      const ctx = await deps.loadContext();
       const now = clock.now();
       return store.transaction(async (repo) => {
         const c = await repo.getCase(caseId, { forUpdate: true });
         if (!c) throw new AppError('case.not_found', 'That case does not exist.');
         const added = await repo.addWatcher(caseId, personId);
-        if (added) await repo.appendEvent(caseId, { type: 'watcher_added', actorId: personId, at: now, fromStatus: c.status, toStatus: c.status, data: {} });
+        if (origin) await repo.insertLink({ ...origin, messageId: null, caseId, owner: 'councillor', personId: personId as PersonId }, now);
+        if (added) {
+          const event = await repo.appendEvent(caseId, { type: 'watcher_added', actorId: personId, at: now, fromStatus: c.status, toStatus: c.status, data: {} });
+          await emit(repo, { caseRecord: c, event, context: ctx, ...(origin ? { origin: { ...origin, caseIds: [caseId], last: true } } : {}) }, now);
+        }
         return added;
       });
     },

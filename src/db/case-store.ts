@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type {
-  CaseEvent, CaseFilter, CaseRecord, CaseRepo, CaseStore, NewCase, NewCaseEvent, OutboundMessage,
+  CaseEvent, CaseFilter, CaseRecord, CaseRepo, CaseStore, ConversationLink, NewCase, NewCaseEvent, OutboundMessage,
 } from '../cases/case-record.js';
 import { formatReference } from '../cases/reference.js';
 import type { RouteDecision } from '../routing/routing-table.js';
@@ -10,6 +10,7 @@ import { asCaseId, asPersonId, asServiceId, asWardId, type CaseId, type PersonId
 import type { Db, Tx } from './client.js';
 import { enqueueOutbound } from './outbox-repo.js';
 import { scheduleSlaCheck } from './sla-sweep-repo.js';
+import { insertLink, linksForCase } from './conversation-repo.js';
 import { caseEvents, cases, caseWatchers, intakeCorrections } from './tables.js';
 
 type CaseRow = typeof cases.$inferSelect;
@@ -97,6 +98,14 @@ class DrizzleCaseRepo implements CaseRepo {
 
   async enqueue(messages: OutboundMessage[], caseId: CaseId | null, at: Date): Promise<void> {
     await enqueueOutbound(this.db, messages, caseId, at);
+  }
+
+  insertLink(link: ConversationLink, at: Date): Promise<void> {
+    return insertLink(this.db, link, at);
+  }
+
+  listLinks(caseId: CaseId): Promise<ConversationLink[]> {
+    return linksForCase(this.db, caseId);
   }
 
   async recordCorrection(c: Parameters<CaseRepo['recordCorrection']>[0]): Promise<void> {

@@ -21,8 +21,10 @@ export async function claimOutbox(db: Tx, now: Date, leaseMs: number, limit: num
   });
 }
 
-export async function markSent(db: Tx, id: number, at: Date, platformMessageId: string | null): Promise<void> {
-  await db.update(outbox).set({ status: 'sent', sentAt: at, platformMessageId, lastError: null }).where(eq(outbox.id, id));
+export async function markSent(db: Tx, id: number, at: Date, sent: { platformMessageId: string | null; platformChannelId?: string | null }): Promise<void> {
+  await db.update(outbox).set({
+    status: 'sent', sentAt: at, platformMessageId: sent.platformMessageId, platformChannelId: sent.platformChannelId ?? null, lastError: null,
+  }).where(eq(outbox.id, id));
 }
 
 export async function markRetry(db: Tx, id: number, at: Date, error: string | null, countAttempt: boolean): Promise<void> {
@@ -36,8 +38,16 @@ export async function markFailed(db: Tx, id: number, error: string): Promise<voi
   await db.update(outbox).set({ status: 'failed', lastError: error, attempts: sql`${outbox.attempts} + 1` }).where(eq(outbox.id, id));
 }
 
-export async function sentMessageId(db: Tx, idempotencyKey: string): Promise<{ status: string; platformMessageId: string | null } | null> {
-  const [row] = await db.select({ status: outbox.status, platformMessageId: outbox.platformMessageId }).from(outbox).where(eq(outbox.idempotencyKey, idempotencyKey));
+export interface SentMessage {
+  status: string;
+  messageId: string | null;
+  channelId: string | null;
+}
+
+/** Where an earlier outbox message went (to edit it in place or reply in its thread). */
+export async function sentMessage(db: Tx, idempotencyKey: string): Promise<SentMessage | null> {
+  const [row] = await db.select({ status: outbox.status, messageId: outbox.platformMessageId, channelId: outbox.platformChannelId })
+    .from(outbox).where(eq(outbox.idempotencyKey, idempotencyKey));
   return row ?? null;
 }
 

@@ -1,4 +1,4 @@
-import { lt } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import type { Tx } from './client.js';
 import { processedEvents } from './tables.js';
 
@@ -16,4 +16,9 @@ export async function markProcessed(db: Tx, source: string, eventKey: string, at
 export async function pruneProcessed(db: Tx, olderThan: Date): Promise<number> {
   const rows = await db.delete(processedEvents).where(lt(processedEvents.receivedAt, olderThan)).returning({ k: processedEvents.eventKey });
   return rows.length;
+}
+
+/** Forgets one delivery whose handling failed, so the platform's retry is handled afresh. */
+export async function forgetProcessed(db: Tx, source: string, eventKey: string): Promise<void> {
+  await db.delete(processedEvents).where(and(eq(processedEvents.source, source), eq(processedEvents.eventKey, eventKey)));
 }

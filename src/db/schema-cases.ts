@@ -76,8 +76,12 @@ export const conversationLinks = pgTable('conversation_links', {
   caseId: uuid('case_id').notNull().references(() => cases.id),
   owner: threadOwnerEnum('owner').notNull(),
   personId: uuid('person_id').references(() => people.id),
+  /** The card this thread belongs to: one confirmation can cover several cases. */
+  cardKey: text('card_key'),
   createdAt: ts('created_at').notNull(),
 }, (t) => [
+  uniqueIndex('conversation_links_unique').on(t.platform, t.channelId, t.threadId, t.caseId),
+  index('conversation_links_card_idx').on(t.cardKey),
   index('conversation_links_thread_idx').on(t.platform, t.channelId, t.threadId),
   index('conversation_links_case_idx').on(t.caseId),
 ]);
@@ -94,6 +98,8 @@ export const outbox = pgTable('outbox', {
   nextAttemptAt: ts('next_attempt_at').notNull(),
   lastError: text('last_error'),
   platformMessageId: text('platform_message_id'),
+  /** Where the platform put it (a DM opened on delivery has an id known only then). */
+  platformChannelId: text('platform_channel_id'),
   caseId: uuid('case_id').references(() => cases.id),
   createdAt: ts('created_at').notNull(),
   sentAt: ts('sent_at'),

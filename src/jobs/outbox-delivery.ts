@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { claimOutbox, markFailed, markRetry, markSent, sentMessageId, type OutboxRow } from '../db/outbox-delivery-repo.js';
+import { claimOutbox, markFailed, markRetry, markSent, sentMessage, type OutboxRow, type SentMessage } from '../db/outbox-delivery-repo.js';
 import type { Clock } from '../shared/clock.js';
 import type { Platform } from '../shared/enums.js';
 import type { Logger } from '../shared/logger.js';
@@ -16,13 +16,16 @@ export class DeliveryError extends Error {
   }
 }
 
+export interface DeliveryResult {
+  platformMessageId: string | null;
+  platformChannelId?: string | null;
+}
+
 /** One platform's sender: the adapter turns the neutral payload into an API call. */
 export interface Deliverer {
   platform: Platform;
   rateRules(row: OutboxRow): RateRule[];
-  deliver(row: OutboxRow, ctx: { sentMessageId(idempotencyKey: string): Promise<string | null> }): Promise<{ platformMessageId: string | null }>;
-  /** Called after the row is marked sent (e.g. to record conversation links). */
-  afterSent?(row: OutboxRow, platformMessageId: string | null): Promise<void>;
+  deliver(row: OutboxRow, ctx: { sentMessage(idempotencyKey: string): Promise<SentMessage | null> }): Promise<DeliveryResult>;
 }
 
 export interface DeliveryDeps {
@@ -70,9 +73,8 @@ async function deliverOne(deps: DeliveryDeps, d: Deliverer, row: OutboxRow): Pro
     return until;
   }
   try {
-    const result = await d.deliver(row, { sentMessageId: async (key) => (await sentMessageId(deps.db, key))?.platformMessageId ?? null });
-    await markSent(deps.db, row.id, now(), result.platformMessageId);
-    await d.afterSent?.(row, result.platformMessageId);
+    const result = await d.deliver(row, { sentMessage: (key) => sentMessage(deps.db, key) });
+    await markSent(deps.db, row.id, now(), result);
     deps.onOutcome?.(row.platform, 'sent');
     return null;
   } catch (e) {

@@ -1,4 +1,4 @@
-import type { CaseRecord, OutboundMessage } from '../cases/case-record.js';
+import type { CaseRecord, CaseRepo, OutboundMessage } from '../cases/case-record.js';
 import type { CaseContext } from '../cases/case-service.js';
 import { planSlaCheck, type PlanCalendar, type ReminderSettings, type SlaAction } from '../cases/sla-plan.js';
 import { caseRepoOn } from '../db/case-store.js';
@@ -9,7 +9,7 @@ import type { Clock } from '../shared/clock.js';
 import { asCaseId } from '../shared/ids.js';
 
 /** Messages for a reminder or escalation (RM, escalation manager, senior officer, the councillor). */
-export type SlaNotifier = (input: { caseRecord: CaseRecord; action: SlaAction; context: CaseContext }) => OutboundMessage[];
+export type SlaNotifier = (input: { caseRecord: CaseRecord; action: SlaAction; context: CaseContext }, repo: CaseRepo) => Promise<OutboundMessage[]> | OutboundMessage[];
 
 export interface SlaSweepDeps {
   db: Db;
@@ -44,7 +44,11 @@ export async function runSlaSweep(deps: SlaSweepDeps): Promise<{ checked: number
         for (const action of plan.actions) {
           if (!(await recordSlaAction(tx, id, action, now))) continue;
           actions++;
-          await enqueueOutbound(tx, deps.notify({ caseRecord: c, action, context }), c.id, now);
+          await repo.appendEvent(c.id, {
+            type: action.kind.startsWith('remind') ? 'reminded' : 'escalated', actorId: null, at: now, fromStatus: c.status, toStatus: c.status,
+            data: { kind: action.kind, dueAt: action.dueAt.toISOString() },
+          });
+          await enqueueOutbound(tx, await deps.notify({ caseRecord: c, action, context }, repo), c.id, now);
         }
         await setNextCheck(tx, id, plan.nextCheckAt);
       }

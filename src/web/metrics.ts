@@ -10,10 +10,13 @@ export interface Metrics {
   jobDuration: Histogram<'queue' | 'outcome'>;
   deliveries: Counter<'platform' | 'outcome'>;
   queueDepth: Gauge<'queue' | 'state'>;
+  /** Filled in by whoever knows the queues; read on every scrape. */
+  depthSource: { read: (() => Promise<void>) | null };
 }
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
+  const depthSource: Metrics['depthSource'] = { read: null };
   collectDefaultMetrics({ register: registry, prefix: 'wardline_' });
   return {
     registry,
@@ -29,6 +32,10 @@ export function createMetrics(): Metrics {
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers: [registry],
     }),
     deliveries: new Counter({ name: 'wardline_outbox_deliveries_total', help: 'Outbox delivery outcomes (sent, retry, failed, limited)', labelNames: ['platform', 'outcome'], registers: [registry] }),
-    queueDepth: new Gauge({ name: 'wardline_queue_depth', help: 'Jobs and outbox messages waiting, by queue and state', labelNames: ['queue', 'state'], registers: [registry] }),
+    queueDepth: new Gauge({
+      name: 'wardline_queue_depth', help: 'Jobs and outbox messages waiting, by queue and state', labelNames: ['queue', 'state'], registers: [registry],
+      async collect() { await depthSource.read?.(); },
+    }),
+    depthSource,
   };
 }

@@ -1,0 +1,144 @@
+import type { Redis } from 'ioredis';
+import { createChatDeliverer } from './bot/chat-deliverer.js';
+import type { ChatSender } from './bot/chat-port.js';
+import { createConversationFlows, type ConversationFlows } from './bot/flows/conversation-flows.js';
+import { createDigestNotifier, createSlaNotifier } from './bot/job-notifiers.js';
+import { WorkspaceEvents } from './bot/local/workspace-events.js';
+import { createWorkspaceSender } from './bot/local/workspace-sender.js';
+import { outbound, personTarget } from './bot/outbound.js';
+import { platformFor } from './bot/case-notifier.js';
+import { DEFAULT_REMINDER_SETTINGS } from './cases/sla-plan.js';
+import type { OutboxRow } from './db/outbox-delivery-repo.js';
+import { outboxDepth } from './db/outbox-delivery-repo.js';
+import { enqueueOutbound } from './db/outbox-repo.js';
+import { ensureChannel } from './db/workspace-repo.js';
+import { hasRole } from './directory/person.js';
+import { planDigests, sendDigest } from './jobs/digest-jobs.js';
+import { startJobRuntime, type JobRuntime } from './jobs/job-runtime.js';
+import { startDeliveryLoop, type Deliverer } from './jobs/outbox-delivery.js';
+import { RateLimiter } from './jobs/rate-limiter.js';
+import { runSlaSweep } from './jobs/sla-sweep.js';
+import type { Core, ProcessRole } from './main.js';
+import type { Router } from './web/http-router.js';
+import { addWorkspaceApi } from './web/workspace-api.js';
+import { addWorkspacePage } from './web/workspace-page.js';
+
+export interface ChatRuntime {
+  flows: ConversationFlows;
+  jobs: JobRuntime | null;
+  /** Delivers what is due now (tests and the web role nudge it). */
+  wakeDelivery(): void;
+  addRoutes(router: Router): Promise<void>;
+  closeStreams(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Part of the composition root: chat adapters, the conversation flows, the outbox delivery
+ * worker and the background jobs, wired to the core. Worker and all roles deliver and run jobs.
+ */
+export async function startChatRuntime(o: { core: Core; redis: Redis; redisUrl: string; role: ProcessRole; prefix: string }): Promise<ChatRuntime> {
+  const { core, redis } = o;
+  const { config, logger, clock, dbh } = core;
+  const db = dbh.db;
+  const workspaceOn = core.platforms.includes('local');
+  const events = new WorkspaceEvents(redis, o.redisUrl, `${o.prefix}:workspace`);
+  const senders: ChatSender[] = workspaceOn ? [createWorkspaceSender({ db, clock, events })] : [];
+  const deliverers: Deliverer[] = senders.map((sender) => createChatDeliverer({
+    db, sender, clock, zone: config.TZ_COUNCIL, loadContext: core.loadContext, rateRules: () => [],
+  }));
+  let delivery: ReturnType<typeof startDeliveryLoop> | null = null;
+  const flows = createConversationFlows({
+    db, clock, cases: core.cases, loadContext: core.loadContext, logger, zone: config.TZ_COUNCIL, platforms: core.platforms,
+    afterTurn: () => delivery?.wake(),
+  });
+
+  /** A message that failed for good: the admins hear of it (but not of failures of those notices). */
+  const onFailed = async (row: OutboxRow, error: string) => {
+    if (row.idempotencyKey.startsWith('failed:')) return;
+    const ctx = await core.loadContext();
+    const msgs = ctx.directory.people.filter((p) => p.active && hasRole(p, 'admin')).flatMap((a) => {
+      const platform = platformFor(a, null, core.platforms);
+      return platform ? [outbound(platform, personTarget(a.id), `failed:${row.id}:${a.id}`, {
+        op: 'post', to: { kind: 'person', personId: a.id },
+        render: { kind: 'message', message: { type: 'notice', text: `A ${row.platform} message (outbox ${row.id}) could not be delivered: ${error}. See \`wardline outbox failed\`; \`wardline outbox retry ${row.id}\` sends it again.` } },
+      })] : [];
+    });
+    await enqueueOutbound(db, msgs, null, clock.now());
+  };
+
+  const stops: (() => Promise<void>)[] = [];
+  let jobs: JobRuntime | null = null;
+  if (o.role !== 'web') {
+    const limiter = new RateLimiter(redis, o.prefix);
+    delivery = startDeliveryLoop({
+      db, clock, logger, limiter, deliverers, onFailed,
+      onOutcome: (platform, outcome) => core.metrics.deliveries.labels(platform, outcome).inc(),
+    });
+    stops.push(() => delivery!.stop());
+    const settings = {
+      leadHours: config.REMINDER_LEAD_HOURS ?? DEFAULT_REMINDER_SETTINGS.leadHours,
+      urgentLeadHours: config.REMINDER_URGENT_LEAD_HOURS ?? DEFAULT_REMINDER_SETTINGS.urgentLeadHours,
+      seniorAfterWorkingHours: config.ESCALATE_SENIOR_AFTER_HOURS ?? DEFAULT_REMINDER_SETTINGS.seniorAfterWorkingHours,
+    };
+    const digestDeps = { db, zone: config.TZ_COUNCIL, loadContext: core.loadContext, notify: createDigestNotifier({ platforms: core.platforms }) };
+    jobs = await startJobRuntime({
+      redisUrl: o.redisUrl, prefix: o.prefix, zone: config.TZ_COUNCIL, logger, workers: true, now: () => clock.now(),
+      handlers: {
+        slaSweep: async (now) => {
+          const r = await runSlaSweep({
+            db, clock: { now: () => now }, calendar: core.calendar, settings, loadContext: core.loadContext,
+            notify: createSlaNotifier({ platforms: core.platforms, zone: config.TZ_COUNCIL }),
+          });
+          if (r.actions) delivery?.wake();
+          return r;
+        },
+        planDigests: (now) => planDigests(digestDeps, now),
+        sendDigest: async (p, now) => { const r = await sendDigest(digestDeps, p, now); delivery?.wake(); return r; },
+      },
+      onJob: (queue, outcome, seconds) => core.metrics.jobDuration.labels(queue, outcome).observe(seconds),
+    });
+    stops.push(jobs.stop);
+  }
+
+  const depth = core.metrics.queueDepth;
+  core.metrics.depthSource.read = async () => {
+    const byStatus = await outboxDepth(db).catch(() => ({} as Record<string, number>));
+    for (const s of ['pending', 'sending', 'failed']) depth.labels('outbox', s).set(byStatus[s] ?? 0);
+    if (jobs) {
+      for (const [name, q] of Object.entries(jobs.queues)) {
+        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => ({} as Record<string, number>));
+        for (const [state, n] of Object.entries(counts)) depth.labels(name, state).set(n);
+      }
+    }
+  };
+
+  let closeStreams = () => undefined as void;
+  return {
+    flows, jobs,
+    wakeDelivery: () => delivery?.wake(),
+    async addRoutes(router) {
+      if (!workspaceOn) return;
+      await seedWorkspaceChannels(core);
+      closeStreams = addWorkspaceApi(router, { db, clock, flows, events, loadContext: core.loadContext }).closeStreams;
+      await addWorkspacePage(router);
+    },
+    closeStreams: () => closeStreams(),
+    async stop() {
+      for (const s of stops.reverse()) await s().catch((e) => logger.warn({ err: e }, 'stop failed'));
+      events.close();
+    },
+  };
+}
+
+/** The workspace's shared channels: a general one and one per ward that has a councillor, all listening. */
+async function seedWorkspaceChannels(core: Core): Promise<void> {
+  const ctx = await core.loadContext();
+  const now = core.clock.now();
+  await ensureChannel(core.dbh.db, { id: 'general', name: 'councillors-general', kind: 'channel', personId: null, listening: true }, now);
+  const wards = new Set(ctx.directory.people.filter((p) => p.active && hasRole(p, 'councillor')).flatMap((p) => p.wardIds));
+  for (const w of wards) {
+    const ward = ctx.index.ward(w);
+    if (ward) await ensureChannel(core.dbh.db, { id: `ward-${w}`, name: `${w}-ward`, kind: 'channel', personId: null, listening: true }, now);
+  }
+}
