@@ -1,0 +1,39 @@
+import { sql } from 'drizzle-orm';
+import { loadConfig } from '../../src/config.js';
+import { startWardline, type Running } from '../../src/main.js';
+import type { Clock } from '../../src/shared/clock.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { runCli } from './cli.js';
+import { createTestDatabase, redisTestUrl, uniquePrefix } from './test-db.js';
+
+export interface TestApp {
+  running: Running;
+  url: string;
+  /** Waits until every outbox message due now has been delivered (or has failed). */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A whole wardline (web + worker) on a fresh database seeded with the demo directory by the real CLI. */
+export async function startTestApp(opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  await db.close();
+  const seeded = await runCli(['seed', '--demo'], { env: { DATABASE_URL: db.url } });
+  if (seeded.code !== 0) throw new Error(`seed failed: ${seeded.stderr}`);
+  const config = loadConfig({ DATABASE_URL: db.url, REDIS_URL: redisTestUrl(), PORT: '0', ...opts.env });
+  const running = await startWardline(config, createLogger(process.env.WARDLINE_TEST_LOG ?? 'silent'), 'all', {
+    queuePrefix: uniquePrefix('app'), ...(opts.clock ? { clock: opts.clock } : {}),
+  });
+  const settle = async () => {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      running.chat.wakeDelivery();
+      const rows = await running.core.dbh.db.execute<{ n: number }>(sql`select count(*)::int as n from outbox where status in ('pending','sending')`);
+      const n = (rows as unknown as { n: number }[])[0]?.n ?? 0;
+      if (n === 0) return;
+      if (Date.now() > deadline) throw new Error(`${n} outbox messages still undelivered after 15 s`);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+  };
+  return { running, url: running.web!.url, settle, stop: () => running.stop() };
+}
