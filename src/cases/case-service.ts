@@ -180,12 +180,20 @@ export function createCaseService(deps: CaseServiceDeps) {
         patch: { acknowledgedAt: now }, event: { type: 'acknowledged', data: {} },
       }), opts),
 
+    /**
+     * An update on the case. A formal update from staff (the Update button) marks it in progress;
+     * a reply in the conversation (`extra.via`, a chat thread) records the response and counts as
+     * acknowledging, but leaves the status for the RM to move.
+     */
     addUpdate: (caseId: CaseId, actorId: PersonId, text: string, extra: Record<string, unknown> = {}) =>
       change(caseId, actorId, 'addUpdate', (c, _ctx, actor, now) => {
         const staff = isStaffOnCase(actor, c);
-        const moves = staff && (c.status === 'routed' || c.status === 'acknowledged' || c.status === 'reopened');
+        const waiting = c.status === 'new' || c.status === 'routed' || c.status === 'reopened';
+        const to: CaseStatus = !staff ? c.status
+          : extra.via ? (waiting && c.status !== 'new' ? 'acknowledged' : c.status)
+            : (waiting || c.status === 'acknowledged') && c.status !== 'new' ? 'in_progress' : c.status;
         return {
-          to: moves ? 'in_progress' as const : c.status,
+          to,
           patch: staff && !c.respondedAt ? { respondedAt: now, ...(c.acknowledgedAt ? {} : { acknowledgedAt: now }) } : {},
           event: { type: 'update', data: { text: clip(text), byRole: staff ? 'staff' : 'councillor', ...extra } },
         };

@@ -71,7 +71,7 @@ export function defineChatContract(name: string, setup: () => Promise<ContractSe
       await h.settle();
       const cllrThread = await thread(CLLR, DM, ref);
       expect(cllrThread.map((m) => m.text)).toContain('Dev Patel, Waste enforcement RM: Crew booked for Thursday morning.');
-      expect(cllrThread.find((m) => m.statuses.length)!.statuses).toEqual(['In progress']);
+      expect(cllrThread.find((m) => m.statuses.length)!.statuses).toEqual(['Acknowledged']);
 
       await h.send(CLLR, DM, 'Thank you. Photo: https://example.org/photo.jpg', { thread: ref });
       await h.settle();
@@ -80,8 +80,13 @@ export function defineChatContract(name: string, setup: () => Promise<ContractSe
         'Crew booked for Thursday morning.',
         'Cllr Amina Hussain: Thank you. Photo: https://example.org/photo.jpg',
       ]);
+      await h.click(RM, await card(RM, reference), 'Update', 'Cleared; cameras going up next week.');
+      await h.settle();
+      const after = await thread(CLLR, DM, ref);
+      expect(after.map((m) => m.text)).toContain('Dev Patel, Waste enforcement RM: Cleared; cameras going up next week.');
+      expect(after.find((m) => m.statuses.length)!.statuses).toEqual(['In progress']);
       const events = await core.cases.timeline((await core.cases.get((await core.dbh.db.query.cases.findFirst({ where: (c, { eq }) => eq(c.seq, Number(reference.slice(3))) }))!.id as never))!.id);
-      expect(events.filter((e) => e.type === 'update')).toHaveLength(2);
+      expect(events.filter((e) => e.type === 'update')).toHaveLength(3);
     });
 
     it('asks when unsure, keeps the draft, and opens the case from the answer', async () => {
