@@ -44,10 +44,6 @@ export async function runSlaSweep(deps: SlaSweepDeps): Promise<{ checked: number
         for (const action of plan.actions) {
           if (!(await recordSlaAction(tx, id, action, now))) continue;
           actions++;
-          await repo.appendEvent(c.id, {
-            type: action.kind.startsWith('remind') ? 'reminded' : 'escalated', actorId: null, at: now, fromStatus: c.status, toStatus: c.status,
-            data: { kind: action.kind, dueAt: action.dueAt.toISOString() },
-          });
           await enqueueOutbound(tx, await deps.notify({ caseRecord: c, action, context }, repo), c.id, now);
         }
         await setNextCheck(tx, id, plan.nextCheckAt);
