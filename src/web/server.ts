@@ -55,6 +55,8 @@ export async function startWebServer(opts: {
       const status = (e as { status?: number }).status ?? 500;
       opts.logger.error({ err: e, route }, 'request failed');
       if (!res.headersSent) {
+        // The rest of an over-long body is not read: close the connection rather than leave it half-read.
+        if (status === 413) res.setHeader('connection', 'close');
         sendJson(res, status, status === 500
           ? { error: 'internal', message: 'Something went wrong on our side; it has been logged. Try again shortly.' }
           : { error: 'bad_request', message: (e as Error).message });
