@@ -4,6 +4,14 @@ import { loadWardWeekAggregates } from '../db/digest-repo.js';
 import { buildWardDigest, parseIsoWeek, previousWeeks } from '../digests/digest-model.js';
 import { renderDigestText } from '../digests/render-text.js';
 import { AppError } from '../shared/errors.js';
+import { CatalogueIndex } from '../catalogue/catalogue.js';
+import { loadCatalogue } from '../db/catalogue-repo.js';
+import { loadPeople } from '../db/directory-repo.js';
+import { importSubscriptions, listSubscriptions } from '../db/subscriptions-repo.js';
+import { buildDirectory } from '../directory/person.js';
+import { parseSubscriptionsCsv } from '../digests/subscriptions-csv.js';
+import { writeCsv } from '../routing/csv-support.js';
+import { failWithLines, readCsvFile, writeOut } from './commands-directory.js';
 import { withCore } from './context.js';
 import { printJson } from './output.js';
 
@@ -24,5 +32,25 @@ export function registerDigestCommands(program: Command): void {
       const model = buildWardDigest(agg!, ctx.index, week);
       if (opts.format === 'json') printJson(model);
       else console.log(renderDigestText(model));
+    }));
+}
+
+export function registerSubscriptionCommands(program: Command): void {
+  const subs = program.command('subscriptions').description('Who gets which weekly digest');
+  subs.command('import <file>')
+    .description('Add digest subscriptions from a CSV (header email,scope,area; scope ward|cluster|district|service|city); existing ones stay')
+    .action((file: string) => withCore(async (core) => {
+      const text = readCsvFile(file);
+      const index = new CatalogueIndex(await loadCatalogue(core.dbh.db));
+      const parsed = parseSubscriptionsCsv(text, index, buildDirectory(await loadPeople(core.dbh.db)));
+      if (!parsed.ok) failWithLines(file, parsed.errors);
+      const added = await core.dbh.db.transaction((tx) => importSubscriptions(tx, parsed.subscriptions, core.clock.now()));
+      console.log(`Imported ${parsed.subscriptions.length} subscriptions: ${added} new, ${parsed.subscriptions.length - added} already there.`);
+    }));
+  subs.command('export [file]').description('Write every subscription as CSV (email,scope,area)')
+    .action((file?: string) => withCore(async (core) => {
+      const directory = buildDirectory(await loadPeople(core.dbh.db, { includeInactive: true }));
+      const rows = (await listSubscriptions(core.dbh.db)).map((s) => [directory.byId.get(s.personId)?.email ?? s.personId, s.scope, s.area]);
+      writeOut(file, writeCsv(['email', 'scope', 'area'], rows));
     }));
 }

@@ -3,7 +3,7 @@ import { loadConfig } from '../config.js';
 import { PROCESS_ROLES, startWardline, type ProcessRole } from '../main.js';
 import { createLogger } from '../shared/logger.js';
 import { registerCaseCommands } from './commands-cases.js';
-import { registerDigestCommands } from './commands-digest.js';
+import { registerDigestCommands, registerSubscriptionCommands } from './commands-digest.js';
 import { registerDirectoryCommands } from './commands-directory.js';
 import { registerOutboxCommands } from './commands-outbox.js';
 import { registerRoutingCommands } from './commands-routing.js';
@@ -39,6 +39,7 @@ registerDirectoryCommands(program);
 registerRoutingCommands(program);
 registerCaseCommands(program);
 registerDigestCommands(program);
+registerSubscriptionCommands(program);
 registerOutboxCommands(program);
 
 try {

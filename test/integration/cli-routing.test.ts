@@ -89,3 +89,24 @@ describe('wardline routes', () => {
     expect(r.stderr).toMatch(/^wardline: There is no ward "atlantis"/);
   });
 });
+
+describe('wardline subscriptions', () => {
+  it('imports digest subscriptions, reporting every bad line with its number and applying none', async () => {
+    const bad = join(tmpdir(), `subs-bad-${process.pid}.csv`);
+    writeFileSync(bad, 'email,scope,area\ncllr.erd@birmingham.example,ward,erdington\nnobody@example.org,ward,erdington\nwac.north@birmingham.example,galaxy,erdington\nmgr.waste@birmingham.example,ward,atlantis\n');
+    const r = await runCli(['subscriptions', 'import', bad], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 3: unknown person nobody@example.org');
+    expect(r.stderr).toContain('line 4: the scope must be one of ward, cluster, district, service, city');
+    expect(r.stderr).toMatch(/line 5: unknown ward "atlantis"/);
+    expect((await runCli(['subscriptions', 'export'], { env })).stdout).toBe('email,scope,area\n');
+
+    const good = join(tmpdir(), `subs-good-${process.pid}.csv`);
+    writeFileSync(good, 'email,scope,area\ncllr.erd@birmingham.example,ward,erdington\nmgr.waste@birmingham.example,service,waste-enforcement\n');
+    const first = await runCli(['subscriptions', 'import', good], { env });
+    expect(first.stdout).toBe('Imported 2 subscriptions: 2 new, 0 already there.\n');
+    expect((await runCli(['subscriptions', 'import', good], { env })).stdout).toBe('Imported 2 subscriptions: 0 new, 2 already there.\n');
+    const out = (await runCli(['subscriptions', 'export'], { env })).stdout.trim().split('\n').sort();
+    expect(out).toEqual(['cllr.erd@birmingham.example,ward,erdington', 'email,scope,area', 'mgr.waste@birmingham.example,service,waste-enforcement']);
+  });
+});
