@@ -15,14 +15,18 @@ export interface TestApp {
 }
 
 /** A whole wardline (web + worker) on a fresh database seeded with the demo directory by the real CLI. */
-export async function startTestApp(opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
-  await db.close();
-  const seeded = await runCli(['seed', '--demo'], { env: { DATABASE_URL: db.url } });
-  if (seeded.code !== 0) throw new Error(`seed failed: ${seeded.stderr}`);
-  const config = loadConfig({ DATABASE_URL: db.url, REDIS_URL: redisTestUrl(), PORT: '0', ...opts.env });
+export async function startTestApp(opts: { env?: Record<string, string>; clock?: Clock; databaseUrl?: string; queuePrefix?: string } = {}): Promise<TestApp & { databaseUrl: string }> {
+  let databaseUrl = opts.databaseUrl;
+  if (!databaseUrl) {
+    const db = await createTestDatabase();
+    await db.close();
+    databaseUrl = db.url;
+    const seeded = await runCli(['seed', '--demo'], { env: { DATABASE_URL: db.url } });
+    if (seeded.code !== 0) throw new Error(`seed failed: ${seeded.stderr}`);
+  }
+  const config = loadConfig({ DATABASE_URL: databaseUrl, REDIS_URL: redisTestUrl(), PORT: '0', ...opts.env });
   const running = await startWardline(config, createLogger(process.env.WARDLINE_TEST_LOG ?? 'silent'), 'all', {
-    queuePrefix: uniquePrefix('app'), ...(opts.clock ? { clock: opts.clock } : {}),
+    queuePrefix: opts.queuePrefix ?? uniquePrefix('app'), ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const settle = async () => {
     const deadline = Date.now() + 15_000;
@@ -35,5 +39,5 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
       await new Promise((r) => setTimeout(r, 40));
     }
   };
-  return { running, url: running.web!.url, settle, stop: () => running.stop() };
+  return { running, url: running.web!.url, databaseUrl, settle, stop: () => running.stop() };
 }
