@@ -25,6 +25,20 @@ export const configSchema = z.object({
   REMINDER_URGENT_LEAD_HOURS: z.coerce.number().min(0).max(24).default(0.5),
   /** Working hours after a breach before the ward's senior officer is brought in. */
   ESCALATE_SENIOR_AFTER_HOURS: z.coerce.number().min(0).max(200).default(8),
+  /** Slack: on when the bot token is set (HTTP needs the signing secret, Socket Mode the app token). */
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-…)').optional(),
+  SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token (xapp-…)').optional(),
+  SLACK_API_URL: z.string().url().optional(),
+  /** Channels (ids or names) where wardline reads every message, not only mentions. */
+  SLACK_LISTEN_CHANNELS: z.string().default(''),
+}).superRefine((c, ctx) => {
+  if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
+    ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'set it (from the Slack app\'s Basic Information page) for HTTP mode, or set SLACK_APP_TOKEN for Socket Mode' });
+  }
+  if (!c.SLACK_BOT_TOKEN && (c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN)) {
+    ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'Slack is half configured: set the bot token (xoxb-…) too, or unset the other SLACK_ variables' });
+  }
 });
 
 export type Config = Readonly<z.infer<typeof configSchema> & { workingHours: { start: number; end: number } }>;

@@ -4,6 +4,8 @@ import type { ChatSender } from './bot/chat-port.js';
 import { createConversationFlows, type ConversationFlows } from './bot/flows/conversation-flows.js';
 import { createDigestNotifier, createSlaNotifier } from './bot/job-notifiers.js';
 import { WorkspaceEvents } from './bot/local/workspace-events.js';
+import { createSlackAdapter, type SlackAdapter } from './bot/slack/slack-adapter.js';
+import { createSlackSender, slackRateRules } from './bot/slack/slack-sender.js';
 import { createWorkspaceSender } from './bot/local/workspace-sender.js';
 import { outbound, personTarget } from './bot/outbound.js';
 import { platformFor } from './bot/case-notifier.js';
@@ -26,6 +28,8 @@ import { addWorkspacePage } from './web/workspace-page.js';
 export interface ChatRuntime {
   flows: ConversationFlows;
   jobs: JobRuntime | null;
+  /** The Slack adapter when Slack is on. */
+  slack: SlackAdapter | null;
   /** Delivers what is due now (tests and the web role nudge it). */
   wakeDelivery(): void;
   addRoutes(router: Router): Promise<void>;
@@ -44,14 +48,21 @@ export async function startChatRuntime(o: { core: Core; redis: Redis; redisUrl: 
   const workspaceOn = core.platforms.includes('local');
   const events = new WorkspaceEvents(redis, o.redisUrl, `${o.prefix}:workspace`);
   const senders: ChatSender[] = workspaceOn ? [createWorkspaceSender({ db, clock, events })] : [];
-  const deliverers: Deliverer[] = senders.map((sender) => createChatDeliverer({
-    db, sender, clock, zone: config.TZ_COUNCIL, loadContext: core.loadContext, rateRules: () => [],
-  }));
   let delivery: ReturnType<typeof startDeliveryLoop> | null = null;
   const flows = createConversationFlows({
     db, clock, cases: core.cases, loadContext: core.loadContext, logger, zone: config.TZ_COUNCIL, platforms: core.platforms,
     afterTurn: () => delivery?.wake(),
   });
+  const slack = config.SLACK_BOT_TOKEN && core.platforms.includes('slack') ? createSlackAdapter({
+    botToken: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET, appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL,
+    listenChannels: config.SLACK_LISTEN_CHANNELS.split(',').map((c) => c.trim()).filter(Boolean),
+    db, clock, logger: logger.child({ platform: 'slack' }), zone: config.TZ_COUNCIL, flows, loadContext: core.loadContext,
+  }) : null;
+  const rules = { slack: slackRateRules } as Record<string, typeof slackRateRules>;
+  if (slack) senders.push(createSlackSender(slack.client));
+  const deliverers: Deliverer[] = senders.map((sender) => createChatDeliverer({
+    db, sender, clock, zone: config.TZ_COUNCIL, loadContext: core.loadContext, rateRules: rules[sender.platform] ?? (() => []),
+  }));
 
   /** A message that failed for good: the admins hear of it (but not of failures of those notices). */
   const onFailed = async (row: OutboxRow, error: string) => {
@@ -113,11 +124,18 @@ export async function startChatRuntime(o: { core: Core; redis: Redis; redisUrl: 
     }
   };
 
+  // Socket Mode connects out from the worker-capable roles only; HTTP mode is mounted by the web role.
+  if (slack && (slack.mode === 'http' || o.role !== 'web')) {
+    await slack.start();
+    stops.push(() => slack.stop());
+  }
+
   let closeStreams = () => undefined as void;
   return {
-    flows, jobs,
+    flows, jobs, slack,
     wakeDelivery: () => delivery?.wake(),
     async addRoutes(router) {
+      slack?.addRoutes(router);
       if (!workspaceOn) return;
       await seedWorkspaceChannels(core);
       closeStreams = addWorkspaceApi(router, { db, clock, flows, events, loadContext: core.loadContext }).closeStreams;

@@ -78,7 +78,7 @@ export async function openCore(config: Config, logger: Logger, opts: { clock?: C
 
 /** The chat platforms this installation posts on, in order of preference. */
 export function chatPlatforms(config: Config): Platform[] {
-  const external: Platform[] = [];
+  const external: Platform[] = config.SLACK_BOT_TOKEN ? ['slack'] : [];
   const workspace = config.WARDLINE_WORKSPACE === 'on' || (config.WARDLINE_WORKSPACE === 'auto' && external.length === 0);
   return [...external, ...(workspace ? ['local' as const] : [])];
 }

@@ -23,6 +23,8 @@ export type InboundEvent =
       userExternalId: string;
       text: string;
       attachments: { name: string; url: string }[];
+      /** A ward or service the person picked in a form, which wins over what the text says. */
+      hints?: { wardId?: string | null; serviceId?: string | null };
     }
   | {
       kind: 'action';

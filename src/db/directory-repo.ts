@@ -83,3 +83,9 @@ export async function findPersonByChatId(db: Tx, platform: 'slack' | 'teams' | '
     .where(sql`${chatIdentities.platform} = ${platform} and ${chatIdentities.externalId} = ${externalId}`);
   return row?.personId ?? null;
 }
+
+/** Records a chat identity found another way (e.g. by the person's email on the platform). */
+export async function linkChatIdentity(db: Tx, platform: 'slack' | 'teams' | 'local', externalId: string, personId: string): Promise<void> {
+  await db.insert(chatIdentities).values({ platform, externalId, personId })
+    .onConflictDoUpdate({ target: [chatIdentities.platform, chatIdentities.externalId], set: { personId } });
+}

@@ -6,17 +6,58 @@ export interface RecordedCall {
   at: number;
 }
 
+/** A message as Slack stores it: posted by a person (`user`) or by the bot (`user` null). */
+export interface FakeSlackMessage {
+  channel: string;
+  ts: string;
+  user: string | null;
+  text: string;
+  blocks: Record<string, unknown>[];
+  threadTs: string | null;
+  metadata: Record<string, unknown> | null;
+}
+
 type Scripted = { status: 429; retryAfter: number } | { error: string };
 
+/** Slack's documented Block Kit limits, enforced as Slack does: the call fails. */
+function checkBlocks(text: string, blocks: Record<string, unknown>[]): string | null {
+  if (text.length > 40_000) return 'msg_too_long';
+  if (blocks.length > 50) return 'invalid_blocks';
+  for (const b of blocks) {
+    const t = (b.text as { text?: string } | undefined)?.text;
+    if (b.type === 'section' && t !== undefined && (t.length > 3000 || t.length === 0)) return 'invalid_blocks';
+    for (const e of (b.elements as Record<string, unknown>[] | undefined) ?? []) {
+      if (typeof e.value === 'string' && e.value.length > 2000) return 'invalid_blocks';
+      const label = (e.text as { text?: string } | string | undefined);
+      if (b.type === 'actions' && typeof label === 'object' && (label.text?.length ?? 0) > 75) return 'invalid_blocks';
+      if (b.type === 'context' && typeof label === 'string' && label.length > 3000) return 'invalid_blocks';
+    }
+    if (b.type === 'actions' && ((b.elements as unknown[]).length > 25)) return 'invalid_blocks';
+  }
+  if (JSON.stringify(blocks).length > 13_200) return 'msg_blocks_too_long';
+  return null;
+}
+
+const parseJsonField = <T>(v: unknown, fallback: T): T => (typeof v === 'string' ? JSON.parse(v) as T : (v as T | undefined) ?? fallback);
+
 /**
- * A fake Slack Web API on loopback: records every call, answers like Slack, and can be told to
+ * A fake Slack Web API on loopback: records every call, keeps the messages, DMs, ephemeral
+ * replies and modals as Slack would, refuses what breaks Block Kit's limits, and can be told to
  * answer 429 with Retry-After or an error such as channel_not_found for the next calls.
  */
 export class FakeSlackApi {
   readonly calls: RecordedCall[] = [];
+  readonly messages: FakeSlackMessage[] = [];
+  readonly ephemerals: { channel: string; user: string; text: string; threadTs: string | null }[] = [];
+  readonly views: { triggerId: string; view: Record<string, unknown> }[] = [];
+  readonly homes = new Map<string, Record<string, unknown>>();
+  /** Slack user id → email, for users.info and users.lookupByEmail. */
+  readonly users = new Map<string, string>();
+  /** Channel id → name, for conversations.info. */
+  readonly channelNames = new Map<string, string>();
   private server: Server | null = null;
   private readonly script: Scripted[] = [];
-  private ts = 1_700_000_000;
+  private seq = 1_700_000_000;
   url = '';
 
   failNext(...answers: Scripted[]): void {
@@ -27,6 +68,17 @@ export class FakeSlackApi {
     return this.calls.filter((c) => c.method === method);
   }
 
+  nextTs(): string {
+    return `${this.seq++}.000100`;
+  }
+
+  /** A person writes: the message Slack would then send an event for. */
+  addUserMessage(channel: string, user: string, text: string, threadTs: string | null = null): FakeSlackMessage {
+    const m = { channel, ts: this.nextTs(), user, text, blocks: [], threadTs, metadata: null };
+    this.messages.push(m);
+    return m;
+  }
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -34,9 +86,16 @@ export class FakeSlackApi {
       req.on('end', () => {
         const method = (req.url ?? '/').replace(/^\/(api\/)?/, '').split('?')[0]!;
         const raw = Buffer.concat(chunks).toString();
-        const body = (req.headers['content-type'] ?? '').includes('json')
-          ? (JSON.parse(raw || '{}') as Record<string, unknown>)
-          : Object.fromEntries(new URLSearchParams(raw)) as Record<string, unknown>;
+        let body: Record<string, unknown>;
+        try {
+          body = (req.headers['content-type'] ?? '').includes('json')
+            ? (JSON.parse(raw || '{}') as Record<string, unknown>)
+            : Object.fromEntries(new URLSearchParams(raw)) as Record<string, unknown>;
+        } catch {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: false, error: 'invalid_json' }));
+          return;
+        }
         const next = this.script.shift();
         if (next && 'status' in next) {
           res.writeHead(429, { 'retry-after': String(next.retryAfter), 'content-type': 'application/json' });
@@ -44,8 +103,14 @@ export class FakeSlackApi {
           return;
         }
         this.calls.push({ method, body, at: Date.now() });
+        let answer: Record<string, unknown>;
+        try {
+          answer = next ? { ok: false, error: next.error } : this.answer(method, body);
+        } catch (e) {
+          answer = { ok: false, error: 'invalid_arguments', detail: (e as Error).message };
+        }
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(next ? { ok: false, error: next.error } : this.answer(method, body)));
+        res.end(JSON.stringify(answer));
       });
     });
     await new Promise<void>((ok) => this.server!.listen({ port: 0, host: '127.0.0.1' }, () => ok()));
@@ -55,26 +120,62 @@ export class FakeSlackApi {
   }
 
   private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
-    const ts = `${this.ts++}.000100`;
     switch (method) {
-      case 'chat.postMessage':
-        return { ok: true, channel: body.channel, ts, message: { text: body.text, ts } };
-      case 'chat.update':
+      case 'chat.postMessage': {
+        const text = String(body.text ?? '');
+        const blocks = parseJsonField<Record<string, unknown>[]>(body.blocks, []);
+        if (!text && !blocks.length) return { ok: false, error: 'no_text' };
+        const bad = checkBlocks(text, blocks);
+        if (bad) return { ok: false, error: bad };
+        const m: FakeSlackMessage = {
+          channel: String(body.channel), ts: this.nextTs(), user: null, text, blocks,
+          threadTs: body.thread_ts ? String(body.thread_ts) : null, metadata: parseJsonField(body.metadata, null),
+        };
+        this.messages.push(m);
+        return { ok: true, channel: m.channel, ts: m.ts, message: { text, ts: m.ts } };
+      }
+      case 'chat.update': {
+        const m = this.messages.find((x) => x.channel === body.channel && x.ts === body.ts);
+        if (!m) return { ok: false, error: 'message_not_found' };
+        if (m.user) return { ok: false, error: 'cant_update_message' };
+        const text = String(body.text ?? m.text);
+        const blocks = parseJsonField<Record<string, unknown>[]>(body.blocks, m.blocks);
+        const bad = checkBlocks(text, blocks);
+        if (bad) return { ok: false, error: bad };
+        Object.assign(m, { text, blocks });
         return { ok: true, channel: body.channel, ts: body.ts };
+      }
       case 'chat.postEphemeral':
-        return { ok: true, message_ts: ts };
+        this.ephemerals.push({ channel: String(body.channel), user: String(body.user), text: String(body.text ?? ''), threadTs: body.thread_ts ? String(body.thread_ts) : null });
+        return { ok: true, message_ts: this.nextTs() };
       case 'conversations.open':
-        return { ok: true, channel: { id: `D${String(body.users).replace(/\W/g, '').slice(0, 9)}` } };
-      case 'users.info':
-        return { ok: true, user: { id: body.user, profile: { email: `${String(body.user).toLowerCase()}@birmingham.example` } } };
-      case 'users.lookupByEmail':
-        return { ok: false, error: 'users_not_found' };
+        return { ok: true, channel: { id: `D${String(body.users).replace(/\W/g, '')}` } };
+      case 'conversations.info': {
+        const id = String(body.channel);
+        return this.channelNames.has(id) ? { ok: true, channel: { id, name: this.channelNames.get(id) } } : { ok: false, error: 'channel_not_found' };
+      }
+      case 'conversations.history': {
+        const found = this.messages.filter((m) => m.channel === body.channel && !m.threadTs).reverse();
+        return { ok: true, messages: found.map((m) => ({ ts: m.ts, text: m.text, user: m.user ?? undefined, bot_id: m.user ? undefined : 'BBOT', metadata: m.metadata ?? undefined })) };
+      }
+      case 'users.info': {
+        const email = this.users.get(String(body.user));
+        return email ? { ok: true, user: { id: body.user, profile: { email } } } : { ok: false, error: 'user_not_found' };
+      }
+      case 'users.lookupByEmail': {
+        const found = [...this.users].find(([, e]) => e === String(body.email).toLowerCase());
+        return found ? { ok: true, user: { id: found[0], profile: { email: found[1] } } } : { ok: false, error: 'users_not_found' };
+      }
       case 'auth.test':
         return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0WARDLINE' };
       case 'views.open':
+        this.views.push({ triggerId: String(body.trigger_id), view: parseJsonField(body.view, {}) });
+        return { ok: true, view: { id: `V${this.seq++}` } };
       case 'views.publish':
+        this.homes.set(String(body.user_id), parseJsonField(body.view, {}));
+        return { ok: true, view: { id: `V${this.seq++}` } };
       case 'views.update':
-        return { ok: true, view: { id: `V${this.ts}` } };
+        return { ok: true, view: { id: `V${this.seq++}` } };
       default:
         return { ok: true };
     }

@@ -9,6 +9,8 @@ import { routeCase } from '../../routing/route-case.js';
 import { hasRole } from '../../directory/person.js';
 import { notice, STATUS_LABELS } from '../messages.js';
 import type { FlowDeps, Turn } from './flow-kit.js';
+import type { CaseContext } from '../../cases/case-service.js';
+import type { Person } from '../../directory/person.js';
 
 export type Command =
   | { name: 'help' }
@@ -41,14 +43,29 @@ const HELP = [
   '• `subscribe digest <ward|cluster|district|service>` and `unsubscribe digest …`: the weekly ward digest',
 ].join('\n');
 
+function caseLine(ctx: CaseContext, zone: string, c: CaseRecord): string {
+  const svc = c.serviceId ? ctx.index.service(c.serviceId)?.name : 'service not known';
+  const ward = c.wardId ? ctx.index.ward(c.wardId)?.name : 'ward not known';
+  const due = c.respondBy ? `, response due ${formatLondonIso(c.respondBy, zone).slice(0, 16).replace('T', ' ')}` : '';
+  return `• ${c.reference} · ${svc} · ${ward} · ${STATUS_LABELS[c.status]}${due}`;
+}
+
+const OPEN = ['new', 'routed', 'acknowledged', 'in_progress', 'needs_info', 'reopened'] as const;
+
+/** A person's open cases: assigned to them (RM view) and raised or followed by them (councillor view). */
+export async function describeMyCases(deps: Pick<FlowDeps, 'db' | 'zone'>, ctx: CaseContext, person: Person): Promise<string> {
+  const repo = caseRepoOn(deps.db);
+  const assigned = await repo.listCases({ assigneeId: person.id, statuses: [...OPEN], limit: 20 });
+  const mine = await repo.listCases({ raisedOrWatchedBy: person.id, statuses: [...OPEN], limit: 20 });
+  const parts: string[] = [];
+  if (assigned.length) parts.push(`Assigned to you:\n${assigned.map((c) => caseLine(ctx, deps.zone, c)).join('\n')}`);
+  if (mine.length) parts.push(`Raised or followed by you:\n${mine.map((c) => caseLine(ctx, deps.zone, c)).join('\n')}`);
+  return parts.length ? parts.join('\n\n') : 'You have no open cases.';
+}
+
 export function createCommands(deps: FlowDeps) {
   const zone = () => deps.zone;
-  const line = (turn: Turn, c: CaseRecord) => {
-    const svc = c.serviceId ? turn.ctx.index.service(c.serviceId)?.name : 'service not known';
-    const ward = c.wardId ? turn.ctx.index.ward(c.wardId)?.name : 'ward not known';
-    const due = c.respondBy ? `, response due ${formatLondonIso(c.respondBy, zone()).slice(0, 16).replace('T', ' ')}` : '';
-    return `• ${c.reference} · ${svc} · ${ward} · ${STATUS_LABELS[c.status]}${due}`;
-  };
+  const line = (turn: Turn, c: CaseRecord) => caseLine(turn.ctx, deps.zone, c);
   const eventLine = (turn: Turn, e: CaseEvent) => {
     const who = e.actorId ? turn.ctx.directory.byId.get(e.actorId)?.name ?? 'someone' : 'wardline';
     const when = formatLondonIso(e.at, zone()).slice(0, 16).replace('T', ' ');
@@ -62,13 +79,7 @@ export function createCommands(deps: FlowDeps) {
       const repo = caseRepoOn(deps.db);
       switch (cmd.name) {
         case 'help': return reply(HELP);
-        case 'my_cases': {
-          const open = ['new', 'routed', 'acknowledged', 'in_progress', 'needs_info', 'reopened'] as const;
-          const mine = await repo.listCases({ raisedOrWatchedBy: person.id, statuses: [...open], limit: 20 });
-          const assigned = await repo.listCases({ assigneeId: person.id, statuses: [...open], limit: 20 });
-          const all = [...new Map([...assigned, ...mine].map((c) => [c.id, c])).values()];
-          return reply(all.length ? `Your open cases:\n${all.map((c) => line(turn, c)).join('\n')}` : 'You have no open cases.');
-        }
+        case 'my_cases': return reply(await describeMyCases(deps, turn.ctx, person));
         case 'case': {
           const seq = parseReference(cmd.reference);
           const c = seq ? await repo.getCaseByReference(seq) : null;

@@ -83,6 +83,23 @@ export function createIntakeFlow(deps: FlowDeps) {
       const result = parseMessage({ text, platform: ev.address.platform }, {
         sender: { role: person.roles[0] ?? null, wards: person.wardIds }, channelName: ev.isDirect ? null : ev.channelName, catalogue: ctx.index.catalogue,
       });
+      if (ev.hints && (ev.hints.wardId || ev.hints.serviceId)) {
+        // Picked in a form: what the person chose wins; the text still gives place and urgency.
+        const first = result.cases[0];
+        const d = result.draft;
+        const ward = ev.hints.wardId ?? first?.ward ?? d?.ward ?? null;
+        const service = ev.hints.serviceId ?? first?.service ?? d?.service ?? null;
+        const urgent = first?.urgent ?? d?.urgent ?? false;
+        const location = first?.location ?? d?.location ?? null;
+        const summary = first?.summary ?? d?.summary ?? text.slice(0, 140);
+        if (ward && service) {
+          await deps.cases.openCases(person.id, [toDraft(turn, { ward, service, urgent, topic: first?.topic ?? null, location, summary }, text)],
+            origin(turn, `confirm:${ev.address.platform}:${ev.address.channelId}:${ev.messageId}`));
+          return;
+        }
+        result.kind = 'clarify';
+        result.draft = { ward: ward ? asWardId(ward) : null, service: service ? asServiceId(service) : null, urgent, location, summary };
+      }
       if (result.kind === 'chatter') {
         if (addressed) turn.reply(notice('I did not find a problem to log in that. Tell me what is wrong and where (for example "fly-tipping on Slade Road, Erdington"), or type `help`.'), { flat: true });
         return;

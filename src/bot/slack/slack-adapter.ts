@@ -1,0 +1,136 @@
+import { App, LogLevel } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { CaseContext } from '../../cases/case-service.js';
+import type { Db } from '../../db/client.js';
+import { findPersonByChatId, linkChatIdentity } from '../../db/directory-repo.js';
+import { parseMessage } from '../../intake/parse-message.js';
+import type { Clock } from '../../shared/clock.js';
+import type { Logger } from '../../shared/logger.js';
+import type { Router } from '../../web/http-router.js';
+import { ACTION_IDS, type ActionId, type InboundEvent, type InboundReply } from '../chat-port.js';
+import type { ConversationFlows } from '../flows/conversation-flows.js';
+import { registerSlackSurfaces } from './slack-surfaces.js';
+import { SlackHttpReceiver } from './slack-receiver.js';
+import type { PickList } from './slack-modals.js';
+
+export interface SlackAdapterOptions {
+  botToken: string;
+  signingSecret?: string | undefined;
+  appToken?: string | undefined;
+  apiUrl?: string | undefined;
+  listenChannels: string[];
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  zone: string;
+  flows: ConversationFlows;
+  loadContext: () => Promise<CaseContext>;
+}
+
+export interface SlackAdapter {
+  client: WebClient;
+  mode: 'http' | 'socket';
+  addRoutes(router: Router): void;
+  /** Resolves when every Slack request taken so far has been handled. */
+  idle(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** What the listeners need: the flows, people by Slack id (or email), channel names, pick lists. */
+export interface SlackKit {
+  client: WebClient;
+  flows: ConversationFlows;
+  logger: Logger;
+  zone: string;
+  db: Db;
+  loadContext: () => Promise<CaseContext>;
+  listening(channelId: string, channelName: string): boolean;
+  channelName(channelId: string): Promise<string>;
+  /** Makes sure the Slack user is known by id when the directory has their email. */
+  knowPerson(userId: string): Promise<void>;
+  lists(): Promise<PickList>;
+  prefill(text: string, userId: string): Promise<{ wardId: string | null; serviceId: string | null }>;
+  handle(ev: InboundEvent, ephemeralTo?: { channel: string; user: string; threadTs?: string | null }): Promise<InboundReply>;
+  isAction(id: string): id is ActionId;
+}
+
+/**
+ * The Slack adapter: Bolt in HTTP mode (mounted at /slack/events in wardline's server) or Socket
+ * Mode. Listeners only translate; the conversation flows decide; replies go through the outbox.
+ */
+export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
+  const socket = !!o.appToken && !o.signingSecret;
+  const receiver = socket ? null : new SlackHttpReceiver({ signingSecret: o.signingSecret!, clock: o.clock, logger: o.logger });
+  const clientOptions = { ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}), rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
+  const app = new App({
+    token: o.botToken, ...(receiver ? { receiver } : { socketMode: true, appToken: o.appToken! }),
+    clientOptions, logLevel: LogLevel.ERROR, tokenVerificationEnabled: false,
+  });
+  const names = new Map<string, string>();
+  const unknown = new Map<string, number>();
+  const listen = new Set(o.listenChannels.map((c) => c.replace(/^#/, '').toLowerCase()));
+
+  const kit: SlackKit = {
+    client: app.client, flows: o.flows, logger: o.logger, zone: o.zone, db: o.db, loadContext: o.loadContext,
+    listening: (id, name) => listen.has(id.toLowerCase()) || (!!name && listen.has(name.toLowerCase())),
+    async channelName(id) {
+      if (names.has(id)) return names.get(id)!;
+      const name = await app.client.conversations.info({ channel: id }).then((r) => r.channel?.name ?? '', () => '');
+      names.set(id, name);
+      return name;
+    },
+    async knowPerson(userId) {
+      if (await findPersonByChatId(o.db, 'slack', userId)) return;
+      const last = unknown.get(userId);
+      if (last && o.clock.now().getTime() - last < 600_000) return;
+      unknown.set(userId, o.clock.now().getTime());
+      const email = await app.client.users.info({ user: userId }).then((r) => r.user?.profile?.email ?? null, () => null);
+      const person = email ? (await o.loadContext()).directory.byEmail.get(email.toLowerCase()) : undefined;
+      if (person) await linkChatIdentity(o.db, 'slack', userId, person.id);
+    },
+    async lists() {
+      const ctx = await o.loadContext();
+      return {
+        services: ctx.index.catalogue.services.map((s) => ({ id: s.id, name: s.name })),
+        wards: [...ctx.index.catalogue.wards].sort((a, b) => a.name.localeCompare(b.name)).map((w) => ({ id: w.id, name: w.name })),
+        assignees: ctx.directory.people.filter((p) => p.active && p.roles.some((r) => r === 'rm' || r === 'manager' || r === 'admin')).map((p) => ({ id: p.id, name: p.name })),
+      };
+    },
+    async prefill(text, userId) {
+      const ctx = await o.loadContext();
+      const personId = await findPersonByChatId(o.db, 'slack', userId);
+      const person = personId ? ctx.directory.byId.get(personId) : undefined;
+      const r = parseMessage({ text, platform: 'slack' }, { sender: { role: person?.roles[0] ?? null, wards: person?.wardIds ?? [] }, catalogue: ctx.index.catalogue });
+      return { wardId: r.cases[0]?.ward ?? r.draft?.ward ?? null, serviceId: r.cases[0]?.service ?? r.draft?.service ?? null };
+    },
+    async handle(ev, ephemeralTo) {
+      await kit.knowPerson(ev.userExternalId);
+      const reply = await o.flows.handle(ev);
+      if (reply.ephemeral && ephemeralTo) {
+        await app.client.chat.postEphemeral({
+          channel: ephemeralTo.channel, user: ephemeralTo.user, text: reply.ephemeral, ...(ephemeralTo.threadTs ? { thread_ts: ephemeralTo.threadTs } : {}),
+        }).catch((e: unknown) => o.logger.warn({ err: (e as Error).message }, 'could not send an ephemeral reply'));
+      }
+      return reply;
+    },
+    isAction: (id): id is ActionId => (ACTION_IDS as readonly string[]).includes(id),
+  };
+  registerSlackSurfaces(app, kit);
+  app.error(async (e) => { o.logger.error({ err: e }, 'Slack listener error'); });
+
+  return {
+    client: app.client,
+    mode: socket ? 'socket' : 'http',
+    addRoutes(router) {
+      if (receiver) router.add('POST', '/slack/events', receiver.handle);
+    },
+    idle: () => receiver?.idle() ?? Promise.resolve(),
+    async start() {
+      if (socket) await app.start();
+    },
+    async stop() {
+      if (socket) await app.stop();
+    },
+  };
+}

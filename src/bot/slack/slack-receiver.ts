@@ -1,0 +1,104 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import type { Clock } from '../../shared/clock.js';
+import type { Logger } from '../../shared/logger.js';
+import { readBody, sendJson, sendText } from '../../web/http-router.js';
+import { verifySlackSignature } from './slack-verify.js';
+
+/** Parses a Slack request body: JSON (Events API) or a form (slash commands; `payload=` for interactivity). */
+export function parseSlackBody(raw: string, contentType: string): Record<string, unknown> | null {
+  try {
+    if (contentType.includes('application/json')) {
+      const body = JSON.parse(raw) as unknown;
+      return body && typeof body === 'object' && !Array.isArray(body) ? body as Record<string, unknown> : null;
+    }
+    if (contentType.includes('application/x-www-form-urlencoded')) {
+      const form = new URLSearchParams(raw);
+      const payload = form.get('payload');
+      if (payload !== null) {
+        const body = JSON.parse(payload) as unknown;
+        return body && typeof body === 'object' ? body as Record<string, unknown> : null;
+      }
+      const fields = Object.fromEntries(form.entries());
+      return fields.command ? fields : null;
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+/**
+ * Bolt's receiver inside wardline's own web server: verifies every request (past and future
+ * timestamps), answers 401/400 before anything is stored, acks fast and lets listeners work after.
+ */
+export class SlackHttpReceiver implements Receiver {
+  private app: App | null = null;
+  private inFlight = 0;
+  private waiters: (() => void)[] = [];
+
+  constructor(private readonly opts: { signingSecret: string; clock: Clock; logger: Logger }) {}
+
+  init(app: App): void {
+    this.app = app;
+  }
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  stop(): Promise<void> {
+    return this.idle();
+  }
+
+  /** Resolves once every request taken so far has been fully handled (listeners run after the ack). */
+  idle(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((ok) => this.waiters.push(ok));
+  }
+
+  readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const raw = (await readBody(req, 1_000_000)).toString('utf8');
+    const verified = verifySlackSignature({
+      signingSecret: this.opts.signingSecret, rawBody: raw, nowMs: this.opts.clock.now().getTime(),
+      signature: header(req, 'x-slack-signature'), timestamp: header(req, 'x-slack-request-timestamp'),
+    });
+    if (!verified.ok) {
+      this.opts.logger.warn({ reason: verified.reason }, 'refused an unsigned or badly signed Slack request');
+      return sendJson(res, 401, { error: 'invalid_signature', message: `Refused: ${verified.reason}. Check SLACK_SIGNING_SECRET.` });
+    }
+    const body = parseSlackBody(raw, header(req, 'content-type') ?? '');
+    if (!body) return sendJson(res, 400, { error: 'invalid_body', message: 'Not a Slack payload: expected JSON, or a form with a command or payload field.' });
+    if (body.type === 'url_verification') return sendJson(res, 200, { challenge: body.challenge });
+    if (!this.app) return sendJson(res, 503, { error: 'not_ready', message: 'Slack is starting; try again.' });
+
+    let acked = false;
+    const respond = (response: unknown) => {
+      if (acked) return;
+      acked = true;
+      if (response === undefined || response === '') sendText(res, 200, '');
+      else if (typeof response === 'string') sendText(res, 200, response);
+      else sendJson(res, 200, response);
+    };
+    const timer = setTimeout(() => respond(undefined), 2500); // Slack wants an answer within 3 s
+    const retry = header(req, 'x-slack-retry-num');
+    const event: ReceiverEvent = {
+      body, ack: async (response?: unknown) => respond(response),
+      ...(retry ? { retryNum: Number(retry), retryReason: header(req, 'x-slack-retry-reason') ?? '' } : {}),
+    };
+    this.inFlight++;
+    try {
+      await this.app.processEvent(event);
+    } catch (e) {
+      this.opts.logger.error({ err: e }, 'a Slack listener failed');
+    } finally {
+      clearTimeout(timer);
+      respond(undefined);
+      if (--this.inFlight === 0) for (const ok of this.waiters.splice(0)) ok();
+    }
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}

@@ -1,0 +1,72 @@
+import type { WebClient } from '@slack/web-api';
+import type { OutboxRow } from '../../db/outbox-delivery-repo.js';
+import { DeliveryError } from '../../jobs/outbox-delivery.js';
+import type { RateRule } from '../../jobs/rate-limiter.js';
+import type { ChatAddress, ChatSender } from '../chat-port.js';
+import type { NeutralMessage } from '../messages.js';
+import { renderSlackMessage } from './slack-blocks.js';
+
+/** Errors that no retry will cure: the message is marked failed and the admins are told. */
+const PERMANENT = new Set([
+  'channel_not_found', 'not_in_channel', 'is_archived', 'msg_too_long', 'msg_blocks_too_long', 'invalid_blocks', 'no_text',
+  'message_not_found', 'cant_update_message', 'edit_window_closed', 'user_not_found', 'user_disabled', 'account_inactive',
+  'invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'missing_scope', 'restricted_action', 'channel_is_archived',
+]);
+
+/** Slack's ~1 message a second per channel, with a short burst. */
+export const slackRateRules = (row: OutboxRow): RateRule[] => [{ key: `slack:${row.target}`, perSecond: 1, burst: 2 }];
+
+/** Maps a Web API failure to what the outbox should do with the message. */
+export function toDeliveryError(e: unknown): DeliveryError {
+  const err = e as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
+  if (err.code === 'slack_webapi_rate_limited_error') return new DeliveryError('rate_limited', 'Slack rate limit', (err.retryAfter ?? 1) * 1000);
+  const code = err.data?.error;
+  if (code && PERMANENT.has(code)) return new DeliveryError('permanent', `Slack refused the message: ${code}`);
+  return new DeliveryError('transient', `Slack: ${code ?? err.message ?? 'request failed'}`);
+}
+
+/**
+ * The Slack side of the outbox: post, reply with `thread_ts`, edit with `chat.update`. The Web API
+ * client does not retry or wait out 429s itself; the outbox does, so limits hold across workers.
+ */
+export function createSlackSender(client: WebClient): ChatSender {
+  const dms = new Map<string, string>();
+  return {
+    platform: 'slack',
+    async openDirect(userId) {
+      const known = dms.get(userId);
+      if (known) return known;
+      try {
+        const r = await client.conversations.open({ users: userId });
+        const id = r.channel?.id;
+        if (!id) throw new DeliveryError('transient', 'Slack opened no DM channel');
+        dms.set(userId, id);
+        return id;
+      } catch (e) {
+        throw e instanceof DeliveryError ? e : toDeliveryError(e);
+      }
+    },
+    async post(address: ChatAddress, message: NeutralMessage, idempotencyKey: string) {
+      const m = renderSlackMessage(message);
+      try {
+        const r = await client.chat.postMessage({
+          channel: address.channelId, text: m.text, blocks: m.blocks as never, unfurl_links: false, unfurl_media: false,
+          ...(address.threadId ? { thread_ts: address.threadId } : {}),
+          metadata: { event_type: 'wardline_message', event_payload: { key: idempotencyKey.slice(0, 200) } },
+        });
+        if (!r.ts) throw new DeliveryError('transient', 'Slack returned no message ts');
+        return { messageId: r.ts };
+      } catch (e) {
+        throw e instanceof DeliveryError ? e : toDeliveryError(e);
+      }
+    },
+    async update(address: ChatAddress, messageId: string, message: NeutralMessage) {
+      const m = renderSlackMessage(message);
+      try {
+        await client.chat.update({ channel: address.channelId, ts: messageId, text: m.text, blocks: m.blocks as never });
+      } catch (e) {
+        throw toDeliveryError(e);
+      }
+    },
+  };
+}
