@@ -13,6 +13,7 @@ import { DEFAULT_REMINDER_SETTINGS } from './cases/sla-plan.js';
 import type { OutboxRow } from './db/outbox-delivery-repo.js';
 import { outboxDepth } from './db/outbox-delivery-repo.js';
 import { enqueueOutbound } from './db/outbox-repo.js';
+import { pruneProcessed } from './db/processed-events-repo.js';
 import { ensureChannel } from './db/workspace-repo.js';
 import { hasRole } from './directory/person.js';
 import { planDigests, sendDigest } from './jobs/digest-jobs.js';
@@ -102,6 +103,8 @@ export async function startChatRuntime(o: { core: Core; redis: Redis; redisUrl: 
             notify: createSlaNotifier({ platforms: core.platforms, zone: config.TZ_COUNCIL }),
           });
           if (r.actions) delivery?.wake();
+          // Chat deliveries are remembered for a day (Slack retries within the hour) to refuse repeats.
+          await pruneProcessed(db, new Date(now.getTime() - 24 * 3600_000));
           return r;
         },
         planDigests: (now) => planDigests(digestDeps, now),

@@ -58,6 +58,6 @@ export interface ChatSender {
   platform: Platform;
   /** The direct-message channel with a person, by their id on this platform. */
   openDirect(userExternalId: string): Promise<string>;
-  post(address: ChatAddress, message: NeutralMessage, idempotencyKey: string): Promise<{ messageId: string }>;
+  post(address: ChatAddress, message: NeutralMessage, idempotencyKey: string, opts?: { mayExist?: boolean }): Promise<{ messageId: string }>;
   update(address: ChatAddress, messageId: string, message: NeutralMessage): Promise<void>;
 }

@@ -9,15 +9,17 @@ export type OutboxRow = typeof outbox.$inferSelect;
  * Claims due messages: pending ones, and ones left `sending` by a worker that died (its lease
  * ran out). SKIP LOCKED lets several workers claim side by side.
  */
-export async function claimOutbox(db: Tx, now: Date, leaseMs: number, limit: number, platforms: Platform[]): Promise<OutboxRow[]> {
+export async function claimOutbox(db: Tx, now: Date, leaseMs: number, limit: number, platforms: Platform[]): Promise<(OutboxRow & { reclaimed: boolean })[]> {
   if (!platforms.length) return [];
   return db.transaction(async (tx) => {
-    const due = await tx.select({ id: outbox.id }).from(outbox)
+    const due = await tx.select({ id: outbox.id, status: outbox.status }).from(outbox)
       .where(and(or(eq(outbox.status, 'pending'), eq(outbox.status, 'sending')), lte(outbox.nextAttemptAt, now), inArray(outbox.platform, platforms)))
       .orderBy(asc(outbox.id)).limit(limit).for('update', { skipLocked: true });
     if (!due.length) return [];
-    return tx.update(outbox).set({ status: 'sending', nextAttemptAt: new Date(now.getTime() + leaseMs) })
+    const reclaimed = new Set(due.filter((d) => d.status === 'sending').map((d) => d.id));
+    const rows = await tx.update(outbox).set({ status: 'sending', nextAttemptAt: new Date(now.getTime() + leaseMs) })
       .where(inArray(outbox.id, due.map((d) => d.id))).returning();
+    return rows.map((r) => ({ ...r, reclaimed: reclaimed.has(r.id) }));
   });
 }
 

@@ -25,7 +25,11 @@ export interface DeliveryResult {
 export interface Deliverer {
   platform: Platform;
   rateRules(row: OutboxRow): RateRule[];
-  deliver(row: OutboxRow, ctx: { sentMessage(idempotencyKey: string): Promise<SentMessage | null> }): Promise<DeliveryResult>;
+  deliver(row: OutboxRow, ctx: {
+    sentMessage(idempotencyKey: string): Promise<SentMessage | null>;
+    /** The message may already be on the platform: an earlier try failed after sending, or its worker died. */
+    mayExist: boolean;
+  }): Promise<DeliveryResult>;
 }
 
 export interface DeliveryDeps {
@@ -41,13 +45,15 @@ export interface DeliveryDeps {
   batch?: number;
 }
 
+type ClaimedRow = OutboxRow & { reclaimed: boolean };
+
 const backoffMs = (attempts: number) => Math.min(600_000, 1000 * 2 ** attempts);
 
 /** Delivers one batch; returns how many rows it claimed. Messages to one target go in order. */
 export async function deliverBatch(deps: DeliveryDeps): Promise<number> {
   const byPlatform = new Map(deps.deliverers.map((d) => [d.platform, d]));
   const rows = await claimOutbox(deps.db, deps.clock.now(), deps.leaseMs ?? 60_000, deps.batch ?? 100, [...byPlatform.keys()]);
-  const byTarget = new Map<string, OutboxRow[]>();
+  const byTarget = new Map<string, ClaimedRow[]>();
   for (const r of rows) byTarget.set(`${r.platform}:${r.target}`, [...(byTarget.get(`${r.platform}:${r.target}`) ?? []), r]);
   await Promise.all([...byTarget.values()].map(async (list) => {
     for (const row of list) {
@@ -63,7 +69,7 @@ export async function deliverBatch(deps: DeliveryDeps): Promise<number> {
 }
 
 /** Returns the time the target is held until when the message could not go now. */
-async function deliverOne(deps: DeliveryDeps, d: Deliverer, row: OutboxRow): Promise<Date | null> {
+async function deliverOne(deps: DeliveryDeps, d: Deliverer, row: ClaimedRow): Promise<Date | null> {
   const now = () => deps.clock.now();
   const wait = await deps.limiter.take(d.rateRules(row));
   if (wait > 0) {
@@ -73,7 +79,7 @@ async function deliverOne(deps: DeliveryDeps, d: Deliverer, row: OutboxRow): Pro
     return until;
   }
   try {
-    const result = await d.deliver(row, { sentMessage: (key) => sentMessage(deps.db, key) });
+    const result = await d.deliver(row, { sentMessage: (key) => sentMessage(deps.db, key), mayExist: row.attempts > 0 || row.reclaimed });
     await markSent(deps.db, row.id, now(), result);
     deps.onOutcome?.(row.platform, 'sent');
     return null;

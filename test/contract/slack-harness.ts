@@ -59,9 +59,11 @@ export async function slackHarness(app: TestApp, api: FakeSlackApi): Promise<Cha
       ref: m.ts, author: m.user ? names.get(m.user) ?? m.user : null, text: m.text,
       replyCount: api.messages.filter((x) => x.channel === m.channel && x.threadTs === m.ts).length,
       statuses: [...statusText.matchAll(/\*([^*]+)\*/g)].map((x) => x[1]!.replace(/&amp;/g, '&')),
-      buttons: blocks.filter((b) => b.type === 'actions').flatMap((b) => (b.elements as Block[]).map((e) => {
+      // Buttons, and the options of a menu (one question with many answers), as things to press.
+      buttons: blocks.filter((b) => b.type === 'actions').flatMap((b) => (b.elements as Block[]).flatMap((e) => {
+        if (e.type === 'static_select') return (e.options as Block[]).map((o) => ({ label: String(o.text.text), actionId: String(e.action_id), value: String(o.value), form: false }));
         const value = JSON.parse(String(e.value)) as { v: string; f?: unknown };
-        return { label: String(e.text.text), actionId: String(e.action_id), value: value.v, form: !!value.f };
+        return [{ label: String(e.text.text), actionId: String(e.action_id), value: value.v, form: !!value.f }];
       })),
     };
     snapshot.set(seen, { m, blocks: structuredClone(blocks) });
@@ -72,7 +74,11 @@ export async function slackHarness(app: TestApp, api: FakeSlackApi): Promise<Cha
     if (!seen) throw new Error(`message ${message.ref} was not read through this harness`);
     const { m, blocks } = seen;
     for (const b of blocks) {
-      for (const e of b.type === 'actions' ? b.elements as Block[] : []) if (e.text.text === label) return { m, block: b, element: e };
+      for (const e of b.type === 'actions' ? b.elements as Block[] : []) {
+        if (e.type === 'button' && e.text.text === label) return { m, block: b, element: e, action: { type: 'button', text: e.text, value: e.value } };
+        const option = e.type === 'static_select' ? (e.options as Block[]).find((o) => o.text.text === label) : undefined;
+        if (option) return { m, block: b, element: e, action: { type: 'static_select', selected_option: option, placeholder: e.placeholder } };
+      }
     }
     throw new Error(`no button "${label}" on: ${message.text} (has ${message.buttons.map((x) => x.label).join(', ')})`);
   };
@@ -116,7 +122,7 @@ export async function slackHarness(app: TestApp, api: FakeSlackApi): Promise<Cha
     },
     async click(who, message, label, input) {
       const user = uid(who);
-      const { m, block, element } = rawButton(message, label);
+      const { m, block, element, action } = rawButton(message, label);
       const from = api.ephemerals.length;
       const trigger = triggerId();
       await post(interactivityForm({
@@ -125,9 +131,9 @@ export async function slackHarness(app: TestApp, api: FakeSlackApi): Promise<Cha
         team: { id: SLACK_TEAM, domain: 'birmingham' }, channel: { id: m.channel, name: 'directmessage' },
         message: { type: 'message', user: 'UBOT', bot_id: 'BBOT', text: message.text, ts: m.ts, ...(m.threadTs ? { thread_ts: m.threadTs } : {}), blocks: snapshot.get(message)!.blocks },
         response_url: 'https://hooks.invalid/actions/T0WARDLINE/1/x',
-        actions: [{ action_id: element.action_id, block_id: block.block_id ?? 'actions', text: element.text, value: element.value, type: 'button', action_ts: `${Date.now() / 1000}` }],
+        actions: [{ action_id: element.action_id, block_id: block.block_id ?? 'actions', ...action, action_ts: `${Date.now() / 1000}` }],
       }), 'application/x-www-form-urlencoded');
-      if ((JSON.parse(String(element.value)) as { f?: unknown }).f) await submitForm(user, trigger, input ?? '');
+      if (action.type === 'button' && (JSON.parse(String(element.value)) as { f?: unknown }).f) await submitForm(user, trigger, input ?? '');
       const ephemeral = ephemeralFor(user, from);
       return ephemeral ? { ephemeral } : {};
     },

@@ -154,9 +154,12 @@ export class FakeSlackApi {
         const id = String(body.channel);
         return this.channelNames.has(id) ? { ok: true, channel: { id, name: this.channelNames.get(id) } } : { ok: false, error: 'channel_not_found' };
       }
-      case 'conversations.history': {
-        const found = this.messages.filter((m) => m.channel === body.channel && !m.threadTs).reverse();
-        return { ok: true, messages: found.map((m) => ({ ts: m.ts, text: m.text, user: m.user ?? undefined, bot_id: m.user ? undefined : 'BBOT', metadata: m.metadata ?? undefined })) };
+      case 'conversations.history':
+      case 'conversations.replies': {
+        const inThread = (m: FakeSlackMessage) => m.ts === body.ts || m.threadTs === body.ts;
+        const found = this.messages.filter((m) => m.channel === body.channel && (method === 'conversations.replies' ? inThread(m) : !m.threadTs)).reverse();
+        const all = String(body.include_all_metadata) === 'true';
+        return { ok: true, messages: found.map((m) => ({ ts: m.ts, text: m.text, user: m.user ?? undefined, bot_id: m.user ? undefined : 'BBOT', ...(all && m.metadata ? { metadata: m.metadata } : {}) })) };
       }
       case 'users.info': {
         const email = this.users.get(String(body.user));

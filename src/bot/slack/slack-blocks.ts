@@ -7,14 +7,20 @@ export type SlackBlock = Record<string, unknown>;
 export interface SlackMessage {
   text: string;
   blocks: SlackBlock[];
+  /** What did not fit (long digests and notices): posted as replies in the message's thread. */
+  continued?: SlackMessage[];
 }
 
-/** What a button carries: our action, its value, and the form it opens (if any). */
+/** What a button carries: our action's value, and the form it opens (if any). */
 export interface SlackButtonValue {
   v: string;
   f?: ButtonSpec['form'];
-  l: string;
 }
+
+/** Blocks as Slack measures them against `msg_blocks_too_long`, with room to spare. */
+const MAX_BLOCKS_JSON = 12_000;
+/** More choices than this for one question read better as a menu than a wall of buttons. */
+const MAX_BUTTONS_FOR_CHOICE = 5;
 
 /**
  * User text is escaped (`&`, `<`, `>`), which also turns `<!channel>`, `<!here>`, `<!everyone>` and
@@ -26,6 +32,20 @@ export function escapeSlack(text: string): string {
 
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * The text as sections followed by the fixed blocks (status, buttons), clipped so that the whole
+ * stays under Slack's size limit as Slack measures it (escaped JSON, not characters typed).
+ */
+function withText(text: string, after: SlackBlock[]): SlackBlock[] {
+  const fixed = JSON.stringify(after).length;
+  let budget = Math.max(200, Math.min(SLACK_LIMITS.totalChars - 2000, MAX_BLOCKS_JSON - fixed));
+  for (;;) {
+    const s = sections(text, budget).slice(0, SLACK_LIMITS.blocks - after.length);
+    if (JSON.stringify(s).length + fixed <= MAX_BLOCKS_JSON || budget <= 200) return [...s, ...after];
+    budget = Math.floor(budget * 0.8);
+  }
 }
 
 /** Long text as sections of at most 3,000 characters, within the total budget. */
@@ -42,8 +62,18 @@ function sections(text: string, budget: number): SlackBlock[] {
 }
 
 function buttons(list: ButtonSpec[]): SlackBlock[] {
+  const choice = list.length > MAX_BUTTONS_FOR_CHOICE && list.every((b) => b.actionId === list[0]!.actionId && !b.form && b.value.length <= 140);
+  if (choice) {
+    // One question with many answers (which ward? which service?): a menu of up to 100 options.
+    return [{
+      type: 'actions', block_id: 'wl_choice', elements: [{
+        type: 'static_select', action_id: list[0]!.actionId, placeholder: { type: 'plain_text', text: 'Choose…' },
+        options: list.slice(0, 100).map((b) => ({ text: { type: 'plain_text', text: clip(b.label, SLACK_LIMITS.buttonText) }, value: b.value })),
+      }],
+    }];
+  }
   const els = list.map((b, i) => {
-    const value: SlackButtonValue = { v: b.value, l: b.label, ...(b.form ? { f: b.form } : {}) };
+    const value: SlackButtonValue = { v: b.value, ...(b.form ? { f: b.form } : {}) };
     return {
       type: 'button', action_id: `${b.actionId}|${i}`, text: { type: 'plain_text', text: clip(b.label, SLACK_LIMITS.buttonText) },
       value: clip(JSON.stringify(value), SLACK_LIMITS.buttonValue), ...(b.style ? { style: b.style } : {}),
@@ -56,24 +86,41 @@ function buttons(list: ButtonSpec[]): SlackBlock[] {
 
 /** Block Kit for every neutral message, inside Slack's limits, with a plain-text fallback for notifications. */
 export function renderSlackMessage(m: NeutralMessage): SlackMessage {
-  const budget = SLACK_LIMITS.totalChars - 2000;
   switch (m.type) {
     case 'mirror': {
       const text = `*${escapeSlack(m.author)}*: ${escapeSlack(m.text)}`;
-      return { text: clip(`${m.author}: ${m.text}`, SLACK_LIMITS.fallbackChars), blocks: [...sections(text, budget), context(m.caseRef)] };
+      return { text: clip(`${m.author}: ${m.text}`, SLACK_LIMITS.fallbackChars), blocks: withText(text, [context(m.caseRef)]) };
     }
-    case 'notice':
-      return { text: clip(m.text, SLACK_LIMITS.fallbackChars), blocks: sections(escapeSlack(m.text), budget) };
+    case 'notice': {
+      const parts = splitText(m.text, (SLACK_LIMITS.totalChars - 2000) / 2);
+      const one = (t: string): SlackMessage => ({ text: clip(t, SLACK_LIMITS.fallbackChars), blocks: withText(escapeSlack(t), []) });
+      return parts.length > 1 ? { ...one(parts[0]!), continued: parts.slice(1).map(one) } : one(m.text);
+    }
     case 'clarify':
-      return { text: clip(m.text, SLACK_LIMITS.fallbackChars), blocks: [...sections(escapeSlack(m.text), budget), ...buttons(m.buttons)] };
+      return { text: clip(m.text, SLACK_LIMITS.fallbackChars), blocks: withText(escapeSlack(m.text), buttons(m.buttons)) };
     case 'case_card':
     case 'confirmation': {
       const views = m.type === 'case_card' ? [m.case] : m.cases;
       const status = views.map((v) => `${v.reference}: *${escapeSlack(v.statusLabel)}*`).join(' · ');
-      const blocks = [...sections(escapeSlack(m.text), budget), { ...context(status), block_id: 'wl_status' }, ...buttons(m.buttons)].slice(0, SLACK_LIMITS.blocks);
+      const blocks = withText(escapeSlack(m.text), [{ ...context(status), block_id: 'wl_status' }, ...buttons(m.buttons)]);
       return { text: clip(m.text, SLACK_LIMITS.fallbackChars), blocks };
     }
   }
+}
+
+/** Splits long text at line ends (or spaces) into parts that fit one message each, escaping included. */
+export function splitText(text: string, max: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    let cut = rest.lastIndexOf('\n', max);
+    if (cut < max / 2) cut = rest.lastIndexOf(' ', max);
+    if (cut < max / 2) cut = max;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^\s+/, '');
+  }
+  if (rest.length || !out.length) out.push(rest);
+  return out;
 }
 
 const context = (mrkdwn: string): SlackBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(mrkdwn, SLACK_LIMITS.sectionChars) }] });

@@ -16,6 +16,18 @@ const PERMANENT = new Set([
 /** Slack's ~1 message a second per channel, with a short burst. */
 export const slackRateRules = (row: OutboxRow): RateRule[] => [{ key: `slack:${row.target}`, perSecond: 1, burst: 2 }];
 
+/**
+ * After a crash or a timeout the message may be in Slack already: look for our idempotency key in
+ * the message metadata of the channel's (or thread's) latest messages before posting again.
+ */
+async function findPosted(client: WebClient, address: ChatAddress, key: string): Promise<string | null> {
+  const r = address.threadId
+    ? await client.conversations.replies({ channel: address.channelId, ts: address.threadId, limit: 100, include_all_metadata: true })
+    : await client.conversations.history({ channel: address.channelId, limit: 100, include_all_metadata: true });
+  const hit = (r.messages ?? []).find((x) => (x.metadata?.event_payload as { key?: string } | undefined)?.key === key);
+  return hit?.ts ?? null;
+}
+
 /** Maps a Web API failure to what the outbox should do with the message. */
 export function toDeliveryError(e: unknown): DeliveryError {
   const err = e as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
@@ -46,15 +58,23 @@ export function createSlackSender(client: WebClient): ChatSender {
         throw e instanceof DeliveryError ? e : toDeliveryError(e);
       }
     },
-    async post(address: ChatAddress, message: NeutralMessage, idempotencyKey: string) {
+    async post(address: ChatAddress, message: NeutralMessage, idempotencyKey: string, opts = {}) {
       const m = renderSlackMessage(message);
+      const key = idempotencyKey.slice(0, 200);
       try {
+        if (opts.mayExist) {
+          const found = await findPosted(client, address, key);
+          if (found) return { messageId: found };
+        }
         const r = await client.chat.postMessage({
           channel: address.channelId, text: m.text, blocks: m.blocks as never, unfurl_links: false, unfurl_media: false,
           ...(address.threadId ? { thread_ts: address.threadId } : {}),
-          metadata: { event_type: 'wardline_message', event_payload: { key: idempotencyKey.slice(0, 200) } },
+          metadata: { event_type: 'wardline_message', event_payload: { key } },
         });
         if (!r.ts) throw new DeliveryError('transient', 'Slack returned no message ts');
+        for (const more of m.continued ?? []) {
+          await client.chat.postMessage({ channel: address.channelId, text: more.text, blocks: more.blocks as never, thread_ts: address.threadId ?? r.ts, unfurl_links: false, unfurl_media: false });
+        }
         return { messageId: r.ts };
       } catch (e) {
         throw e instanceof DeliveryError ? e : toDeliveryError(e);

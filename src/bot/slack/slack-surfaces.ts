@@ -49,15 +49,20 @@ export function registerSlackSurfaces(app: App, kit: SlackKit): void {
     const actionId = String(a.action_id).split('|')[0]!;
     if (!kit.isAction(actionId)) return;
     let value: SlackButtonValue;
-    try {
-      value = JSON.parse(String(a.value)) as SlackButtonValue;
-    } catch {
-      value = { v: String(a.value ?? ''), l: '' };
+    if (a.type === 'static_select') {
+      value = { v: String(a.selected_option?.value ?? '') };
+    } else {
+      try {
+        value = JSON.parse(String(a.value)) as SlackButtonValue;
+      } catch {
+        value = { v: String(a.value ?? '') };
+      }
     }
+    const label = String(a.text?.text ?? 'wardline');
     const channel = b.channel?.id ?? b.container?.channel_id;
     const meta: FormMetadata = { a: actionId, v: value.v, c: channel, m: b.message?.ts ?? b.container?.message_ts, t: b.message?.thread_ts ?? null };
     if (value.f) {
-      await kit.client.views.open({ trigger_id: b.trigger_id, view: formModal(value.l || 'wardline', value.f, meta, await kit.lists()) as never });
+      await kit.client.views.open({ trigger_id: b.trigger_id, view: formModal(label, value.f, meta, await kit.lists()) as never });
       return;
     }
     await runAction(kit, b, meta, null);
