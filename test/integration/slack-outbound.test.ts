@@ -6,7 +6,7 @@ import { outbound, personTarget } from '../../src/bot/outbound.js';
 import { createSlackSender } from '../../src/bot/slack/slack-sender.js';
 import { enqueueOutbound } from '../../src/db/outbox-repo.js';
 import { outbox } from '../../src/db/tables.js';
-import { DeliveryError } from '../../src/jobs/outbox-delivery.js';
+import type { DeliveryError } from '../../src/jobs/outbox-delivery.js';
 import { slackHarness } from '../contract/slack-harness.js';
 import { FakeSlackApi } from '../fakes/fake-slack-api.js';
 import { SLACK_TEST_SECRET } from '../support/slack-requests.js';
