@@ -14,6 +14,7 @@ import type { OutboxRow } from './db/outbox-delivery-repo.js';
 import { outboxDepth } from './db/outbox-delivery-repo.js';
 import { enqueueOutbound } from './db/outbox-repo.js';
 import { pruneProcessed } from './db/processed-events-repo.js';
+import { pruneInbound } from './db/inbound-repo.js';
 import { ensureChannel } from './db/workspace-repo.js';
 import { hasRole } from './directory/person.js';
 import { planDigests, sendDigest } from './jobs/digest-jobs.js';
@@ -57,7 +58,7 @@ export async function startChatRuntime(o: { core: Core; redis: Redis; redisUrl: 
   const slack = config.SLACK_BOT_TOKEN && core.platforms.includes('slack') ? createSlackAdapter({
     botToken: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET, appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL,
     listenChannels: config.SLACK_LISTEN_CHANNELS.split(',').map((c) => c.trim()).filter(Boolean),
-    db, clock, logger: logger.child({ platform: 'slack' }), zone: config.TZ_COUNCIL, flows, loadContext: core.loadContext,
+    db, clock, logger: logger.child({ platform: 'slack' }), zone: config.TZ_COUNCIL, flows, loadContext: core.loadContext, invalidateContext: core.invalidateContext,
   }) : null;
   const rules = { slack: slackRateRules } as Record<string, typeof slackRateRules>;
   if (slack) senders.push(createSlackSender(slack.client));
@@ -105,6 +106,7 @@ export async function startChatRuntime(o: { core: Core; redis: Redis; redisUrl: 
           if (r.actions) delivery?.wake();
           // Chat deliveries are remembered for a day (Slack retries within the hour) to refuse repeats.
           await pruneProcessed(db, new Date(now.getTime() - 24 * 3600_000));
+          await pruneInbound(db, new Date(now.getTime() - 24 * 3600_000));
           return r;
         },
         planDigests: (now) => planDigests(digestDeps, now),
@@ -127,8 +129,9 @@ export async function startChatRuntime(o: { core: Core; redis: Redis; redisUrl: 
     }
   };
 
-  // Socket Mode connects out from the worker-capable roles only; HTTP mode is mounted by the web role.
-  if (slack && (slack.mode === 'http' || o.role !== 'web')) {
+  // HTTP mode is mounted by the web role, which stores each event and acks; the worker role handles
+  // what was stored (in `all`, one process does both). Socket Mode connects from the worker role.
+  if (slack && o.role !== 'web') {
     await slack.start();
     stops.push(() => slack.stop());
   }

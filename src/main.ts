@@ -38,6 +38,8 @@ export interface Core {
   metrics: Metrics;
   platforms: Platform[];
   loadContext(): Promise<CaseContext>;
+  /** Forgets the cached context after this process changed the directory, routing or catalogue. */
+  invalidateContext(): void;
   close(): Promise<void>;
 }
 
@@ -54,13 +56,26 @@ export async function openCore(config: Config, logger: Logger, opts: { clock?: C
   }
   const clock = opts.clock ?? systemClock;
   const calendar = createWorkingCalendar({ zone: config.TZ_COUNCIL, startHour: config.workingHours.start, endHour: config.workingHours.end });
-  const loadContext = async (): Promise<CaseContext> => {
+  const readContext = async (): Promise<CaseContext> => {
     const [catalogue, people, table, stored] = await Promise.all([
       loadCatalogue(dbh.db), loadPeople(dbh.db), loadRoutingTable(dbh.db), loadSlaPolicies(dbh.db),
     ]);
     const policies: SlaPolicy[] = [...DEFAULT_SLA_POLICIES, ...stored];
     return { index: new CatalogueIndex(catalogue), directory: buildDirectory(people), table, policies };
   };
+  // The catalogue, directory and routing table change rarely (imports, often from another
+  // process): read at most once a second, and at once after a change made here.
+  let cached: { at: number; ctx: Promise<CaseContext> } | null = null;
+  const loadContext = (): Promise<CaseContext> => {
+    const now = performance.now();
+    if (!cached || now - cached.at > CONTEXT_TTL_MS) {
+      const ctx = readContext();
+      cached = { at: now, ctx };
+      ctx.catch(() => { if (cached?.ctx === ctx) cached = null; });
+    }
+    return cached.ctx;
+  };
+  const invalidateContext = () => { cached = null; };
   const metrics = createMetrics();
   const platforms = chatPlatforms(config);
   const cases = createCaseService({
@@ -73,8 +88,10 @@ export async function openCore(config: Config, logger: Logger, opts: { clock?: C
       } else metrics.transitions.labels(action, caseRecord.status).inc();
     },
   });
-  return { config, logger, clock, dbh, calendar, cases, metrics, platforms, loadContext, close: () => dbh.close() };
+  return { config, logger, clock, dbh, calendar, cases, metrics, platforms, loadContext, invalidateContext, close: () => dbh.close() };
 }
+
+const CONTEXT_TTL_MS = 1000;
 
 /** The chat platforms this installation posts on, in order of preference. */
 export function chatPlatforms(config: Config): Platform[] {
@@ -126,6 +143,8 @@ export async function startWardline(config: Config, logger: Logger, role: Proces
       stops.push(web.close);
       stops.push(async () => chat.closeStreams());
       logger.info({ url: web.url, role, database: core.dbh.kind, platforms: core.platforms }, 'wardline is listening');
+    } else {
+      logger.info({ role, database: core.dbh.kind, platforms: core.platforms }, 'wardline worker is running');
     }
     return { core, web, redisUrl, chat, stop: stopAll };
   } catch (e) {

@@ -48,6 +48,8 @@ export type ActionId = (typeof ACTION_IDS)[number];
 /** What the bot answers straight away (an ephemeral reply for the person acting). */
 export interface InboundReply {
   ephemeral?: string;
+  /** Nothing was done (the database was unreachable): a stored event should be tried again. */
+  failed?: true;
 }
 
 /**

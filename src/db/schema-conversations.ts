@@ -1,4 +1,5 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { INBOUND_STATUSES } from '../shared/enums.js';
 import { people, platformEnum } from './schema.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -40,3 +41,22 @@ export const workspaceMessages = pgTable('workspace_messages', {
   index('workspace_messages_channel_idx').on(t.channelId, t.id),
   uniqueIndex('workspace_messages_idem_key').on(t.idempotencyKey),
 ]);
+
+export const inboundStatus = pgEnum('inbound_status', INBOUND_STATUSES);
+
+/**
+ * Platform events taken in and acknowledged but not yet handled: the platform will not send them
+ * again once acknowledged, so they are stored before the acknowledgement. The body is dropped
+ * once handled (it holds residents' details).
+ */
+export const inboundQueue = pgTable('inbound_queue', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  platform: platformEnum('platform').notNull(),
+  eventKey: text('event_key').notNull(),
+  body: jsonb('body'),
+  status: inboundStatus('status').notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  lastError: text('last_error'),
+  receivedAt: ts('received_at').notNull(),
+  nextAttemptAt: ts('next_attempt_at').notNull(),
+}, (t) => [uniqueIndex('inbound_queue_key_idx').on(t.platform, t.eventKey), index('inbound_queue_due_idx').on(t.status, t.nextAttemptAt)]);

@@ -25,3 +25,6 @@ export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
 export const THREAD_OWNERS = ['councillor', 'rm', 'notice'] as const;
 export type ThreadOwner = (typeof THREAD_OWNERS)[number];
+
+export const INBOUND_STATUSES = ['pending', 'done', 'failed'] as const;
+export type InboundStatus = (typeof INBOUND_STATUSES)[number];

@@ -26,6 +26,7 @@ export async function slackHarness(app: TestApp, api: FakeSlackApi): Promise<Cha
     names.set(id, p.name);
     api.users.set(id, p.email);
   }
+  app.running.core.invalidateContext();
   const uid = (email: string) => {
     const id = ids.get(email);
     if (!id) throw new Error(`no demo person ${email}`);

@@ -55,6 +55,8 @@ export class FakeSlackApi {
   readonly users = new Map<string, string>();
   /** Channel id → name, for conversations.info. */
   readonly channelNames = new Map<string, string>();
+  /** Where apps.connections.open sends Socket Mode clients (a FakeSlackSocket). */
+  socketUrl: string | null = null;
   private server: Server | null = null;
   private readonly script: Scripted[] = [];
   private seq = 1_700_000_000;
@@ -169,6 +171,8 @@ export class FakeSlackApi {
         const found = [...this.users].find(([, e]) => e === String(body.email).toLowerCase());
         return found ? { ok: true, user: { id: found[0], profile: { email: found[1] } } } : { ok: false, error: 'users_not_found' };
       }
+      case 'apps.connections.open':
+        return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'not_allowed_token_type' };
       case 'auth.test':
         return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0WARDLINE' };
       case 'views.open':

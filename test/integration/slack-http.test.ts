@@ -6,6 +6,7 @@ import {
   eventCallback, interactivityForm, postToSlackEndpoint, SLACK_TEAM, SLACK_TEST_SECRET, slackSignature, slashCommandForm, triggerId,
 } from '../support/slack-requests.js';
 import { startTestApp, type TestApp } from '../support/wardline-app.js';
+import { enqueueInbound } from '../../src/db/inbound-repo.js';
 
 const CLLR = 'cllr.hussain@birmingham.example';
 const RM = 'rm.waste.erdington@birmingham.example';
@@ -20,7 +21,7 @@ describe('Slack at its HTTP boundary', () => {
     const rows = await app.running.core.dbh.db.execute<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`));
     return (rows as unknown as { n: number }[])[0]!.n;
   };
-  const stored = async () => ({ cases: await count('cases'), events: await count('processed_events'), outbox: await count('outbox') });
+  const stored = async () => ({ cases: await count('cases'), events: await count('processed_events'), inbound: await count('inbound_queue'), outbox: await count('outbox') });
   const dm = (text: string, user: string, extra: Record<string, unknown> = {}) => {
     const m = api.addUserMessage(`D${user}`, user, text);
     return { m, body: JSON.stringify(eventCallback({ type: 'message', channel: `D${user}`, user, text, ts: m.ts, event_ts: m.ts, channel_type: 'im', ...extra })) };
@@ -97,6 +98,25 @@ describe('Slack at its HTTP boundary', () => {
     await settle();
     expect(await count('cases')).toBe(before + 1);
     expect(botPosts(`D${ids.get(CLLR)}`).filter((m) => /Station Road/.test(m.text))).toHaveLength(1);
+  });
+
+  it('handles an event that was acknowledged but not yet handled when the process stopped', async () => {
+    const before = await count('cases');
+    const user = ids.get(CLLR)!;
+    const m = api.addUserMessage(`D${user}`, user, 'Fly-tipping on Chester Road, Erdington, fridge freezers');
+    const body = eventCallback({ type: 'message', channel: `D${user}`, user, text: m.text, ts: m.ts, event_ts: m.ts, channel_type: 'im' });
+    // What the receiver stored before its 200; no worker took it (the process died).
+    await enqueueInbound(app.running.core.dbh.db, 'slack', `${SLACK_TEAM}:${String(body.event_id)}`, body, new Date());
+    const deadline = Date.now() + 10_000;
+    while (await count('cases') === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await settle();
+    expect(await count('cases')).toBe(before + 1);
+    const row = await app.running.core.dbh.db.execute<{ status: string; body: unknown }>(sql`select status, body from inbound_queue where event_key = ${`${SLACK_TEAM}:${String(body.event_id)}`}`);
+    expect((row as unknown as { status: string; body: unknown }[])[0]).toEqual({ status: 'done', body: null });
+    // Slack's retry of it afterwards changes nothing.
+    await post(JSON.stringify(body), { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+    await settle();
+    expect(await count('cases')).toBe(before + 1);
   });
 
   it('ignores bots, edits, joins and its own posts', async () => {

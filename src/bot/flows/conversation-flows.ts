@@ -117,7 +117,7 @@ export function createConversationFlows(deps: FlowDeps & { afterTurn?: () => voi
       } catch (e) {
         // Nothing was answered: let the platform's retry (or the person's second try) run it again.
         await forgetProcessed(deps.db, ev.address.platform, ev.eventId).catch(() => undefined);
-        return { ephemeral: explain(e, log) };
+        return { ephemeral: explain(e, log), failed: true };
       }
     },
   };

@@ -1,8 +1,11 @@
-import { App, LogLevel } from '@slack/bolt';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { CaseContext } from '../../cases/case-service.js';
 import type { Db } from '../../db/client.js';
 import { findPersonByChatId, linkChatIdentity } from '../../db/directory-repo.js';
+import { inboundBatcher } from '../../db/inbound-repo.js';
+import { startInboundWorker, type InboundWorker } from '../inbound-worker.js';
 import { parseMessage } from '../../intake/parse-message.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
@@ -25,6 +28,8 @@ export interface SlackAdapterOptions {
   zone: string;
   flows: ConversationFlows;
   loadContext: () => Promise<CaseContext>;
+  /** Called after a person's Slack id was learnt, so the directory is read again. */
+  invalidateContext?: () => void;
 }
 
 export interface SlackAdapter {
@@ -33,6 +38,7 @@ export interface SlackAdapter {
   addRoutes(router: Router): void;
   /** Resolves when every Slack request taken so far has been handled. */
   idle(): Promise<void>;
+  /** Socket Mode: connects. HTTP mode: handles the events the web role stored (worker and all roles). */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -61,10 +67,23 @@ export interface SlackKit {
  */
 export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
   const socket = !!o.appToken && !o.signingSecret;
-  const receiver = socket ? null : new SlackHttpReceiver({ signingSecret: o.signingSecret!, clock: o.clock, logger: o.logger });
+  let worker: InboundWorker | null = null;
+  /** Set while a stored event is handled: a failure is recorded so the event is tried again. */
+  const stored = new AsyncLocalStorage<{ failed: string | null }>();
+  const store = inboundBatcher(o.db, 'slack', () => o.clock.now());
+  const receiver = socket ? null : new SlackHttpReceiver({
+    signingSecret: o.signingSecret!, clock: o.clock, logger: o.logger,
+    enqueue: async (key, body) => {
+      const fresh = await store(key, body);
+      if (fresh) worker?.wake();
+      return fresh;
+    },
+  });
   const clientOptions = { ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}), rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
   const app = new App({
-    token: o.botToken, ...(receiver ? { receiver } : { socketMode: true, appToken: o.appToken! }),
+    token: o.botToken,
+    // Socket Mode's own Web API client (apps.connections.open) honours SLACK_API_URL too.
+    receiver: receiver ?? new SocketModeReceiver({ appToken: o.appToken!, logLevel: LogLevel.ERROR, installerOptions: { clientOptions } }),
     clientOptions, logLevel: LogLevel.ERROR, tokenVerificationEnabled: false,
   });
   const names = new Map<string, string>();
@@ -87,7 +106,10 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
       unknown.set(userId, o.clock.now().getTime());
       const email = await app.client.users.info({ user: userId }).then((r) => r.user?.profile?.email ?? null, () => null);
       const person = email ? (await o.loadContext()).directory.byEmail.get(email.toLowerCase()) : undefined;
-      if (person) await linkChatIdentity(o.db, 'slack', userId, person.id);
+      if (person) {
+        await linkChatIdentity(o.db, 'slack', userId, person.id);
+        o.invalidateContext?.();
+      }
     },
     async lists() {
       const ctx = await o.loadContext();
@@ -107,6 +129,11 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
     async handle(ev, ephemeralTo) {
       await kit.knowPerson(ev.userExternalId);
       const reply = await o.flows.handle(ev);
+      const inStored = stored.getStore();
+      if (reply.failed && inStored) {
+        inStored.failed = reply.ephemeral ?? 'failed';
+        return {};
+      }
       if (reply.ephemeral && ephemeralTo) {
         await app.client.chat.postEphemeral({
           channel: ephemeralTo.channel, user: ephemeralTo.user, text: reply.ephemeral, ...(ephemeralTo.threadTs ? { thread_ts: ephemeralTo.threadTs } : {}),
@@ -125,12 +152,27 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
     addRoutes(router) {
       if (receiver) router.add('POST', '/slack/events', receiver.handle);
     },
-    idle: () => receiver?.idle() ?? Promise.resolve(),
+    idle: async () => {
+      await receiver?.idle();
+      await worker?.idle();
+    },
     async start() {
-      if (socket) await app.start();
+      if (socket) {
+        await app.start();
+        return;
+      }
+      worker = startInboundWorker({
+        db: o.db, clock: o.clock, logger: o.logger, platform: 'slack', pollMs: 250,
+        handle: async (body) => {
+          const state = { failed: null as string | null };
+          await stored.run(state, () => app.processEvent({ body: body as Record<string, unknown>, ack: async () => undefined }));
+          if (state.failed) throw new Error(state.failed);
+        },
+      });
     },
     async stop() {
       if (socket) await app.stop();
+      await worker?.stop();
     },
   };
 }

@@ -37,7 +37,11 @@ export class SlackHttpReceiver implements Receiver {
   private inFlight = 0;
   private waiters: (() => void)[] = [];
 
-  constructor(private readonly opts: { signingSecret: string; clock: Clock; logger: Logger }) {}
+  /**
+   * `enqueue` stores an Events API delivery to be handled after the ack (false: a repeat). Without
+   * it, events are handled in the request after Bolt's ack.
+   */
+  constructor(private readonly opts: { signingSecret: string; clock: Clock; logger: Logger; enqueue?: (key: string, body: Record<string, unknown>) => Promise<boolean> }) {}
 
   init(app: App): void {
     this.app = app;
@@ -70,6 +74,19 @@ export class SlackHttpReceiver implements Receiver {
     if (!body) return sendJson(res, 400, { error: 'invalid_body', message: 'Not a Slack payload: expected JSON, or a form with a command or payload field.' });
     if (body.type === 'url_verification') return sendJson(res, 200, { challenge: body.challenge });
     if (!this.app) return sendJson(res, 503, { error: 'not_ready', message: 'Slack is starting; try again.' });
+    if (body.type === 'event_callback' && this.opts.enqueue) {
+      if (typeof body.event_id !== 'string' || !body.event || typeof body.event !== 'object') {
+        return sendJson(res, 400, { error: 'invalid_body', message: 'An event_callback needs event_id and event.' });
+      }
+      try {
+        await this.opts.enqueue(`${String(body.team_id ?? '')}:${body.event_id}`, body);
+      } catch (e) {
+        // Not stored: answer so that Slack delivers it again rather than losing it.
+        this.opts.logger.error({ err: (e as Error).message }, 'could not store a Slack event; Slack will retry');
+        return sendJson(res, 503, { error: 'unavailable', message: 'wardline cannot store events right now; Slack will retry.' });
+      }
+      return sendText(res, 200, '');
+    }
 
     let acked = false;
     const respond = (response: unknown) => {
