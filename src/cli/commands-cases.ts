@@ -71,3 +71,42 @@ export function registerCaseCommands(program: Command): void {
       });
     }));
 }
+
+/** `wardline intake corrections`: what people corrected after intake, and what to add so it is understood next time. */
+export function registerIntakeCommands(program: Command): void {
+  const intake = program.command('intake').description('How well wardline understands messages');
+  intake.command('corrections').description('List cases whose ward or service people corrected, with suggested alias and vocabulary additions')
+    .option('--json', 'print JSON')
+    .option('--since <date>', 'only corrections from this date (YYYY-MM-DD)')
+    .option('--limit <n>', 'how many corrections', '200')
+    .action((opts: { json?: boolean; since?: string; limit: string }) => withCore(async (core) => {
+      const since = opts.since ? new Date(`${opts.since}T00:00:00Z`) : undefined;
+      if (since && Number.isNaN(since.getTime())) throw new AppError('input.invalid', `--since ${opts.since} is not a date; use YYYY-MM-DD.`);
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new AppError('input.invalid', `--limit ${opts.limit} is not a positive whole number.`);
+      const { listCorrections } = await import('../db/corrections-repo.js');
+      const { loadCatalogue } = await import('../db/catalogue-repo.js');
+      const { suggestFromCorrections } = await import('../intake/correction-suggestions.js');
+      const rows = await listCorrections(core.dbh.db, { limit, ...(since ? { since } : {}) });
+      const suggestions = suggestFromCorrections(rows, await loadCatalogue(core.dbh.db));
+      const zone = core.config.TZ_COUNCIL;
+      if (opts.json) return printJson({ corrections: rows.map((r) => ({ ...r, at: formatLondonIso(r.at, zone) })), suggestions });
+      if (!rows.length) return console.log('No corrections yet: nobody has changed a case\'s ward or service after intake.');
+      const change = (from: string | null, to: string | null) => (from === to ? (to ?? '-') : `${from ?? '-'} → ${to ?? '-'}`);
+      console.log(`${rows.length} correction${rows.length === 1 ? '' : 's'}:`);
+      for (const r of rows) {
+        const text = r.text.replace(/\s+/g, ' ');
+        console.log(`${r.reference ?? '(no case)'}\t${formatLondonIso(r.at, zone)}\tservice ${change(r.originalServiceId, r.correctedServiceId)}\tward ${change(r.originalWardId, r.correctedWardId)}\t${r.by ?? ''}\t"${text.length > 120 ? `${text.slice(0, 119)}…` : text}"`);
+      }
+      const aliases = suggestions.filter((s) => s.kind === 'alias');
+      const words = suggestions.filter((s) => s.kind === 'vocabulary');
+      if (aliases.length) {
+        console.log('\nSuggested area aliases (review, then add with `wardline aliases import FILE`, header alias,ward):');
+        for (const a of aliases) console.log(`  ${a.csv}\t(${a.count}×)`);
+      }
+      if (words.length) {
+        console.log('\nSuggested vocabulary (words councillors used for the corrected service; review before adding to the catalogue\'s vocabulary.json):');
+        for (const w of words) console.log(`  ${w.serviceId}: "${w.phrase}"\t(${w.count}×)`);
+      }
+    }));
+}
