@@ -53,6 +53,7 @@ export async function startChatRuntime(o: { core: Core; redis: Redis; redisUrl: 
   let delivery: ReturnType<typeof startDeliveryLoop> | null = null;
   const flows = createConversationFlows({
     db, clock, cases: core.cases, loadContext: core.loadContext, logger, zone: config.TZ_COUNCIL, platforms: core.platforms,
+    acceptStrangers: config.WARDLINE_STRANGERS === 'accept', invalidateContext: core.invalidateContext,
     afterTurn: () => delivery?.wake(),
   });
   const slack = config.SLACK_BOT_TOKEN && core.platforms.includes('slack') ? createSlackAdapter({

@@ -51,18 +51,29 @@ export function createCaseNotifier(opts: NotifierOptions) {
         ...(link ? { link: { caseIds: [c.id], owner: link.owner, personId: p.id, cardKey: link.cardKey } } : {}),
       }));
     };
+    /**
+     * The RM card lives in the DM with the person, or in the service's channel when the catalogue
+     * names one on that platform; updates and replies follow it there.
+     */
+    const channels = (c.serviceId ? ctx.index.service(c.serviceId)?.cardChannels : undefined) ?? {};
+    const rmCardPlatform = (p: Person | undefined) => (p ? platformFor(p, c.sourcePlatform, opts.platforms) ?? opts.platforms.find((x) => !!channels[x]) ?? null : null);
+    const cardTarget = (p: Person, platform: string) => (channels[platform] ? channels[platform] : personTarget(p.id));
     const postRmCard = (p: Person | undefined) => {
-      if (!p) return;
+      const platform = rmCardPlatform(p);
+      if (!p || !p.active || !platform) return;
       const key = rmCardKey(c.id, p.id);
-      toPerson(p, key, { kind: 'rm_card', caseId: c.id, personId: p.id }, { owner: 'rm', cardKey: key });
+      const channelId = channels[platform];
+      if (!channelId) return toPerson(p, key, { kind: 'rm_card', caseId: c.id, personId: p.id }, { owner: 'rm', cardKey: key });
+      out.push(outbound(platform as Platform, channelId, key, {
+        op: 'post', to: { kind: 'channel', channelId, threadId: null }, render: { kind: 'rm_card', caseId: c.id, personId: p.id },
+        link: { caseIds: [c.id], owner: 'rm', personId: p.id, cardKey: key },
+      }));
     };
-    /** The RM card lives in the DM with the person; updates and replies follow it there. */
-    const rmCardPlatform = (p: Person | undefined) => (p ? platformFor(p, c.sourcePlatform, opts.platforms) : null);
     const updateRmCard = (personId: string | null) => {
       const p = person(personId);
       const platform = rmCardPlatform(p);
       if (!p || !platform) return;
-      out.push(outbound(platform, personTarget(p.id), `upd:${event.id}:${rmCardKey(c.id, p.id)}`, {
+      out.push(outbound(platform, cardTarget(p, platform), `upd:${event.id}:${rmCardKey(c.id, p.id)}`, {
         op: 'update', refKey: rmCardKey(c.id, p.id), render: { kind: 'rm_card', caseId: c.id, personId: p.id },
       }));
     };
@@ -86,7 +97,7 @@ export function createCaseNotifier(opts: NotifierOptions) {
       if (!p || !platform) return;
       const rmLink = links.find((l) => l.owner === 'rm' && l.personId === p.id);
       if (rmLink && isSource(rmLink)) return;
-      out.push(outbound(platform, personTarget(p.id), `${key}:rm:${p.id}`, {
+      out.push(outbound(platform, cardTarget(p, platform), `${key}:rm:${p.id}`, {
         op: 'post', to: { kind: 'thread_of', refKey: rmCardKey(c.id, p.id) }, render: { kind: 'message', message },
       }));
     };

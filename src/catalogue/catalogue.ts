@@ -28,6 +28,8 @@ export interface Service {
   vocabulary: string[];
   /** Restricted services are counted in digests, never described. */
   restricted: boolean;
+  /** Channels (by chat platform) where the service's RM cards are posted instead of the RM's DMs. */
+  cardChannels?: Partial<Record<string, string>>;
 }
 export interface AreaAlias {
   alias: string;

@@ -68,4 +68,18 @@ export function registerRoutingCommands(program: Command): void {
         reason: decision.reason,
       });
     }));
+
+  const services = program.command('services').description('The service catalogue');
+  services.command('channel').description('Post a service\'s RM cards in a channel instead of the RM\'s direct messages (or, with --clear, back to DMs)')
+    .argument('<service>', 'service id, e.g. waste-enforcement').argument('<platform>', 'slack, teams or local').argument('[channel]', 'the channel id on that platform')
+    .option('--clear', 'send the cards to the RM\'s direct messages again')
+    .action((service: string, platform: string, channel: string | undefined, opts: { clear?: boolean }) => withCore(async (core) => {
+      if (!['slack', 'teams', 'local'].includes(platform)) throw new AppError('input.invalid', `Unknown platform "${platform}": use slack, teams or local.`);
+      if (!channel && !opts.clear) throw new AppError('input.invalid', 'Give the channel id, or --clear to send cards to the RM\'s DMs again.');
+      const { setServiceCardChannel } = await import('../db/catalogue-repo.js');
+      if (!await setServiceCardChannel(core.dbh.db, service, platform, opts.clear ? null : channel!)) {
+        throw new AppError('input.invalid', `Unknown service "${service}": \`wardline routes export\` lists the service ids in use.`);
+      }
+      console.log(opts.clear ? `RM cards for ${service} on ${platform} go to the RM's direct messages.` : `RM cards for ${service} on ${platform} go to channel ${channel}.`);
+    }));
 }

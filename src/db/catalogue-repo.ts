@@ -53,7 +53,7 @@ export async function loadCatalogue(db: Tx): Promise<Catalogue> {
     })),
     services: serviceRows.map((s) => ({
       id: asServiceId(s.id), name: s.name, portfolio: s.portfolio, levels: s.levels as Scope[], phase1: s.phase1,
-      covers: s.covers, vocabulary: s.vocabulary, restricted: s.restricted,
+      covers: s.covers, vocabulary: s.vocabulary, restricted: s.restricted, cardChannels: s.cardChannels,
     })),
     aliases: aliasRows.filter((a) => wardIds.has(a.wardId)).map((a) => ({ alias: a.alias, wardId: asWardId(a.wardId) })),
     claims: defaultClaims(),
@@ -74,4 +74,11 @@ export async function upsertAliases(db: Tx, list: { alias: string; wardId: strin
   if (!list.length) return;
   await db.insert(areaAliases).values(list.map((a) => ({ alias: a.alias.toLowerCase(), wardId: a.wardId, source })))
     .onConflictDoUpdate({ target: areaAliases.alias, set: { wardId: sql`excluded.ward_id`, source: sql`excluded.source` } });
+}
+
+/** Sends a service's RM cards to a channel on a platform (null: back to the RM's DMs). */
+export async function setServiceCardChannel(db: Tx, serviceId: string, platform: string, channelId: string | null): Promise<boolean> {
+  const value = channelId ? sql`${services.cardChannels} || jsonb_build_object(${platform}::text, ${channelId}::text)` : sql`${services.cardChannels} - ${platform}::text`;
+  const rows = await db.update(services).set({ cardChannels: value }).where(eq(services.id, serviceId)).returning({ id: services.id });
+  return rows.length > 0;
 }

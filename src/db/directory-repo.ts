@@ -89,3 +89,13 @@ export async function linkChatIdentity(db: Tx, platform: 'slack' | 'teams' | 'lo
   await db.insert(chatIdentities).values({ platform, externalId, personId })
     .onConflictDoUpdate({ target: [chatIdentities.platform, chatIdentities.externalId], set: { personId } });
 }
+
+/** Adds someone not in the directory as a guest (no roles) known by their chat id; returns their id. */
+export async function addGuest(db: Tx, g: { platform: 'slack' | 'teams' | 'local'; externalId: string; email: string; name: string }): Promise<string> {
+  return db.transaction(async (tx) => {
+    const [known] = await tx.select({ id: people.id }).from(people).where(sql`lower(${people.email}) = ${g.email.toLowerCase()}`);
+    const id = known?.id ?? (await tx.insert(people).values({ email: g.email, name: g.name, roles: [], active: true }).returning({ id: people.id }))[0]!.id;
+    await linkChatIdentity(tx, g.platform, g.externalId, id);
+    return id;
+  });
+}

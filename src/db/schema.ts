@@ -55,6 +55,8 @@ export const services = pgTable('services', {
   covers: jsonb('covers').$type<string[]>().notNull(),
   vocabulary: jsonb('vocabulary').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
   restricted: boolean('restricted').notNull().default(false),
+  /** Where RM cards for this service go instead of the RM's DMs, by platform (channel ids). */
+  cardChannels: jsonb('card_channels').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
 });
 
 export const areaAliases = pgTable('area_aliases', {

@@ -1,5 +1,5 @@
 import { enqueueOutbound } from '../../db/outbox-repo.js';
-import { findPersonByChatId } from '../../db/directory-repo.js';
+import { addGuest, findPersonByChatId } from '../../db/directory-repo.js';
 import { linksForThread, openDraftsInThread } from '../../db/conversation-repo.js';
 import { forgetProcessed, markProcessed } from '../../db/processed-events-repo.js';
 import { hasRole } from '../../directory/person.js';
@@ -55,6 +55,25 @@ export function createConversationFlows(deps: FlowDeps & { afterTurn?: () => voi
     return ev.kind === 'action' ? { ephemeral: said } : {};
   }
 
+  /** WARDLINE_STRANGERS=accept: someone not in the directory becomes a guest, and the admins are told. */
+  async function adoptGuest(ev: MessageEvent) {
+    const { platform } = ev.address;
+    const id = ev.userExternalId;
+    const email = /^[^@\s]+@[^@\s]+$/.test(id) ? id.toLowerCase() : `${platform}.${id.toLowerCase().replace(/[^a-z0-9._-]/g, '')}@guests.invalid`;
+    const personId = await addGuest(deps.db, { platform, externalId: id, email, name: `Guest (${platform} user ${id})` });
+    deps.invalidateContext?.();
+    const ctx = await deps.loadContext();
+    const person = ctx.directory.byId.get(personId);
+    const admins = ctx.directory.people.filter((p) => p.active && hasRole(p, 'admin'));
+    const out = admins.flatMap((a) => {
+      const t = new Turn(ev, a, ctx, deps.platforms);
+      t.tell(a, `guest:${platform}:${id}:${a.id}`, notice(`Someone not in the directory (${platform} user ${id}) wrote to wardline and was added as a guest, because WARDLINE_STRANGERS is accept. Add them properly with \`wardline people import\`.`));
+      return t.replies;
+    });
+    await enqueueOutbound(deps.db, out, null, deps.clock.now());
+    return { ctx, person };
+  }
+
   async function onMessage(turn: Turn, ev: MessageEvent): Promise<void> {
     const raw = ev.text.length > MAX_MESSAGE_CHARS ? ev.text.slice(0, MAX_MESSAGE_CHARS) : ev.text;
     const text = withAttachments(normaliseText(raw, MAX_MESSAGE_CHARS), ev.attachments);
@@ -99,8 +118,11 @@ export function createConversationFlows(deps: FlowDeps & { afterTurn?: () => voi
           return {};
         }
         const personId = await findPersonByChatId(deps.db, ev.address.platform, ev.userExternalId);
-        const ctx = await deps.loadContext();
-        const person = personId ? ctx.directory.byId.get(personId) : undefined;
+        let ctx = await deps.loadContext();
+        let person = personId ? ctx.directory.byId.get(personId) : undefined;
+        if (!person && deps.acceptStrangers && ev.kind === 'message') {
+          ({ ctx, person } = await adoptGuest(ev));
+        }
         if (!person || !person.active) return await stranger(ev);
         const turn = new Turn(ev, person, ctx, deps.platforms);
         try {

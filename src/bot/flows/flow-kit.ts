@@ -23,6 +23,8 @@ export interface FlowDeps {
   platforms: Platform[];
   /** Take cases from people who are not in the directory (off by default). */
   acceptStrangers?: boolean;
+  /** Called after the directory changed here (a stranger was added as a guest). */
+  invalidateContext?: () => void;
 }
 
 export type MessageEvent = Extract<InboundEvent, { kind: 'message' }>;
