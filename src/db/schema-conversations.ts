@@ -60,3 +60,16 @@ export const inboundQueue = pgTable('inbound_queue', {
   receivedAt: ts('received_at').notNull(),
   nextAttemptAt: ts('next_attempt_at').notNull(),
 }, (t) => [uniqueIndex('inbound_queue_key_idx').on(t.platform, t.eventKey), index('inbound_queue_due_idx').on(t.status, t.nextAttemptAt)]);
+
+/**
+ * Where a Teams conversation lives (Bot Framework conversation reference): needed to post into it
+ * later, proactively. Personal chats remember the person's AAD object id.
+ */
+export const teamsConversations = pgTable('teams_conversations', {
+  conversationId: text('conversation_id').primaryKey(),
+  serviceUrl: text('service_url').notNull(),
+  tenantId: text('tenant_id'),
+  kind: text('kind').notNull(),
+  userId: text('user_id'),
+  updatedAt: ts('updated_at').notNull(),
+}, (t) => [index('teams_conversations_user_idx').on(t.userId)]);

@@ -37,7 +37,7 @@ describe('wardline intake corrections', () => {
     const json = JSON.parse((await runCli(['intake', 'corrections', '--json'], { env })).stdout) as { corrections: unknown[]; suggestions: { kind: string; phrase?: string; serviceId?: string }[] };
     expect(json.corrections).toHaveLength(3);
     expect(json.suggestions[0]).toEqual({ kind: 'vocabulary', phrase: 'abandoned trolleys', serviceId: 'street-cleaning', count: 2 });
-  });
+  }, 90_000);
 
   it('refuses a bad --since or --limit with what to type', async () => {
     const r = await runCli(['intake', 'corrections', '--since', 'last week'], { env });
@@ -45,5 +45,5 @@ describe('wardline intake corrections', () => {
     expect(r.stderr).toMatch(/--since last week is not a date; use YYYY-MM-DD/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect((await runCli(['intake', 'corrections', '--limit', '0'], { env })).stderr).toMatch(/positive whole number/);
-  });
+  }, 90_000);
 });

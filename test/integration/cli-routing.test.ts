@@ -108,5 +108,5 @@ describe('wardline subscriptions', () => {
     expect((await runCli(['subscriptions', 'import', good], { env })).stdout).toBe('Imported 2 subscriptions: 0 new, 2 already there.\n');
     const out = (await runCli(['subscriptions', 'export'], { env })).stdout.trim().split('\n').sort();
     expect(out).toEqual(['cllr.erd@birmingham.example,ward,erdington', 'email,scope,area', 'mgr.waste@birmingham.example,service,waste-enforcement']);
-  });
+  }, 120_000); // six CLI runs, each a fresh process
 });

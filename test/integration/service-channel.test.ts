@@ -49,5 +49,5 @@ describe('RM cards in the service\'s channel', () => {
     const unknown = await runCli(['services', 'channel', 'bin-polishing', 'slack', 'C1'], { env });
     expect([unknown.code !== 0, /Unknown service "bin-polishing"/.test(unknown.stderr)]).toEqual([true, true]);
     expect((await runCli(['services', 'channel', 'parks', 'irc', '#parks'], { env })).stderr).toMatch(/Unknown platform "irc": use slack, teams or local/);
-  });
+  }, 90_000);
 });

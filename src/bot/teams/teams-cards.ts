@@ -1,0 +1,126 @@
+import type { ButtonSpec, NeutralMessage } from '../messages.js';
+import type { TeamsActivity } from './teams-connector.js';
+
+/** Teams' limit on a message with a card is about 28 KB; this leaves room for the envelope. */
+export const TEAMS_CARD_MAX_BYTES = 26_000;
+const TEXT_MAX = 20_000;
+const MAX_BUTTONS_FOR_CHOICE = 5;
+export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+
+export interface TeamsPickList {
+  services: { id: string; name: string }[];
+  wards: { id: string; name: string }[];
+  assignees: { id: string; name: string }[];
+}
+
+/** What an Action.Execute carries back: our action id and value (inputs are merged in by Teams). */
+export interface TeamsActionData {
+  wl: string;
+  v: string;
+  [input: string]: unknown;
+}
+
+export interface RenderedTeams {
+  activity: TeamsActivity;
+  /** What did not fit: posted as further messages after it. */
+  continued?: TeamsActivity[];
+}
+
+type Element = Record<string, unknown>;
+const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const textBlock = (text: string, extra: Element = {}): Element => ({ type: 'TextBlock', text, wrap: true, ...extra });
+const choices = (list: { id: string; name: string }[]) => list.slice(0, 100).map((x) => ({ title: clip(x.name, 100), value: x.id }));
+
+function formInputs(form: NonNullable<ButtonSpec['form']>, lists: TeamsPickList): Element[] {
+  if (form.kind === 'text') return [{ type: 'Input.Text', id: 'text', label: form.label, isMultiline: true, maxLength: 3000, isRequired: form.required, errorMessage: 'Write something first.' }];
+  if (form.kind === 'person') return [{ type: 'Input.ChoiceSet', id: 'person', label: form.label, style: 'filtered', isRequired: true, choices: choices(lists.assignees), errorMessage: 'Pick a person.' }];
+  return [
+    { type: 'Input.ChoiceSet', id: 'service', label: 'Service', style: 'filtered', choices: choices(lists.services) },
+    { type: 'Input.ChoiceSet', id: 'ward', label: 'Ward', style: 'filtered', choices: choices(lists.wards) },
+  ];
+}
+
+/** Buttons as Action.Execute; a button with a form opens it inline (Action.ShowCard); many answers to one question become a menu. */
+function actions(list: ButtonSpec[], lists: TeamsPickList): { body: Element[]; actions: Element[] } {
+  const execute = (b: ButtonSpec, title = b.label): Element => ({
+    type: 'Action.Execute', title: clip(title, 50), verb: b.actionId, data: { wl: b.actionId, v: b.value } satisfies TeamsActionData,
+    ...(b.style === 'primary' ? { style: 'positive' } : b.style === 'danger' ? { style: 'destructive' } : {}),
+  });
+  const choice = list.length > MAX_BUTTONS_FOR_CHOICE && list.every((b) => b.actionId === list[0]!.actionId && !b.form);
+  if (choice) {
+    return {
+      body: [{ type: 'Input.ChoiceSet', id: 'choice', label: 'Choose', style: 'filtered', choices: list.slice(0, 100).map((b) => ({ title: clip(b.label, 100), value: b.value })) }],
+      actions: [{ type: 'Action.Execute', title: 'Choose', verb: list[0]!.actionId, data: { wl: list[0]!.actionId, v: '' } }],
+    };
+  }
+  return {
+    body: [],
+    actions: list.map((b) => (b.form ? {
+      type: 'Action.ShowCard', title: clip(b.label, 50),
+      card: { type: 'AdaptiveCard', body: formInputs(b.form, lists), actions: [execute(b, 'Submit')] },
+    } : execute(b))),
+  };
+}
+
+function card(text: string, statuses: string[], buttons: ButtonSpec[], lists: TeamsPickList, refresh: Element | null): Element {
+  const a = actions(buttons, lists);
+  const fixed = {
+    type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5',
+    body: [] as Element[], actions: a.actions, ...(refresh ? { refresh: { action: refresh } } : {}),
+  };
+  const status = statuses.map((s, i) => textBlock(s, { id: `wl_status_${i}`, weight: 'Bolder', spacing: 'Small', isSubtle: true }));
+  let max = TEXT_MAX;
+  for (;;) {
+    const body = [textBlock(clip(text, max), { id: 'wl_text' }), ...status, ...a.body];
+    const c = { ...fixed, body };
+    if (bytes(c) <= TEAMS_CARD_MAX_BYTES || max < 200) return c;
+    max = Math.floor(max * 0.8);
+  }
+}
+
+const withCard = (summary: string, content: Element): TeamsActivity => ({
+  type: 'message', summary: clip(summary, 200), attachments: [{ contentType: ADAPTIVE_CARD, content }],
+});
+
+/** Splits long plain text at line ends into parts that fit one message each. */
+function split(text: string, max: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    let cut = rest.lastIndexOf('\n', max);
+    if (cut < max / 2) cut = rest.lastIndexOf(' ', max);
+    if (cut < max / 2) cut = max;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^\s+/, '');
+  }
+  if (rest.length || !out.length) out.push(rest);
+  return out;
+}
+
+/**
+ * An activity for every neutral message: plain text (never read as HTML or markdown) for notices
+ * and mirrored replies, Adaptive Cards 1.5 with Universal Actions for cards and questions.
+ */
+export function renderTeamsMessage(m: NeutralMessage, lists: TeamsPickList): RenderedTeams {
+  switch (m.type) {
+    case 'mirror': {
+      const [first, ...rest] = split(`${m.author}: ${m.text}`, TEXT_MAX);
+      return { activity: { type: 'message', textFormat: 'plain', text: first! }, ...(rest.length ? { continued: rest.map((t) => ({ type: 'message', textFormat: 'plain' as const, text: t })) } : {}) };
+    }
+    case 'notice': {
+      const [first, ...rest] = split(m.text, TEXT_MAX);
+      return { activity: { type: 'message', textFormat: 'plain', text: first! }, ...(rest.length ? { continued: rest.map((t) => ({ type: 'message', textFormat: 'plain' as const, text: t })) } : {}) };
+    }
+    case 'clarify':
+      return { activity: withCard(m.text, card(m.text, [], m.buttons, lists, null)) };
+    case 'case_card':
+    case 'confirmation': {
+      const views = m.type === 'case_card' ? [m.case] : m.cases;
+      const refresh = { type: 'Action.Execute', verb: 'wl.refresh', data: { wl: 'wl.refresh', v: JSON.stringify({ kind: m.type, caseIds: views.map((v) => v.caseId) }) } };
+      return { activity: withCard(m.text, card(m.text, views.map((v) => `${v.reference}: ${v.statusLabel}`), m.buttons, lists, refresh)) };
+    }
+  }
+}
+
+export const cardBytes = bytes;
