@@ -34,7 +34,26 @@ export const configSchema = z.object({
   SLACK_API_URL: z.string().url().optional(),
   /** Channels (ids or names) where wardline reads every message, not only mentions. */
   SLACK_LISTEN_CHANNELS: z.string().default(''),
+  /** Teams: on when the app id is set (Bot Framework tokens are then checked on every request). */
+  MICROSOFT_APP_ID: z.string().min(1).optional(),
+  MICROSOFT_APP_PASSWORD: z.string().min(1).optional(),
+  MICROSOFT_APP_TENANT_ID: z.string().min(1).optional(),
+  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  /** Teams without an app id accepts any caller: only for local trials, never in production. */
+  TEAMS_ALLOW_UNAUTHENTICATED: z.enum(['0', '1']).default('0'),
+  /** Channels (ids or names) where the app has ChannelMessage.Read.Group and reads every message. */
+  TEAMS_LISTEN_CHANNELS: z.string().default(''),
+  /** The Bot Connector service URL for the first proactive posts, before anyone has written. */
+  TEAMS_SERVICE_URL: z.string().url().optional(),
+  TEAMS_OPENID_METADATA_URL: z.string().url().optional(),
+  TEAMS_LOGIN_URL: z.string().url().optional(),
 }).superRefine((c, ctx) => {
+  if (c.MICROSOFT_APP_ID && !c.MICROSOFT_APP_PASSWORD && c.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
+    ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_PASSWORD'], message: 'set the client secret of the bot\'s app registration (or MICROSOFT_APP_TYPE=UserAssignedMSI)' });
+  }
+  if (c.MICROSOFT_APP_TYPE === 'SingleTenant' && c.MICROSOFT_APP_ID && !c.MICROSOFT_APP_TENANT_ID) {
+    ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_TENANT_ID'], message: 'a SingleTenant bot needs its tenant id' });
+  }
   if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
     ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'set it (from the Slack app\'s Basic Information page) for HTTP mode, or set SLACK_APP_TOKEN for Socket Mode' });
   }

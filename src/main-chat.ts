@@ -6,6 +6,8 @@ import { createDigestNotifier, createSlaNotifier } from './bot/job-notifiers.js'
 import { WorkspaceEvents } from './bot/local/workspace-events.js';
 import { createSlackAdapter, type SlackAdapter } from './bot/slack/slack-adapter.js';
 import { createSlackSender, slackRateRules } from './bot/slack/slack-sender.js';
+import { createTeamsAdapter } from './bot/teams/teams-adapter.js';
+import { createTeamsSender, teamsRateRules } from './bot/teams/teams-sender.js';
 import { createWorkspaceSender } from './bot/local/workspace-sender.js';
 import { outbound, personTarget } from './bot/outbound.js';
 import { platformFor } from './bot/case-notifier.js';
@@ -61,8 +63,17 @@ export async function startChatRuntime(o: { core: Core; redis: Redis; redisUrl: 
     listenChannels: config.SLACK_LISTEN_CHANNELS.split(',').map((c) => c.trim()).filter(Boolean),
     db, clock, logger: logger.child({ platform: 'slack' }), zone: config.TZ_COUNCIL, flows, loadContext: core.loadContext, invalidateContext: core.invalidateContext,
   }) : null;
-  const rules = { slack: slackRateRules } as Record<string, typeof slackRateRules>;
+  const teamsOn = core.platforms.includes('teams');
+  if (teamsOn && !config.MICROSOFT_APP_ID) logger.warn('Teams is on WITHOUT authentication (TEAMS_ALLOW_UNAUTHENTICATED=1): anyone who can reach /api/messages can act as anyone. Set MICROSOFT_APP_ID for real use.');
+  const teams = teamsOn ? createTeamsAdapter({
+    appId: config.MICROSOFT_APP_ID, appPassword: config.MICROSOFT_APP_PASSWORD, tenantId: config.MICROSOFT_APP_TENANT_ID, appType: config.MICROSOFT_APP_TYPE,
+    openIdMetadataUrl: config.TEAMS_OPENID_METADATA_URL, loginUrl: config.TEAMS_LOGIN_URL,
+    listenChannels: config.TEAMS_LISTEN_CHANNELS.split(',').map((c) => c.trim()).filter(Boolean),
+    db, clock, logger: logger.child({ platform: 'teams' }), zone: config.TZ_COUNCIL, flows, loadContext: core.loadContext, invalidateContext: core.invalidateContext,
+  }) : null;
+  const rules = { slack: slackRateRules, teams: teamsRateRules } as Record<string, typeof slackRateRules>;
   if (slack) senders.push(createSlackSender(slack.client));
+  if (teams) senders.push(createTeamsSender({ db, clock, connector: teams.connector, lists: teams.lists, serviceUrl: config.TEAMS_SERVICE_URL, tenantId: config.MICROSOFT_APP_TENANT_ID }));
   const deliverers: Deliverer[] = senders.map((sender) => createChatDeliverer({
     db, sender, clock, zone: config.TZ_COUNCIL, loadContext: core.loadContext, rateRules: rules[sender.platform] ?? (() => []),
   }));
@@ -143,6 +154,7 @@ export async function startChatRuntime(o: { core: Core; redis: Redis; redisUrl: 
     wakeDelivery: () => delivery?.wake(),
     async addRoutes(router) {
       slack?.addRoutes(router);
+      teams?.addRoutes(router);
       if (!workspaceOn) return;
       await seedWorkspaceChannels(core);
       closeStreams = addWorkspaceApi(router, { db, clock, flows, events, loadContext: core.loadContext }).closeStreams;

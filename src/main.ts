@@ -95,7 +95,10 @@ const CONTEXT_TTL_MS = 1000;
 
 /** The chat platforms this installation posts on, in order of preference. */
 export function chatPlatforms(config: Config): Platform[] {
-  const external: Platform[] = config.SLACK_BOT_TOKEN ? ['slack'] : [];
+  const external: Platform[] = [
+    ...(config.SLACK_BOT_TOKEN ? ['slack' as const] : []),
+    ...(config.MICROSOFT_APP_ID || config.TEAMS_ALLOW_UNAUTHENTICATED === '1' ? ['teams' as const] : []),
+  ];
   const workspace = config.WARDLINE_WORKSPACE === 'on' || (config.WARDLINE_WORKSPACE === 'auto' && external.length === 0);
   return [...external, ...(workspace ? ['local' as const] : [])];
 }

@@ -1,0 +1,209 @@
+import type { TurnState } from '@microsoft/teams-ai';
+import { Application, TeamsAdapter } from '@microsoft/teams-ai';
+import { ConfigurationServiceClientCredentialFactory, type Activity, type TurnContext } from 'botbuilder';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CaseContext } from '../../cases/case-service.js';
+import type { Db } from '../../db/client.js';
+import { findPersonByChatId, linkChatIdentity } from '../../db/directory-repo.js';
+import { saveTeamsConversation } from '../../db/teams-repo.js';
+import type { Clock } from '../../shared/clock.js';
+import type { Logger } from '../../shared/logger.js';
+import { readBody, sendJson } from '../../web/http-router.js';
+import type { Router } from '../../web/http-router.js';
+import { ACTION_IDS, type ActionId, type InboundEvent } from '../chat-port.js';
+import type { ConversationFlows } from '../flows/conversation-flows.js';
+import type { TeamsPickList } from './teams-cards.js';
+import { TeamsConnector } from './teams-connector.js';
+import { escalateTask, refreshCard } from './teams-surfaces.js';
+
+export interface TeamsAdapterOptions {
+  appId?: string | undefined;
+  appPassword?: string | undefined;
+  tenantId?: string | undefined;
+  appType?: string | undefined;
+  /** Bot Framework's OpenID metadata (tests and sovereign clouds point it elsewhere). */
+  openIdMetadataUrl?: string | undefined;
+  loginUrl?: string | undefined;
+  listenChannels: string[];
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  zone: string;
+  flows: ConversationFlows;
+  loadContext: () => Promise<CaseContext>;
+  invalidateContext?: () => void;
+}
+
+export interface TeamsAdapterHandle {
+  connector: TeamsConnector;
+  lists(): Promise<TeamsPickList>;
+  addRoutes(router: Router): void;
+}
+
+type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A channel's reply chain arrives as `19:…@thread.tacv2;messageid=<root>`: the channel and its thread. */
+export function splitConversation(id: string): { channelId: string; threadId: string | null } {
+  const m = /^(.*);messageid=(\d+)$/.exec(id);
+  return m ? { channelId: m[1]!, threadId: m[2]! } : { channelId: id, threadId: null };
+}
+
+/**
+ * The Teams adapter on teams-ai: `/api/messages` with Bot Framework JWT validation (whenever an
+ * app id is set), personal chats, mentions, listened channels, Universal Actions, the
+ * "Escalate this message" action. Listeners only translate; the conversation flows decide.
+ */
+export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsAdapterHandle {
+  const auth = {
+    MicrosoftAppId: o.appId ?? '', MicrosoftAppPassword: o.appPassword ?? '', MicrosoftAppTenantId: o.tenantId ?? '', MicrosoftAppType: o.appType ?? 'MultiTenant',
+    ...(o.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: o.openIdMetadataUrl } : {}),
+    ...(o.loginUrl ? { ToChannelFromBotLoginUrl: o.loginUrl } : {}),
+  };
+  const adapter = new TeamsAdapter(auth);
+  adapter.onTurnError = async (_ctx, e) => { o.logger.error({ err: e }, 'Teams turn failed'); };
+  const app = new Application<TurnState>({ adapter, botAppId: o.appId ?? '', removeRecipientMention: false, startTypingTimer: false, longRunningMessages: false });
+  const credentials = new ConfigurationServiceClientCredentialFactory(auth);
+  const connector = new TeamsConnector({
+    botId: o.appId ? `28:${o.appId}` : '28:wardline',
+    token: async () => {
+      if (!o.appId) return null;
+      const c = await credentials.createCredentials(o.appId, 'https://api.botframework.com', o.loginUrl ?? 'https://login.microsoftonline.com/botframework.com', true);
+      return (c as unknown as { getToken(): Promise<string> }).getToken();
+    },
+  });
+  const listen = new Set(o.listenChannels.map((c) => c.toLowerCase()));
+
+  const lists = async (): Promise<TeamsPickList> => {
+    const ctx = await o.loadContext();
+    return {
+      services: ctx.index.catalogue.services.map((s) => ({ id: s.id, name: s.name })),
+      wards: [...ctx.index.catalogue.wards].sort((a, b) => a.name.localeCompare(b.name)).map((w) => ({ id: w.id, name: w.name })),
+      assignees: ctx.directory.people.filter((p) => p.active && p.roles.some((r) => r === 'rm' || r === 'manager' || r === 'admin')).map((p) => ({ id: p.id, name: p.name })),
+    };
+  };
+
+  /** Remembers where the conversation is, and who is in a personal chat, for proactive posts. */
+  const remember = async (a: Partial<Activity>) => {
+    const conv = a.conversation as Loose | undefined;
+    if (!conv?.id || !a.serviceUrl) return;
+    const personal = conv.conversationType === 'personal';
+    await saveTeamsConversation(o.db, {
+      conversationId: splitConversation(conv.id).channelId, serviceUrl: a.serviceUrl, tenantId: conv.tenantId ?? (a.channelData as Loose)?.tenant?.id ?? null,
+      kind: conv.conversationType ?? 'personal', userId: personal ? userOf(a) : null,
+    }, o.clock.now());
+  };
+  const userOf = (a: Partial<Activity>) => String((a.from as Loose)?.aadObjectId ?? a.from?.id ?? '');
+
+  /** Known by AAD object id, or by the email/UPN Teams gives for the member (then remembered). */
+  const knowPerson = async (a: Partial<Activity>) => {
+    const user = userOf(a);
+    if (await findPersonByChatId(o.db, 'teams', user)) return;
+    const member = await connector.member(a.serviceUrl!, a.conversation!.id, a.from!.id);
+    const email = (member?.email ?? member?.userPrincipalName ?? '').toLowerCase();
+    const person = email ? (await o.loadContext()).directory.byEmail.get(email) : undefined;
+    if (person) {
+      await linkChatIdentity(o.db, 'teams', user, person.id);
+      o.invalidateContext?.();
+    }
+  };
+
+  const handle = async (ctx: TurnContext, ev: InboundEvent) => {
+    await knowPerson(ctx.activity);
+    const reply = await o.flows.handle(ev);
+    return reply.ephemeral;
+  };
+
+  app.activity('message', async (ctx) => {
+    const a = ctx.activity;
+    if (!a.from || (a.from as Loose).role === 'bot') return;
+    await remember(a);
+    const conv = a.conversation as Loose;
+    const { channelId, threadId } = splitConversation(conv.id);
+    const isDirect = conv.conversationType === 'personal';
+    const mentionsBot = (a.entities ?? []).some((e) => e.type === 'mention' && (e as Loose).mentioned?.id === a.recipient?.id);
+    const channel = (a.channelData as Loose)?.channel as { id?: string; name?: string } | undefined;
+    const listening = conv.conversationType === 'channel' && !!channel && (listen.has(String(channel.id).toLowerCase()) || listen.has(String(channel.name ?? '').toLowerCase()));
+    if (!isDirect && !mentionsBot && !listening && !threadId) return;
+    const ephemeral = await handle(ctx, {
+      kind: 'message', eventId: `${conv.id}:${a.id}`, address: { platform: 'teams', channelId, threadId: threadId ?? (isDirect ? a.replyToId ?? null : null) },
+      messageId: a.id!, channelName: channel?.name ?? '', isDirect, mentionsBot, listening, userExternalId: userOf(a), text: a.text ?? '',
+      attachments: (a.attachments ?? []).filter((x) => x.contentUrl).map((x) => ({ name: x.name ?? 'file', url: x.contentUrl! })),
+    });
+    if (ephemeral) await ctx.sendActivity({ type: 'message', textFormat: 'plain', text: ephemeral });
+  });
+
+  app.adaptiveCards.actionExecute<Loose>(/^(case|clarify|duplicate)\./, async (ctx, _state, data) => {
+    const a = ctx.activity;
+    await remember(a);
+    const actionId = String(data.wl ?? (a.value as Loose)?.action?.verb ?? '');
+    if (!(ACTION_IDS as readonly string[]).includes(actionId)) return 'That button is not one wardline knows.';
+    const input = typeof data.text === 'string' ? data.text
+      : typeof data.person === 'string' ? data.person
+        : data.service || data.ward ? JSON.stringify({ serviceId: data.service || undefined, wardId: data.ward || undefined }) : null;
+    const { channelId, threadId } = splitConversation(a.conversation!.id);
+    return await handle(ctx, {
+      kind: 'action', eventId: `${a.conversation!.id}:${a.id}`, address: { platform: 'teams', channelId, threadId },
+      messageId: a.replyToId ?? '', userExternalId: userOf(a), actionId: actionId as ActionId, value: String(data.choice ?? data.v ?? ''), input,
+    }) ?? 'Done.';
+  });
+
+  app.adaptiveCards.actionExecute<Loose>('wl.refresh', async (_ctx, _state, data) => refreshCard({ db: o.db, zone: o.zone, loadContext: o.loadContext, lists }, String(data.v ?? '')));
+
+  app.messageExtensions.fetchTask('escalate', async (ctx) => escalateTask(ctx.activity, { loadContext: o.loadContext, db: o.db, lists }));
+  app.messageExtensions.submitAction<Loose>('escalate', async (ctx, _state, data) => {
+    const a = ctx.activity;
+    await remember(a);
+    const text = String(data.text ?? '').trim();
+    if (!text) return 'Say what is wrong and where.';
+    // The escalation is posted in the person's chat with wardline and the case threads under it.
+    const user = userOf(a);
+    const serviceUrl = a.serviceUrl!;
+    const tenant = (a.conversation as Loose)?.tenantId ?? null;
+    const chat = await connector.openPersonalChat(serviceUrl, a.from!.id, tenant);
+    await saveTeamsConversation(o.db, { conversationId: chat, serviceUrl, tenantId: tenant, kind: 'personal', userId: user }, o.clock.now());
+    const root = await connector.send(serviceUrl, chat, { type: 'message', textFormat: 'plain', text: `Escalation: ${text}`.slice(0, 20_000) });
+    await handle(ctx, {
+      kind: 'message', eventId: `${a.conversation!.id}:${a.id}`, address: { platform: 'teams', channelId: chat, threadId: null }, messageId: root,
+      channelName: '', isDirect: true, mentionsBot: true, listening: false, userExternalId: user, text, attachments: [],
+      hints: { wardId: data.ward || null, serviceId: data.service || null },
+    });
+    return null;
+  });
+
+  app.conversationUpdate('membersAdded', async (ctx) => { await remember(ctx.activity); });
+  app.activity('installationUpdate', async (ctx) => { await remember(ctx.activity); });
+
+  const endpoint = async (req: IncomingMessage, res: ServerResponse) => {
+    const raw = (await readBody(req, 1_000_000)).toString('utf8');
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return sendJson(res, 400, { error: 'invalid_body', message: 'Not a Bot Framework activity: the body is not JSON.' });
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as Loose).type !== 'string') {
+      return sendJson(res, 400, { error: 'invalid_body', message: 'Not a Bot Framework activity: expected an object with a type.' });
+    }
+    let status = 200;
+    let sent = false;
+    const shim = {
+      socket: req.socket,
+      status(code: number) { status = code; },
+      header(name: string, value: unknown) { if (!res.headersSent) res.setHeader(name, String(value)); },
+      send(payload?: unknown) {
+        if (sent) return;
+        sent = true;
+        if (status === 401) return sendJson(res, 401, { error: 'unauthorized', message: 'Refused: the request has no valid Bot Framework token. Check MICROSOFT_APP_ID.' });
+        if (payload === undefined || payload === null || payload === '') { res.statusCode = status; res.end(); return; }
+        if (typeof payload === 'string') { res.statusCode = status; res.end(payload); return; }
+        sendJson(res, status, payload);
+      },
+      end() { shim.send(); },
+    };
+    await adapter.process({ body: body as Record<string, unknown>, headers: req.headers, method: req.method ?? 'POST' }, shim, async (ctx) => { await app.run(ctx); });
+    if (!sent) shim.send();
+  };
+
+  return { connector, lists, addRoutes: (router) => router.add('POST', '/api/messages', endpoint) };
+}
+

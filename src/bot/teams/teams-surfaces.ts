@@ -1,0 +1,58 @@
+import { CardFactory, type Activity, type TaskModuleTaskInfo } from 'botbuilder';
+import type { AdaptiveCard } from '@microsoft/teams-ai';
+import type { CaseContext } from '../../cases/case-service.js';
+import { caseRepoOn } from '../../db/case-store.js';
+import type { Db } from '../../db/client.js';
+import { findPersonByChatId } from '../../db/directory-repo.js';
+import { normaliseText } from '../../intake/normalise.js';
+import { parseMessage } from '../../intake/parse-message.js';
+import { asCaseId } from '../../shared/ids.js';
+import { caseView, confirmationCard, rmCard } from '../messages.js';
+import { renderTeamsMessage, type TeamsPickList } from './teams-cards.js';
+
+type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** "Escalate this message": a task module pre-filled from what wardline understood, for the councillor to confirm. */
+export async function escalateTask(a: Partial<Activity>, deps: { loadContext: () => Promise<CaseContext>; db: Db; lists: () => Promise<TeamsPickList> }): Promise<TaskModuleTaskInfo> {
+  const payload = (a.value as Loose)?.messagePayload;
+  const text = normaliseText(String(payload?.body?.content ?? ''), 3000);
+  const ctx = await deps.loadContext();
+  const personId = await findPersonByChatId(deps.db, 'teams', String((a.from as Loose)?.aadObjectId ?? a.from?.id ?? ''));
+  const person = personId ? ctx.directory.byId.get(personId) : undefined;
+  const r = parseMessage({ text, platform: 'teams' }, { sender: { role: person?.roles[0] ?? null, wards: person?.wardIds ?? [] }, catalogue: ctx.index.catalogue });
+  const ward = r.cases[0]?.ward ?? r.draft?.ward ?? '';
+  const service = r.cases[0]?.service ?? r.draft?.service ?? '';
+  const lists = await deps.lists();
+  const choice = (id: string, label: string, list: { id: string; name: string }[], value: string) => ({
+    type: 'Input.ChoiceSet', id, label, style: 'filtered', value, choices: list.slice(0, 100).map((x) => ({ title: x.name, value: x.id })),
+  });
+  return {
+    title: 'Escalate to an RM', height: 'medium', width: 'medium',
+    card: CardFactory.adaptiveCard({
+      type: 'AdaptiveCard', version: '1.5', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+      body: [
+        { type: 'Input.Text', id: 'text', label: 'What is wrong, and where?', isMultiline: true, maxLength: 3000, value: text, isRequired: true, errorMessage: 'Say what is wrong and where.' },
+        choice('ward', 'Ward', lists.wards, ward),
+        choice('service', 'Service', lists.services, service),
+      ],
+      actions: [{ type: 'Action.Submit', title: 'Escalate' }],
+    }),
+  };
+}
+
+/** Universal Actions refresh: the card as its cases stand now. */
+export async function refreshCard(deps: { db: Db; zone: string; loadContext: () => Promise<CaseContext>; lists: () => Promise<TeamsPickList> }, value: string): Promise<AdaptiveCard | string> {
+  let spec: { kind?: string; caseIds?: string[] };
+  try {
+    spec = JSON.parse(value) as typeof spec;
+  } catch {
+    return 'This card cannot be refreshed.';
+  }
+  const ctx = await deps.loadContext();
+  const repo = caseRepoOn(deps.db);
+  const found = await Promise.all((spec.caseIds ?? []).slice(0, 20).map((id) => repo.getCase(asCaseId(id)).catch(() => null)));
+  const views = found.filter((c) => c !== null).map((c) => caseView(c, ctx.index, ctx.directory, deps.zone));
+  if (!views.length) return 'The case behind this card no longer exists.';
+  const message = spec.kind === 'case_card' ? rmCard(views[0]!) : confirmationCard(views);
+  return renderTeamsMessage(message, await deps.lists()).activity.attachments![0]!.content as AdaptiveCard;
+}
