@@ -147,7 +147,15 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsAdapterHandle {
     }) ?? 'Done.';
   });
 
-  app.adaptiveCards.actionExecute<Loose>('wl.refresh', async (_ctx, _state, data) => refreshCard({ db: o.db, zone: o.zone, loadContext: o.loadContext, lists }, String(data.v ?? '')));
+  // Refresh answers only the person viewing (teams-ai would otherwise re-post the card for everyone).
+  app.adaptiveCards.actionExecute<Loose>('wl.refresh', async (ctx, _state, data) => {
+    const result = await refreshCard({ db: o.db, zone: o.zone, loadContext: o.loadContext, lists }, String(data.v ?? ''));
+    const body = typeof result === 'string'
+      ? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result }
+      : { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result };
+    await ctx.sendActivity({ type: 'invokeResponse', value: { status: 200, body } });
+    return result;
+  });
 
   app.messageExtensions.fetchTask('escalate', async (ctx) => escalateTask(ctx.activity, { loadContext: o.loadContext, db: o.db, lists }));
   app.messageExtensions.submitAction<Loose>('escalate', async (ctx, _state, data) => {
