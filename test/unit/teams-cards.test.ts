@@ -35,6 +35,7 @@ describe('Teams Adaptive Cards', () => {
     const r = renderTeamsMessage(confirmationCard(Array.from({ length: 20 }, (_, i) => view(i + 1, nasty(5000)))), lists);
     expect(cardBytes(r.activity)).toBeLessThanOrEqual(28_000);
     expect(cardOf(r.activity).body.filter((b: El) => String(b.id).startsWith('wl_status_'))).toHaveLength(20);
+    expect(cardOf(r.activity).actions.length).toBeLessThanOrEqual(6); // what Teams shows
   });
 
   it('offers many answers to one question as a menu', () => {

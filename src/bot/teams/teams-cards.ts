@@ -63,8 +63,17 @@ function actions(list: ButtonSpec[], lists: TeamsPickList): { body: Element[]; a
   };
 }
 
+/** Teams shows at most six actions on a card. */
+const MAX_ACTIONS = 6;
+
 function card(text: string, statuses: string[], buttons: ButtonSpec[], lists: TeamsPickList, refresh: Element | null): Element {
   const a = actions(buttons, lists);
+  a.actions = a.actions.slice(0, MAX_ACTIONS);
+  // Forms with long pickers are the heaviest part: drop them from the end until the card fits.
+  while (bytes(a) > TEAMS_CARD_MAX_BYTES - 4000 && a.actions.some((x) => x.type === 'Action.ShowCard')) {
+    const i = a.actions.map((x) => x.type).lastIndexOf('Action.ShowCard');
+    a.actions.splice(i, 1);
+  }
   const fixed = {
     type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5',
     body: [] as Element[], actions: a.actions, ...(refresh ? { refresh: { action: refresh } } : {}),
