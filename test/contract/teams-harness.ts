@@ -18,7 +18,9 @@ export const aadFor = (email: string) => {
 export async function postActivity(baseUrl: string, activity: Record<string, unknown>, headers: Record<string, string> = {}) {
   const res = await fetch(`${baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity) });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) as Record<string, unknown> : null };
+  let body: Record<string, unknown> | null = null;
+  try { body = text ? JSON.parse(text) as Record<string, unknown> : null; } catch { body = { text }; }
+  return { status: res.status, body };
 }
 
 /**

@@ -56,8 +56,13 @@ export function splitConversation(id: string): { channelId: string; threadId: st
 export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsAdapterHandle {
   const auth = {
     MicrosoftAppId: o.appId ?? '', MicrosoftAppPassword: o.appPassword ?? '', MicrosoftAppTenantId: o.tenantId ?? '', MicrosoftAppType: o.appType ?? 'MultiTenant',
-    ...(o.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: o.openIdMetadataUrl } : {}),
-    ...(o.loginUrl ? { ToChannelFromBotLoginUrl: o.loginUrl } : {}),
+    // Setting any endpoint makes botbuilder take all of them from here: the public cloud's, but ours.
+    ...(o.openIdMetadataUrl || o.loginUrl ? {
+      ToBotFromChannelOpenIdMetadataUrl: o.openIdMetadataUrl ?? 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+      ToChannelFromBotLoginUrl: o.loginUrl ?? 'https://login.microsoftonline.com/botframework.com',
+      ToChannelFromBotOAuthScope: 'https://api.botframework.com', ToBotFromChannelTokenIssuer: 'https://api.botframework.com', OAuthUrl: 'https://api.botframework.com',
+      ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration', CallerId: 'urn:botframework:azure', ValidateAuthority: true,
+    } : {}),
   };
   const adapter = new TeamsAdapter(auth);
   adapter.onTurnError = async (_ctx, e) => { o.logger.error({ err: e }, 'Teams turn failed'); };
@@ -194,6 +199,7 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsAdapterHandle {
     }
     let status = 200;
     let sent = false;
+    let ran = false;
     const shim = {
       socket: req.socket,
       status(code: number) { status = code; },
@@ -201,14 +207,15 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsAdapterHandle {
       send(payload?: unknown) {
         if (sent) return;
         sent = true;
-        if (status === 401) return sendJson(res, 401, { error: 'unauthorized', message: 'Refused: the request has no valid Bot Framework token. Check MICROSOFT_APP_ID.' });
+        // A failure before the turn ran is the token check failing (botbuilder reports some as 500).
+        if (status === 401 || (status >= 500 && !ran)) return sendJson(res, 401, { error: 'unauthorized', message: 'Refused: the request has no valid Bot Framework token. Check MICROSOFT_APP_ID.' });
         if (payload === undefined || payload === null || payload === '') { res.statusCode = status; res.end(); return; }
         if (typeof payload === 'string') { res.statusCode = status; res.end(payload); return; }
         sendJson(res, status, payload);
       },
       end() { shim.send(); },
     };
-    await adapter.process({ body: body as Record<string, unknown>, headers: req.headers, method: req.method ?? 'POST' }, shim, async (ctx) => { await app.run(ctx); });
+    await adapter.process({ body: body as Record<string, unknown>, headers: req.headers, method: req.method ?? 'POST' }, shim, async (ctx) => { ran = true; await app.run(ctx); });
     if (!sent) shim.send();
   };
 
