@@ -15,11 +15,13 @@ export const slackIdFor = (email: string) => `U${createHash('sha1').update(email
  * Slack driven as its people would: every message and click is a signed request to wardline's
  * /slack/events, and what people see is read back from the fake Web API's message store.
  */
-export async function slackHarness(app: TestApp, api: FakeSlackApi): Promise<ChatHarness & { ids: Map<string, string> }> {
+export async function slackHarness(app: TestApp, api: FakeSlackApi, opts: { linkAll?: boolean } = {}): Promise<ChatHarness & { ids: Map<string, string> }> {
   const ctx = await app.running.core.loadContext();
   const ids = new Map<string, string>();
   const names = new Map<string, string>();
   for (const p of ctx.directory.people) {
+    // linkAll: false keeps the directory as it is, so only people with a Slack id are on Slack.
+    if (!p.slackUserId && opts.linkAll === false) continue;
     const id = p.slackUserId ?? slackIdFor(p.email);
     if (!p.slackUserId) await linkChatIdentity(app.running.core.dbh.db, 'slack', id, p.id);
     ids.set(p.email, id);

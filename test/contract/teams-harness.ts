@@ -27,11 +27,13 @@ export async function postActivity(baseUrl: string, activity: Record<string, unk
  * Teams driven as its people would: each message and button press is an activity POSTed to
  * wardline's /api/messages; what people see is read back from the fake Bot Connector.
  */
-export async function teamsHarness(app: TestApp, connector: FakeBotConnector): Promise<ChatHarness & { ids: Map<string, string> }> {
+export async function teamsHarness(app: TestApp, connector: FakeBotConnector, opts: { linkAll?: boolean } = {}): Promise<ChatHarness & { ids: Map<string, string> }> {
   const ctx = await app.running.core.loadContext();
   const ids = new Map<string, string>();
   const names = new Map<string, string>();
   for (const p of ctx.directory.people) {
+    // linkAll: false keeps the directory as it is, so only people with a Teams id are on Teams.
+    if (!p.teamsUserId && opts.linkAll === false) continue;
     const aad = p.teamsUserId ?? aadFor(p.email);
     if (!p.teamsUserId) await linkChatIdentity(app.running.core.dbh.db, 'teams', aad, p.id);
     ids.set(p.email, aad);
