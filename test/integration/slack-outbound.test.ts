@@ -99,6 +99,9 @@ describe('Slack delivery through the outbox', () => {
     await app.settle();
     const failed = await row('test:gone');
     expect([failed.status, failed.attempts, failed.lastError]).toEqual(['failed', 1, 'Slack refused the message: channel_not_found']);
-    expect(api.messages.some((m) => m.channel === 'DU0DEMOADMN' && m.text.includes(`outbox ${failed.id}) could not be delivered`))).toBe(true);
+    // The admins' notice is queued just after the failure is recorded: wait for it to be delivered.
+    const told = () => api.messages.some((m) => m.channel === 'DU0DEMOADMN' && m.text.includes(`outbox ${failed.id}) could not be delivered`));
+    for (let i = 0; i < 100 && !told(); i++) { await new Promise((r) => setTimeout(r, 50)); await app.settle(); }
+    expect(told()).toBe(true);
   });
 });

@@ -138,6 +138,8 @@ describe('Teams at its HTTP boundary', () => {
     const unreachable = await status('t:unreachable');
     expect([unreachable.status, unreachable.lastError]).toEqual(['failed', expect.stringMatching(/cannot be reached yet \(is wardline installed for them\?\)/)]);
     const adminChat = `a:${ids.get('admin@birmingham.example')}`;
-    expect(connector.activities.some((a) => a.conversation === adminChat && a.text.includes(`outbox ${unreachable.id}) could not be delivered`))).toBe(true);
+    const told = () => connector.activities.some((a) => a.conversation === adminChat && a.text.includes(`outbox ${unreachable.id}) could not be delivered`));
+    for (let i = 0; i < 100 && !told(); i++) { await new Promise((r) => setTimeout(r, 50)); await app.settle(); }
+    expect(told()).toBe(true);
   }, 60_000);
 });
