@@ -45,6 +45,25 @@ export function registerSystemCommands(program: Command): void {
       const { runParseJsonl } = await import('../intake/parse-jsonl.js');
       await runParseJsonl(process.stdin, process.stdout, loadDefaultCatalogue(config.WARDLINE_WARD_SET));
     });
+
+  const teams = program.command('teams').description('Microsoft Teams');
+  teams.command('package').description('Build the Teams app package (manifest.json and icons) to upload in Teams')
+    .option('--app-id <id>', 'the bot\'s Microsoft app id (default: MICROSOFT_APP_ID)')
+    .option('--host <name>', 'wardline\'s public host name, e.g. wardline.example.gov.uk')
+    .option('--rsc', 'also read every message in channels where the app is installed (ChannelMessage.Read.Group)')
+    .option('--out <file>', 'where to write the zip', 'wardline-teams.zip')
+    .action(async (opts: { appId?: string; host?: string; rsc?: boolean; out: string }) => {
+      const appId = opts.appId ?? process.env.MICROSOFT_APP_ID;
+      if (!appId || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(appId)) {
+        throw new AppError('input.invalid', 'Give the bot\'s Microsoft app id (a GUID) with --app-id or MICROSOFT_APP_ID.');
+      }
+      if (!opts.host || !/^[a-z0-9.-]+$/i.test(opts.host)) throw new AppError('input.invalid', 'Give wardline\'s public host name with --host, e.g. --host wardline.example.gov.uk.');
+      const { teamsPackage } = await import('../bot/teams/teams-package.js');
+      const { writeFileSync, readFileSync } = await import('node:fs');
+      const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+      writeFileSync(opts.out, teamsPackage({ appId, host: opts.host, version, rsc: !!opts.rsc }));
+      console.log(`Wrote ${opts.out}: upload it in Teams (Apps → Manage your apps → Upload an app)${opts.rsc ? '; it asks to read channel messages' : ''}.`);
+    });
 }
 
 type DemoRule = ReturnType<typeof buildDemoData>['rules'][number];
