@@ -62,7 +62,8 @@ export async function teamsHarness(app: TestApp, connector: FakeBotConnector, op
     const blocks = (c?.body ?? []) as El[];
     const seen: SeenMessage = {
       ref: a.id, author: a.from ? names.get(a.from.id) ?? a.from.id : null,
-      text: c ? String(blocks.find((b) => b.id === 'wl_text')?.text ?? '') : a.text,
+      // What people read: the invisible spaces that keep their words from being markdown do not show.
+      text: c ? String(blocks.find((b) => b.id === 'wl_text')?.text ?? '').replace(/\u200B/g, '') : a.text,
       statuses: blocks.filter((b) => String(b.id ?? '').startsWith('wl_status_')).map((b) => String(b.text).replace(/^WL-\d+: /, '')),
       replyCount: connector.activities.filter((x) => x.conversation === a.conversation && x.replyToId === a.id).length,
       buttons: [

@@ -45,6 +45,13 @@ describe('Teams Adaptive Cards', () => {
     expect(card.actions).toEqual([{ type: 'Action.Execute', title: 'Choose', verb: 'clarify.ward', data: { wl: 'clarify.ward', v: '' } }]);
   });
 
+  it('shows people\'s words in cards as typed, not as markdown links, emphasis or lists', () => {
+    const r = renderTeamsMessage({ type: 'clarify', text: '**Urgent** [click](http://evil.example) __now__\n- item\n1. first <b>x</b>', buttons: [] }, lists);
+    const text = cardOf(r.activity).body[0].text as string;
+    expect(text).not.toMatch(/\]\(|\*\*|__|^- |^1\. |<b>/m);
+    expect(text.replace(/\u200B/g, '')).toBe('**Urgent** [click](http://evil.example) __now__\n- item\n1. first <b>x</b>');
+  });
+
   it('sends notices and mirrored replies as plain text, never read as HTML, and splits a very long one', () => {
     const r = renderTeamsMessage({ type: 'mirror', author: 'Cllr <i>X</i>', text: '<script>alert(1)</script> & <at>everyone</at>', caseRef: 'WL-000001' }, lists);
     expect(r.activity).toEqual({ type: 'message', textFormat: 'plain', text: 'Cllr <i>X</i>: <script>alert(1)</script> & <at>everyone</at>' });

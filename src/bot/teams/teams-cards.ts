@@ -29,6 +29,15 @@ export interface RenderedTeams {
 type Element = Record<string, unknown>;
 const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const ZWSP = '\u200B';
+/**
+ * Card text is read as markdown by Teams; people's words must show as typed, so the markup is
+ * broken with an invisible space: links `[a](b)`, emphasis `**`/`__`, list and heading markers.
+ */
+export function neutraliseMarkdown(text: string): string {
+  return text.replace(/\]\(/g, `]${ZWSP}(`).replace(/([*_~`])(?=\1)/g, `$1${ZWSP}`).replace(/^(\s*)([-*+#>]|\d+\.)(?=\s)/gm, `$1${ZWSP}$2`)
+    .replace(/<(?=[a-z/!])/gi, `<${ZWSP}`);
+}
 const textBlock = (text: string, extra: Element = {}): Element => ({ type: 'TextBlock', text, wrap: true, ...extra });
 const choices = (list: { id: string; name: string }[]) => list.slice(0, 100).map((x) => ({ title: clip(x.name, 100), value: x.id }));
 
@@ -81,7 +90,7 @@ function card(text: string, statuses: string[], buttons: ButtonSpec[], lists: Te
   const status = statuses.map((s, i) => textBlock(s, { id: `wl_status_${i}`, weight: 'Bolder', spacing: 'Small', isSubtle: true }));
   let max = TEXT_MAX;
   for (;;) {
-    const body = [textBlock(clip(text, max), { id: 'wl_text' }), ...status, ...a.body];
+    const body = [textBlock(neutraliseMarkdown(clip(text, max)), { id: 'wl_text' }), ...status, ...a.body];
     const c = { ...fixed, body };
     if (bytes(c) <= TEAMS_CARD_MAX_BYTES || max < 200) return c;
     max = Math.floor(max * 0.8);
