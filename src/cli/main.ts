@@ -20,7 +20,7 @@ program.command('start').description('Run wardline: web server, chat adapters an
   .action(async (opts: { role: ProcessRole }) => {
     const config = loadConfig();
     const logger = createLogger(config.LOG_LEVEL);
-    const running = await startWardline(config, logger, opts.role);
+    const running = await startWardline(config, logger, opts.role, { queuePrefix: config.WARDLINE_QUEUE_PREFIX });
     let stopping = false;
     const shutdown = async (signal: string) => {
       if (stopping) return;

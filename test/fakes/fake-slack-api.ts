@@ -55,6 +55,8 @@ export class FakeSlackApi {
   readonly users = new Map<string, string>();
   /** Channel id → name, for conversations.info. */
   readonly channelNames = new Map<string, string>();
+  /** Answers chat.postMessage this late (the message is already stored): a window to die in. */
+  postDelayMs = 0;
   /** Where apps.connections.open sends Socket Mode clients (a FakeSlackSocket). */
   socketUrl: string | null = null;
   private server: Server | null = null;
@@ -111,8 +113,9 @@ export class FakeSlackApi {
         } catch (e) {
           answer = { ok: false, error: 'invalid_arguments', detail: (e as Error).message };
         }
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(answer));
+        const send = () => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify(answer)); };
+        if (method === 'chat.postMessage' && this.postDelayMs) setTimeout(send, this.postDelayMs);
+        else send();
       });
     });
     await new Promise<void>((ok) => this.server!.listen({ port: 0, host: '127.0.0.1' }, () => ok()));
