@@ -15,7 +15,7 @@ import { failWithLines, readCsvFile, writeOut } from './commands-directory.js';
 import { withCore } from './context.js';
 import { printJson } from './output.js';
 
-export const DIGEST_FORMATS = ['text', 'json'] as const;
+export const DIGEST_FORMATS = ['text', 'json', 'slack', 'teams'] as const;
 
 export function registerDigestCommands(program: Command): void {
   const digest = program.command('digest').description('Weekly ward digests');
@@ -30,8 +30,18 @@ export function registerDigestCommands(program: Command): void {
       const week = parseIsoWeek(opts.week, zone);
       const [agg] = await loadWardWeekAggregates(core.dbh.db, { wardIds: [opts.ward], week, previous: previousWeeks(week, 4, zone) });
       const model = buildWardDigest(agg!, ctx.index, week);
-      if (opts.format === 'json') printJson(model);
-      else console.log(renderDigestText(model));
+      const text = renderDigestText(model);
+      if (opts.format === 'json') return printJson(model);
+      if (opts.format === 'text') return console.log(text);
+      // As delivered: what does not fit one message continues in its thread.
+      if (opts.format === 'slack') {
+        const { renderSlackMessage } = await import('../bot/slack/slack-blocks.js');
+        const m = renderSlackMessage({ type: 'notice', text });
+        return printJson({ messages: [m, ...(m.continued ?? [])].map((x) => ({ text: x.text, blocks: x.blocks })) });
+      }
+      const { renderTeamsMessage } = await import('../bot/teams/teams-cards.js');
+      const r = renderTeamsMessage({ type: 'notice', text }, { services: [], wards: [], assignees: [] });
+      printJson({ activities: [r.activity, ...(r.continued ?? [])] });
     }));
 }
 

@@ -10,9 +10,11 @@ import { openCore, type Core } from '../../src/main.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { seedFixtureDirectory } from '../support/seed.js';
 import { createTestDatabase } from '../support/test-db.js';
+import { runCli } from '../support/cli.js';
 
 const zone = 'Europe/London';
 let core: Core;
+let url: string;
 
 const at = (iso: string) => new Date(iso);
 type Row = typeof cases.$inferInsert;
@@ -20,6 +22,7 @@ type Row = typeof cases.$inferInsert;
 beforeAll(async () => {
   const db = await createTestDatabase();
   await db.close();
+  url = db.url;
   core = await openCore(loadConfig({ DATABASE_URL: db.url }), createLogger('silent'));
   const people = await seedFixtureDirectory(core.dbh.db);
   const raiser = people.get('cllr.erd@birmingham.example')!.id;
@@ -69,4 +72,18 @@ describe('the weekly ward digest', () => {
     expect(() => parseIsoWeek('2026-47', zone)).toThrow(/ISO week/);
     expect(() => parseIsoWeek('2026-W54', zone)).toThrow(/ISO week/);
   });
+
+  it('previews the digest as Slack and Teams would receive it, restricted cases counted but not described', async () => {
+    const args = ['digest', 'preview', '--ward', 'erdington', '--week', '2026-W47', '--format'];
+    const slack = await runCli([...args, 'slack'], { env: { DATABASE_URL: url } });
+    expect(slack.code, slack.stderr).toBe(0);
+    const { messages } = JSON.parse(slack.stdout) as { messages: { text: string; blocks: { type: string; text: { text: string } }[] }[] };
+    const shown = messages.flatMap((m) => m.blocks.map((b) => b.text.text)).join('\n');
+    expect(shown).toMatch(/Erdington/);
+    expect(shown).not.toContain('Named resident intimidated');
+    const teams = await runCli([...args, 'teams'], { env: { DATABASE_URL: url } });
+    const { activities } = JSON.parse(teams.stdout) as { activities: { textFormat: string; text: string }[] };
+    expect(activities[0]!.textFormat).toBe('plain');
+    expect(activities[0]!.text).toMatch(/Erdington/);
+  }, 60_000);
 });
