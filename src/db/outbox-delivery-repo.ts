@@ -19,7 +19,8 @@ export async function claimOutbox(db: Tx, now: Date, leaseMs: number, limit: num
     const reclaimed = new Set(due.filter((d) => d.status === 'sending').map((d) => d.id));
     const rows = await tx.update(outbox).set({ status: 'sending', nextAttemptAt: new Date(now.getTime() + leaseMs) })
       .where(inArray(outbox.id, due.map((d) => d.id))).returning();
-    return rows.map((r) => ({ ...r, reclaimed: reclaimed.has(r.id) }));
+    // UPDATE … RETURNING comes back in storage order, not id order: messages to a target go in id order.
+    return rows.sort((a, b) => a.id - b.id).map((r) => ({ ...r, reclaimed: reclaimed.has(r.id) }));
   });
 }
 
@@ -34,6 +35,16 @@ export async function markRetry(db: Tx, id: number, at: Date, error: string | nu
     status: 'pending', nextAttemptAt: at, lastError: error,
     ...(countAttempt ? { attempts: sql`${outbox.attempts} + 1` } : {}),
   }).where(eq(outbox.id, id));
+}
+
+/**
+ * Holds every waiting message to a target until `until` (a rate limit or Retry-After): they keep
+ * their order, and later claims skip them instead of taking and putting back each in turn.
+ */
+export async function holdTarget(db: Tx, platform: Platform, target: string, until: Date, claimedIds: number[]): Promise<void> {
+  const waiting = and(eq(outbox.platform, platform), eq(outbox.target, target), eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, until));
+  await db.update(outbox).set({ status: 'pending', nextAttemptAt: until })
+    .where(claimedIds.length ? or(waiting, inArray(outbox.id, claimedIds)) : waiting);
 }
 
 export async function markFailed(db: Tx, id: number, error: string): Promise<void> {

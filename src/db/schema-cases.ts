@@ -106,6 +106,7 @@ export const outbox = pgTable('outbox', {
 }, (t) => [
   uniqueIndex('outbox_idempotency_key').on(t.idempotencyKey),
   index('outbox_pending_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
+  index('outbox_pending_target_idx').on(t.platform, t.target).where(sql`status = 'pending'`),
 ]);
 
 // ── Intake and inbound bookkeeping ──────────────────────────────────────────

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { claimOutbox, markFailed, markRetry, markSent, sentMessage, type OutboxRow, type SentMessage } from '../db/outbox-delivery-repo.js';
+import { claimOutbox, holdTarget, markFailed, markRetry, markSent, sentMessage, type OutboxRow, type SentMessage } from '../db/outbox-delivery-repo.js';
 import type { Clock } from '../shared/clock.js';
 import type { Platform } from '../shared/enums.js';
 import type { Logger } from '../shared/logger.js';
@@ -59,8 +59,8 @@ export async function deliverBatch(deps: DeliveryDeps): Promise<number> {
     for (const row of list) {
       const held = await deliverOne(deps, byPlatform.get(row.platform)!, row);
       if (held) {
-        // Keep the order: everything after a held message waits too.
-        for (const rest of list.slice(list.indexOf(row) + 1)) await markRetry(deps.db, rest.id, held, rest.lastError, false);
+        // Keep the order: everything after a held message waits too, claimed here or not.
+        await holdTarget(deps.db, row.platform, row.target, held, list.slice(list.indexOf(row) + 1).map((r) => r.id));
         break;
       }
     }

@@ -6,17 +6,25 @@ import type { Redis } from 'ioredis';
  * otherwise how many milliseconds to wait. Redis' own clock is used, so workers agree.
  */
 const GCRA = `
-local key = KEYS[1]
-local interval = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local tat = tonumber(redis.call('GET', key) or now)
-if tat < now then tat = now end
-local allow_at = tat - interval * (burst - 1)
-if allow_at > now then return allow_at - now end
-local new_tat = tat + interval
-redis.call('SET', key, new_tat, 'PX', math.ceil(new_tat - now + interval))
+local wait = 0
+local tats = {}
+for i, key in ipairs(KEYS) do
+  local interval = tonumber(ARGV[i * 2 - 1])
+  local burst = tonumber(ARGV[i * 2])
+  local tat = tonumber(redis.call('GET', key) or now)
+  if tat < now then tat = now end
+  tats[i] = tat
+  local allow_at = tat - interval * (burst - 1)
+  if allow_at - now > wait then wait = allow_at - now end
+end
+if wait > 0 then return wait end
+for i, key in ipairs(KEYS) do
+  local interval = tonumber(ARGV[i * 2 - 1])
+  local new_tat = tats[i] + interval
+  redis.call('SET', key, new_tat, 'PX', math.ceil(new_tat - now + interval))
+end
 return 0`;
 
 export interface RateRule {
@@ -29,14 +37,14 @@ export interface RateRule {
 export class RateLimiter {
   constructor(private readonly redis: Redis, private readonly prefix: string) {}
 
-  /** Takes one slot under every rule, or none: returns the longest wait when any rule says wait. */
+  /**
+   * Takes one slot under every rule, or none (atomically, in one script): returns the longest wait
+   * when any rule says wait, so a message held by one limit uses up no other.
+   */
   async take(rules: RateRule[]): Promise<number> {
-    let wait = 0;
-    for (const r of rules) {
-      const w = Number(await this.redis.eval(GCRA, 1, `${this.prefix}:rl:${r.key}`, String(1000 / r.perSecond), String(r.burst)));
-      wait = Math.max(wait, w);
-      if (wait > 0) break;
-    }
-    return wait;
+    if (!rules.length) return 0;
+    const keys = rules.map((r) => `${this.prefix}:rl:${r.key}`);
+    const args = rules.flatMap((r) => [String(1000 / r.perSecond), String(r.burst)]);
+    return Number(await this.redis.eval(GCRA, keys.length, ...keys, ...args));
   }
 }

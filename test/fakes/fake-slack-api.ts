@@ -55,6 +55,11 @@ export class FakeSlackApi {
   readonly users = new Map<string, string>();
   /** Channel id → name, for conversations.info. */
   readonly channelNames = new Map<string, string>();
+  /** Slack's per-channel limit, enforced when set: a token bucket of `burst`, refilled `perSecond`. */
+  limit: { perSecond: number; burst: number } | null = null;
+  /** How many posts the limit refused with 429. */
+  limited = 0;
+  private buckets = new Map<string, { tokens: number; at: number }>();
   /** Answers chat.postMessage this late (the message is already stored): a window to die in. */
   postDelayMs = 0;
   /** Where apps.connections.open sends Socket Mode clients (a FakeSlackSocket). */
@@ -100,6 +105,12 @@ export class FakeSlackApi {
           res.end(JSON.stringify({ ok: false, error: 'invalid_json' }));
           return;
         }
+        if (this.limit && method === 'chat.postMessage' && !this.take(String(body.channel))) {
+          this.limited++;
+          res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+          return;
+        }
         const next = this.script.shift();
         if (next && 'status' in next) {
           res.writeHead(429, { 'retry-after': String(next.retryAfter), 'content-type': 'application/json' });
@@ -122,6 +133,17 @@ export class FakeSlackApi {
     const addr = this.server.address();
     this.url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/api/`;
     return this.url;
+  }
+
+  private take(channel: string): boolean {
+    const now = Date.now();
+    const b = this.buckets.get(channel) ?? { tokens: this.limit!.burst, at: now };
+    b.tokens = Math.min(this.limit!.burst, b.tokens + ((now - b.at) / 1000) * this.limit!.perSecond);
+    b.at = now;
+    this.buckets.set(channel, b);
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
   }
 
   private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {

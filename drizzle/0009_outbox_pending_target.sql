@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_pending_target_idx" ON "outbox" USING btree ("platform","target") WHERE status = 'pending';
