@@ -35,9 +35,11 @@ export function registerCaseCommands(program: Command): void {
       for (const r of rows) console.log(`${r.reference}\t${r.status}\t${r.service ?? '-'}\t${r.ward ?? '-'}\t${r.urgent ? 'URGENT\t' : ''}${r.summary}`);
     }));
 
-  program.command('case').description('Show one case with its timeline').argument('<reference>', 'e.g. WL-000123')
+  program.command('case').description('Show one case with its timeline (`case WL-000123` or `case show WL-000123`)')
+    .argument('<reference>', 'e.g. WL-000123').argument('[then]', 'the reference, after `show`')
     .option('--json', 'print JSON')
-    .action((ref: string, opts: { json?: boolean }) => withCore(async (core) => {
+    .action((first: string, then: string | undefined, opts: { json?: boolean }) => withCore(async (core) => {
+      const ref = first === 'show' && then ? then : first;
       const seq = parseReference(ref);
       if (seq === null) throw new AppError('input.invalid', `"${ref}" is not a case reference; they look like WL-000123.`);
       const store = createCaseStore(core.dbh.db);

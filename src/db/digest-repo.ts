@@ -31,11 +31,23 @@ export async function loadWardWeekAggregates(db: Tx, opts: Opts): Promise<WardWe
       count(*) filter (where acknowledged_at >= ${s} and acknowledged_at < ${e}) as ack_count,
       count(*) filter (where resolved_at >= ${s} and resolved_at < ${e}) as resolved_count,
       count(*) filter (where ${openAt(week.end)}) as open_count,
-      count(*) filter (where ${openAt(week.end)} and respond_by < ${e} and responded_at is null) as overdue_count,
-      percentile_cont(0.5) within group (order by extract(epoch from acknowledged_at - created_at)) filter (where acknowledged_at >= ${s} and acknowledged_at < ${e}) / 3600 as ack_h,
-      percentile_cont(0.5) within group (order by extract(epoch from responded_at - created_at)) filter (where responded_at >= ${s} and responded_at < ${e}) / 3600 as resp_h
+      count(*) filter (where ${openAt(week.end)} and respond_by < ${e} and responded_at is null) as overdue_count
     from cases where ${where} and created_at < ${e}
     group by ward_id, service_id`));
+  // Medians are ordered-set aggregates, which cannot hash: computed apart over the week's rows only,
+  // so the big scan above groups by hashing instead of sorting every case.
+  const medians = rowsOf(await db.execute(sql`
+    select ward_id, service_id,
+      percentile_cont(0.5) within group (order by extract(epoch from acknowledged_at - created_at)) filter (where acknowledged_at >= ${s} and acknowledged_at < ${e}) / 3600 as ack_h,
+      percentile_cont(0.5) within group (order by extract(epoch from responded_at - created_at)) filter (where responded_at >= ${s} and responded_at < ${e}) / 3600 as resp_h
+    from cases where ${where} and ((acknowledged_at >= ${s} and acknowledged_at < ${e}) or (responded_at >= ${s} and responded_at < ${e}))
+    group by ward_id, service_id`));
+  const medianOf = new Map(medians.map((m) => [`${String(m.ward_id)}|${String(m.service_id)}`, m]));
+  for (const c of counts) {
+    const m = medianOf.get(`${String(c.ward_id)}|${String(c.service_id)}`);
+    c.ack_h = m?.ack_h ?? null;
+    c.resp_h = m?.resp_h ?? null;
+  }
   const wardIds = opts.wardIds ?? [...new Set(counts.map((c) => String(c.ward_id)))].sort();
   const oldest = wardIds.length ? rowsOf(await db.execute(sql`
     select w.ward_id, c.seq, c.service_id, c.created_at, c.summary, c.status
