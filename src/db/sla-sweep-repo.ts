@@ -11,6 +11,12 @@ export async function claimDueChecks(db: Tx, now: Date, limit: number): Promise<
   return rows.map((r) => r.caseId);
 }
 
+/** When the next check falls due (null: none), for waking the sweep exactly then. */
+export async function nextCheckDue(db: Tx): Promise<Date | null> {
+  const [row] = await db.select({ at: sql<string | null>`min(${slaChecks.dueAt})` }).from(slaChecks);
+  return row?.at ? new Date(row.at) : null;
+}
+
 export async function sentKeysFor(db: Tx, caseIds: string[]): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>(caseIds.map((id) => [id, new Set<string>()]));
   if (!caseIds.length) return out;

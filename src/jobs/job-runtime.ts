@@ -41,6 +41,9 @@ export interface JobRuntimeOptions {
 
 export async function startJobRuntime(opts: JobRuntimeOptions): Promise<JobRuntime> {
   const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+  // Workers get connections of their own; BullMQ does not close connections it was given.
+  const owned: Redis[] = [];
+  const own = (r: Redis) => { owned.push(r); return r; };
   connection.on('error', (e) => opts.logger.warn({ err: e.message }, 'redis connection error'));
   const prefix = opts.prefix ?? 'wardline';
   const queues = Object.fromEntries(QUEUE_NAMES.map((n) => [n, new Queue(n, { connection, prefix })])) as Record<QueueName, Queue>;
@@ -60,13 +63,24 @@ export async function startJobRuntime(opts: JobRuntimeOptions): Promise<JobRunti
         opts.onJob?.(name, 'failed', Number(process.hrtime.bigint() - started) / 1e9);
         throw e;
       }
-    }, { connection: connection.duplicate(), prefix, concurrency, stalledInterval: 30_000, maxStalledCount: 2 });
+    }, { connection: own(connection.duplicate()), prefix, concurrency, stalledInterval: 30_000, maxStalledCount: 2 });
     w.on('error', (e) => opts.logger.warn({ err: e.message, queue: name }, 'worker error'));
     workers.push(w);
   };
 
   if (opts.workers) {
-    run('sla-sweep', () => opts.handlers.slaSweep(now()));
+    run('sla-sweep', async () => {
+      const r = await opts.handlers.slaSweep(now()) as { nextDueAt?: Date | null } | undefined;
+      // The scheduler sweeps every minute; a check due before then gets a sweep of its own at
+      // that moment, so reminders are not up to a minute late. The job id makes it one per moment.
+      const next = r?.nextDueAt;
+      const delay = next ? next.getTime() - now().getTime() : -1;
+      if (next && delay <= (opts.sweepEveryMs ?? 60_000)) {
+        // Already due again (it fell due while this sweep ran): at once. One job per moment.
+        await queues['sla-sweep'].add('due', {}, { delay: Math.max(0, delay), jobId: `due-${next.getTime()}`, removeOnComplete: 100, removeOnFail: 100 });
+      }
+      return r;
+    });
     run('digests', async () => {
       const plan = await opts.handlers.planDigests(now());
       await queues['digest-send'].addBulk(plan.map((p) => ({
@@ -94,6 +108,7 @@ export async function startJobRuntime(opts: JobRuntimeOptions): Promise<JobRunti
     stop: async () => {
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(Object.values(queues).map((q) => q.close()));
+      for (const r of owned) r.disconnect();
       connection.disconnect();
     },
   };

@@ -4,7 +4,7 @@ import { planSlaCheck, type PlanCalendar, type ReminderSettings, type SlaAction 
 import { caseRepoOn } from '../db/case-store.js';
 import { enqueueOutbound } from '../db/outbox-repo.js';
 import type { Db } from '../db/client.js';
-import { claimDueChecks, recordSlaAction, sentKeysFor, setNextCheck } from '../db/sla-sweep-repo.js';
+import { claimDueChecks, nextCheckDue, recordSlaAction, sentKeysFor, setNextCheck } from '../db/sla-sweep-repo.js';
 import type { Clock } from '../shared/clock.js';
 import { asCaseId } from '../shared/ids.js';
 
@@ -25,7 +25,7 @@ export interface SlaSweepDeps {
  * One sweep: claim the checks that are due (by index, SKIP LOCKED), send what each case needs
  * once, and set its next check. When nothing is due it costs one index probe.
  */
-export async function runSlaSweep(deps: SlaSweepDeps): Promise<{ checked: number; actions: number }> {
+export async function runSlaSweep(deps: SlaSweepDeps): Promise<{ checked: number; actions: number; nextDueAt: Date | null }> {
   const now = deps.clock.now();
   let context: CaseContext | null = null;
   let checked = 0;
@@ -53,5 +53,5 @@ export async function runSlaSweep(deps: SlaSweepDeps): Promise<{ checked: number
     checked += batch;
     if (batch < (deps.batchSize ?? 200)) break;
   }
-  return { checked, actions };
+  return { checked, actions, nextDueAt: await nextCheckDue(deps.db) };
 }

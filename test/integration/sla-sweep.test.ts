@@ -64,11 +64,13 @@ describe('the SLA sweep', () => {
     expect(await core.dbh.db.select().from(slaChecks).where(eq(slaChecks.caseId, c.id))).toHaveLength(0);
   });
 
-  it('does nothing and costs one probe when nothing is due', async () => {
+  it('does nothing when nothing is due, and says when the next check falls due', async () => {
     clock.set('2026-11-23T10:00:00Z');
     await sweep();
     const before = sentTo.length;
-    expect(await sweep()).toEqual({ checked: 0, actions: 0 });
+    const r = await sweep();
+    expect([r.checked, r.actions]).toEqual([0, 0]);
+    expect(r.nextDueAt!.getTime()).toBeGreaterThan(clock.now().getTime());
     expect(sentTo.length).toBe(before);
   });
 });
