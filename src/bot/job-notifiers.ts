@@ -1,3 +1,4 @@
+import { digestTrendAlt, digestTrendChart } from '../digests/digest-chart.js';
 import type { CaseRepo, OutboundMessage } from '../cases/case-record.js';
 import { formatLondonIso } from '../cases/sla.js';
 import { renderDigestText } from '../digests/render-text.js';
@@ -66,7 +67,8 @@ export function createDigestNotifier(opts: { platforms: Platform[] }): DigestNot
     const platform = p && platformFor(p, null, opts.platforms);
     if (!p || !platform) return [];
     return digests.map((d) => outbound(platform, personTarget(p.id), `digest:${week}:${p.id}:${scope}:${area}:${d.ward.id}`, {
-      op: 'post', to: { kind: 'person', personId: p.id }, render: { kind: 'message', message: { type: 'notice', text: renderDigestText(d) } },
+      op: 'post', to: { kind: 'person', personId: p.id },
+      render: { kind: 'message', message: { type: 'notice', text: renderDigestText(d), image: { png: digestTrendChart(d).toString('base64'), alt: digestTrendAlt(d) } } },
     }));
   };
 }

@@ -32,7 +32,8 @@ export interface CaseView {
 export type NeutralMessage =
   | { type: 'case_card'; audience: 'rm'; case: CaseView; text: string; buttons: ButtonSpec[] }
   | { type: 'confirmation'; cases: CaseView[]; text: string; buttons: ButtonSpec[] }
-  | { type: 'notice'; text: string }
+  /** `image`: a PNG (base64) with its text alternative, shown where the platform takes inline images. */
+  | { type: 'notice'; text: string; image?: { png: string; alt: string } }
   | { type: 'clarify'; text: string; buttons: ButtonSpec[] }
   | { type: 'mirror'; author: string; text: string; caseRef: string };
 

@@ -127,6 +127,17 @@ export function renderTeamsMessage(m: NeutralMessage, lists: TeamsPickList): Ren
       return { activity: { type: 'message', textFormat: 'plain', text: first! }, ...(rest.length ? { continued: rest.map((t) => ({ type: 'message', textFormat: 'plain' as const, text: t })) } : {}) };
     }
     case 'notice': {
+      if (m.image) {
+        // A chart: a card with the image and the first part of the text; the rest follows as text.
+        const [head, ...tail] = split(m.text, 12_000);
+        const content = {
+          type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5',
+          body: [textBlock(neutraliseMarkdown(head!), { id: 'wl_text' }), { type: 'Image', url: `data:image/png;base64,${m.image.png}`, altText: clip(m.image.alt, 300), size: 'Stretch' }],
+        };
+        if (bytes(content) <= TEAMS_CARD_MAX_BYTES) {
+          return { activity: withCard(m.text, content), ...(tail.length ? { continued: tail.map((t) => ({ type: 'message', textFormat: 'plain' as const, text: t })) } : {}) };
+        }
+      }
       const [first, ...rest] = split(m.text, TEXT_MAX);
       return { activity: { type: 'message', textFormat: 'plain', text: first! }, ...(rest.length ? { continued: rest.map((t) => ({ type: 'message', textFormat: 'plain' as const, text: t })) } : {}) };
     }

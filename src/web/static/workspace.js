@@ -39,6 +39,9 @@ function renderMessage(m, inThread) {
     li.append(el('div', {}, ...labels.map((c) => el('span', { class: 'status-label', 'data-status': c.status }, `${c.reference}: ${c.statusLabel}`))));
   }
   li.append(el('p', { class: 'text' }, m.text));
+  if (model && model.image && /^[A-Za-z0-9+/=]+$/.test(model.image.png)) {
+    li.append(el('img', { class: 'chart', src: `data:image/png;base64,${model.image.png}`, alt: model.image.alt }));
+  }
   const buttons = (model && model.buttons) || [];
   const row = el('div', { class: 'actions' });
   for (const b of buttons) {
