@@ -51,6 +51,11 @@ export class FakeSlackApi {
   readonly ephemerals: { channel: string; user: string; text: string; threadTs: string | null }[] = [];
   readonly views: { triggerId: string; view: Record<string, unknown> }[] = [];
   readonly homes = new Map<string, Record<string, unknown>>();
+  /** Methods that answer with an error until removed (e.g. files.getUploadURLExternal → missing_scope). */
+  readonly failOn = new Map<string, string>();
+  /** Files shared through files.completeUploadExternal, with the bytes uploaded for them. */
+  readonly files: { id: string; channel: string; threadTs: string | null; title: string; alt: string; bytes: number }[] = [];
+  private readonly uploads = new Map<string, { bytes: number; alt: string; filename: string }>();
   /** Slack user id → email, for users.info and users.lookupByEmail. */
   readonly users = new Map<string, string>();
   /** Channel id → name, for conversations.info. */
@@ -94,6 +99,13 @@ export class FakeSlackApi {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const method = (req.url ?? '/').replace(/^\/(api\/)?/, '').split('?')[0]!;
+        if (method.startsWith('upload/')) {
+          const u = this.uploads.get(method.slice('upload/'.length));
+          if (u) u.bytes = Buffer.concat(chunks).length;
+          res.writeHead(u ? 200 : 404, { 'content-type': 'text/plain' });
+          res.end(u ? `OK - ${u.bytes}` : 'not found');
+          return;
+        }
         const raw = Buffer.concat(chunks).toString();
         let body: Record<string, unknown>;
         try {
@@ -111,7 +123,7 @@ export class FakeSlackApi {
           res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
           return;
         }
-        const next = this.script.shift();
+        const next: Scripted | undefined = this.failOn.has(method) ? { error: this.failOn.get(method)! } : this.script.shift();
         if (next && 'status' in next) {
           res.writeHead(429, { 'retry-after': String(next.retryAfter), 'content-type': 'application/json' });
           res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
@@ -198,6 +210,20 @@ export class FakeSlackApi {
       }
       case 'apps.connections.open':
         return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'not_allowed_token_type' };
+      case 'files.getUploadURLExternal': {
+        const id = `F${this.seq++}`;
+        this.uploads.set(id, { bytes: 0, alt: String(body.alt_txt ?? body.alt_text ?? ''), filename: String(body.filename ?? '') });
+        return { ok: true, file_id: id, upload_url: `${this.url.replace(/api\/$/, '')}upload/${id}` };
+      }
+      case 'files.completeUploadExternal': {
+        const files = parseJsonField<{ id: string; title?: string }[]>(body.files, []);
+        for (const f of files) {
+          const u = this.uploads.get(f.id);
+          if (!u || !u.bytes) return { ok: false, error: 'file_not_found' };
+          this.files.push({ id: f.id, channel: String(body.channel_id), threadTs: body.thread_ts ? String(body.thread_ts) : null, title: f.title ?? '', alt: u.alt, bytes: u.bytes });
+        }
+        return { ok: true, files: files.map((f) => ({ id: f.id })) };
+      }
       case 'auth.test':
         return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0WARDLINE' };
       case 'views.open':

@@ -47,6 +47,21 @@ describe('Slack sender', () => {
     expect(api.messages.filter((m) => m.channel === 'C2')).toHaveLength(3);
   });
 
+  it('uploads a digest\'s chart into the digest\'s thread with its text alternative', async () => {
+    const sender = createSlackSender(client(api.url));
+    const png = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10, 1, 2, 3]).toString('base64');
+    const { messageId } = await sender.post({ platform: 'slack', channelId: 'C4', threadId: null }, { type: 'notice', text: 'Weekly digest for Erdington', image: { png, alt: 'New cases in Erdington by week: 2026-W47 3.' } }, 'digest:chart');
+    expect(api.files).toEqual([{ id: expect.stringMatching(/^F/), channel: 'C4', threadTs: messageId, title: 'New cases by week', alt: 'New cases in Erdington by week: 2026-W47 3.', bytes: expect.any(Number) }]);
+    expect(api.files[0]!.bytes).toBeGreaterThanOrEqual(11);
+    // Without the files:write scope the digest still goes, without its chart.
+    api.failOn.set('files.getUploadURLExternal', 'missing_scope');
+    const before = api.files.length;
+    const second = await sender.post({ platform: 'slack', channelId: 'C4', threadId: null }, { type: 'notice', text: 'Another', image: { png, alt: 'x' } }, 'digest:chart2');
+    api.failOn.clear();
+    expect(api.messages.find((m) => m.ts === second.messageId)!.text).toBe('Another');
+    expect(api.files.length).toBe(before);
+  });
+
   it('posts a digest too long for one message as the message and its continuation in the thread, losing nothing', async () => {
     const sender = createSlackSender(client(api.url));
     const lines = Array.from({ length: 400 }, (_, i) => `• WL-${String(i).padStart(6, '0')} Fly-tipping & "rubble" <bags> on Road ${i}, ward ${i % 69}`);

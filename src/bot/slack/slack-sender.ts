@@ -28,6 +28,21 @@ async function findPosted(client: WebClient, address: ChatAddress, key: string):
   return hit?.ts ?? null;
 }
 
+/**
+ * Slack shows images only from a URL or an uploaded file: the chart is uploaded into the message's
+ * thread, with its text alternative. The numbers are in the message itself, so a failed upload
+ * (a missing files:write scope, say) does not fail the message.
+ */
+async function uploadImage(client: WebClient, channel: string, threadTs: string, image: { png: string; alt: string }): Promise<void> {
+  try {
+    await client.filesUploadV2({
+      channel_id: channel, thread_ts: threadTs, file: Buffer.from(image.png, 'base64'), filename: 'trend.png', title: 'New cases by week', alt_text: image.alt,
+    } as never);
+  } catch {
+    // Best effort, see above.
+  }
+}
+
 /** Maps a Web API failure to what the outbox should do with the message. */
 export function toDeliveryError(e: unknown): DeliveryError {
   const err = e as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
@@ -75,6 +90,7 @@ export function createSlackSender(client: WebClient): ChatSender {
         for (const more of m.continued ?? []) {
           await client.chat.postMessage({ channel: address.channelId, text: more.text, blocks: more.blocks as never, thread_ts: address.threadId ?? r.ts, unfurl_links: false, unfurl_media: false });
         }
+        if (message.type === 'notice' && message.image) await uploadImage(client, address.channelId, address.threadId ?? r.ts, message.image);
         return { messageId: r.ts };
       } catch (e) {
         throw e instanceof DeliveryError ? e : toDeliveryError(e);
