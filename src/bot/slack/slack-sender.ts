@@ -13,8 +13,11 @@ const PERMANENT = new Set([
   'invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'missing_scope', 'restricted_action', 'channel_is_archived',
 ]);
 
-/** Slack's ~1 message a second per channel; its short burst is left unused, to absorb network jitter. */
-export const slackRateRules = (row: OutboxRow): RateRule[] => [{ key: `slack:${row.target}`, perSecond: 1, burst: 1 }];
+/**
+ * Slack's ~1 message a second per channel. A tolerance of half a message lets a late message be
+ * caught up (no drift), while most of Slack's short burst is left unused to absorb network jitter.
+ */
+export const slackRateRules = (row: OutboxRow): RateRule[] => [{ key: `slack:${row.target}`, perSecond: 1, burst: 1.5 }];
 
 /**
  * After a crash or a timeout the message may be in Slack already: look for our idempotency key in
