@@ -1,17 +1,12 @@
 import { desc, eq, gte } from 'drizzle-orm';
 import { formatReference } from '../cases/reference.js';
+import type { CorrectionRecord } from '../intake/correction-suggestions.js';
 import type { Tx } from './client.js';
 import { cases, intakeCorrections, people } from './tables.js';
 
-export interface CorrectionRow {
+export interface CorrectionRow extends CorrectionRecord {
   id: number;
   reference: string | null;
-  text: string;
-  location: string | null;
-  originalWardId: string | null;
-  originalServiceId: string | null;
-  correctedWardId: string | null;
-  correctedServiceId: string | null;
   by: string | null;
   at: Date;
 }

@@ -5,13 +5,6 @@ import { inboundQueue } from './tables.js';
 
 export type InboundRow = typeof inboundQueue.$inferSelect;
 
-/** Stores an event before it is acknowledged; false when that event is already stored (a retry). */
-export async function enqueueInbound(db: Tx, platform: Platform, eventKey: string, body: unknown, now: Date): Promise<boolean> {
-  const rows = await db.insert(inboundQueue).values({ platform, eventKey, body, receivedAt: now, nextAttemptAt: now })
-    .onConflictDoNothing().returning({ id: inboundQueue.id });
-  return rows.length > 0;
-}
-
 /**
  * Claims due events (pending, or leased by a process that died) for `leaseMs`; SKIP LOCKED lets
  * several processes share the queue.

@@ -9,6 +9,7 @@ import type { Db } from '../db/client.js';
 import { channelsFor, directChannelId, ensureChannel, getChannel, getMessage, insertMessage, listMessages } from '../db/workspace-repo.js';
 import type { Person } from '../directory/person.js';
 import type { Clock } from '../shared/clock.js';
+import { pickList } from '../bot/pick-list.js';
 import { readBody, sendJson, type Router } from './http-router.js';
 
 export interface WorkspaceApiDeps {
@@ -85,13 +86,7 @@ export function addWorkspaceApi(router: Router, deps: WorkspaceApiDeps): { close
   }));
 
   router.add('GET', '/api/workspace/options', wrap(async (_req, res) => {
-    const ctx = await deps.loadContext();
-    sendJson(res, 200, {
-      services: ctx.index.catalogue.services.map((s) => ({ id: s.id, name: s.name })),
-      wards: ctx.index.catalogue.wards.map((w) => ({ id: w.id, name: w.name })),
-      assignees: ctx.directory.people.filter((p) => p.active && p.roles.some((r) => r === 'rm' || r === 'manager' || r === 'admin'))
-        .map((p) => ({ id: p.id, name: p.name })),
-    });
+    sendJson(res, 200, pickList(await deps.loadContext()));
   }));
 
   router.add('GET', '/api/workspace/channels', wrap(async (_req, res, _p, url) => {

@@ -6,7 +6,7 @@ import {
   eventCallback, interactivityForm, postToSlackEndpoint, SLACK_TEAM, SLACK_TEST_SECRET, slackSignature, slashCommandForm, triggerId,
 } from '../support/slack-requests.js';
 import { startTestApp, type TestApp } from '../support/wardline-app.js';
-import { enqueueInbound } from '../../src/db/inbound-repo.js';
+import { inboundBatcher } from '../../src/db/inbound-repo.js';
 
 const CLLR = 'cllr.hussain@birmingham.example';
 const RM = 'rm.waste.erdington@birmingham.example';
@@ -106,7 +106,7 @@ describe('Slack at its HTTP boundary', () => {
     const m = api.addUserMessage(`D${user}`, user, 'Fly-tipping on Chester Road, Erdington, fridge freezers');
     const body = eventCallback({ type: 'message', channel: `D${user}`, user, text: m.text, ts: m.ts, event_ts: m.ts, channel_type: 'im' });
     // What the receiver stored before its 200; no worker took it (the process died).
-    await enqueueInbound(app.running.core.dbh.db, 'slack', `${SLACK_TEAM}:${String(body.event_id)}`, body, new Date());
+    await inboundBatcher(app.running.core.dbh.db, 'slack', () => new Date())(`${SLACK_TEAM}:${String(body.event_id)}`, body);
     const deadline = Date.now() + 10_000;
     while (await count('cases') === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     await settle();

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { confirmationCard, rmCard, type ButtonSpec, type CaseView } from '../../src/bot/messages.js';
-import { ADAPTIVE_CARD, cardBytes, renderTeamsMessage, type TeamsPickList } from '../../src/bot/teams/teams-cards.js';
+import type { PickList } from '../../src/bot/pick-list.js';
+import { ADAPTIVE_CARD, cardBytes, renderTeamsMessage } from '../../src/bot/teams/teams-cards.js';
 
 type El = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const lists: TeamsPickList = {
+const lists: PickList = {
   services: Array.from({ length: 30 }, (_, i) => ({ id: `service-${i}`, name: `Service number ${i} with a long descriptive name` })),
   wards: Array.from({ length: 69 }, (_, i) => ({ id: `ward-${i}`, name: `Ward ${i} & district "${i}"` })),
   assignees: Array.from({ length: 60 }, (_, i) => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, name: `Relationship Manager ${i}` })),

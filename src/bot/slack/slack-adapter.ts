@@ -14,7 +14,7 @@ import { ACTION_IDS, type ActionId, type InboundEvent, type InboundReply } from 
 import type { ConversationFlows } from '../flows/conversation-flows.js';
 import { registerSlackSurfaces } from './slack-surfaces.js';
 import { SlackHttpReceiver } from './slack-receiver.js';
-import type { PickList } from './slack-modals.js';
+import { pickList, type PickList } from '../pick-list.js';
 
 export interface SlackAdapterOptions {
   botToken: string;
@@ -88,6 +88,8 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
   });
   const names = new Map<string, string>();
   const unknown = new Map<string, number>();
+  /** Slack users already linked to a person: no lookup on their next event. */
+  const known = new Set<string>();
   const listen = new Set(o.listenChannels.map((c) => c.replace(/^#/, '').toLowerCase()));
 
   const kit: SlackKit = {
@@ -100,7 +102,8 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
       return name;
     },
     async knowPerson(userId) {
-      if (await findPersonByChatId(o.db, 'slack', userId)) return;
+      if (known.has(userId)) return;
+      if (await findPersonByChatId(o.db, 'slack', userId)) { known.add(userId); return; }
       const last = unknown.get(userId);
       if (last && o.clock.now().getTime() - last < 600_000) return;
       unknown.set(userId, o.clock.now().getTime());
@@ -111,14 +114,7 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
         o.invalidateContext?.();
       }
     },
-    async lists() {
-      const ctx = await o.loadContext();
-      return {
-        services: ctx.index.catalogue.services.map((s) => ({ id: s.id, name: s.name })),
-        wards: [...ctx.index.catalogue.wards].sort((a, b) => a.name.localeCompare(b.name)).map((w) => ({ id: w.id, name: w.name })),
-        assignees: ctx.directory.people.filter((p) => p.active && p.roles.some((r) => r === 'rm' || r === 'manager' || r === 'admin')).map((p) => ({ id: p.id, name: p.name })),
-      };
-    },
+    lists: async () => pickList(await o.loadContext()),
     async prefill(text, userId) {
       const ctx = await o.loadContext();
       const personId = await findPersonByChatId(o.db, 'slack', userId);

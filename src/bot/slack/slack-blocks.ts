@@ -1,4 +1,5 @@
 import type { ButtonSpec, NeutralMessage } from '../messages.js';
+import { splitText } from '../split-text.js';
 
 /** Slack's limits (Block Kit reference): what a message may hold. */
 export const SLACK_LIMITS = { blocks: 50, sectionChars: 3000, totalChars: 12_000, buttonValue: 2000, buttonText: 75, actionsPerBlock: 25, fallbackChars: 3000 } as const;
@@ -106,21 +107,6 @@ export function renderSlackMessage(m: NeutralMessage): SlackMessage {
       return { text: clip(m.text, SLACK_LIMITS.fallbackChars), blocks };
     }
   }
-}
-
-/** Splits long text at line ends (or spaces) into parts that fit one message each, escaping included. */
-export function splitText(text: string, max: number): string[] {
-  const out: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    let cut = rest.lastIndexOf('\n', max);
-    if (cut < max / 2) cut = rest.lastIndexOf(' ', max);
-    if (cut < max / 2) cut = max;
-    out.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^\s+/, '');
-  }
-  if (rest.length || !out.length) out.push(rest);
-  return out;
 }
 
 const context = (mrkdwn: string): SlackBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(mrkdwn, SLACK_LIMITS.sectionChars) }] });

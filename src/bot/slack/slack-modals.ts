@@ -1,10 +1,6 @@
 import type { ButtonSpec } from '../messages.js';
+import type { PickList } from '../pick-list.js';
 
-export interface PickList {
-  services: { id: string; name: string }[];
-  wards: { id: string; name: string }[];
-  assignees: { id: string; name: string }[];
-}
 
 /** What a form button's modal remembers until it is submitted. */
 export interface FormMetadata {

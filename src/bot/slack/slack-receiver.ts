@@ -37,11 +37,8 @@ export class SlackHttpReceiver implements Receiver {
   private inFlight = 0;
   private waiters: (() => void)[] = [];
 
-  /**
-   * `enqueue` stores an Events API delivery to be handled after the ack (false: a repeat). Without
-   * it, events are handled in the request after Bolt's ack.
-   */
-  constructor(private readonly opts: { signingSecret: string; clock: Clock; logger: Logger; enqueue?: (key: string, body: Record<string, unknown>) => Promise<boolean> }) {}
+  /** `enqueue` stores an Events API delivery to be handled after the ack (false: a repeat). */
+  constructor(private readonly opts: { signingSecret: string; clock: Clock; logger: Logger; enqueue: (key: string, body: Record<string, unknown>) => Promise<boolean> }) {}
 
   init(app: App): void {
     this.app = app;
@@ -74,7 +71,7 @@ export class SlackHttpReceiver implements Receiver {
     if (!body) return sendJson(res, 400, { error: 'invalid_body', message: 'Not a Slack payload: expected JSON, or a form with a command or payload field.' });
     if (body.type === 'url_verification') return sendJson(res, 200, { challenge: body.challenge });
     if (!this.app) return sendJson(res, 503, { error: 'not_ready', message: 'Slack is starting; try again.' });
-    if (body.type === 'event_callback' && this.opts.enqueue) {
+    if (body.type === 'event_callback') {
       if (typeof body.event_id !== 'string' || !body.event || typeof body.event !== 'object') {
         return sendJson(res, 400, { error: 'invalid_body', message: 'An event_callback needs event_id and event.' });
       }

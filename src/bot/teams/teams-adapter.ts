@@ -12,7 +12,7 @@ import { readBody, sendJson } from '../../web/http-router.js';
 import type { Router } from '../../web/http-router.js';
 import { ACTION_IDS, type ActionId, type InboundEvent } from '../chat-port.js';
 import type { ConversationFlows } from '../flows/conversation-flows.js';
-import type { TeamsPickList } from './teams-cards.js';
+import { pickList, type PickList } from '../pick-list.js';
 import { TeamsConnector } from './teams-connector.js';
 import { escalateTask, refreshCard } from './teams-surfaces.js';
 
@@ -36,7 +36,7 @@ export interface TeamsAdapterOptions {
 
 export interface TeamsAdapterHandle {
   connector: TeamsConnector;
-  lists(): Promise<TeamsPickList>;
+  lists(): Promise<PickList>;
   addRoutes(router: Router): void;
 }
 
@@ -78,31 +78,31 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsAdapterHandle {
   });
   const listen = new Set(o.listenChannels.map((c) => c.toLowerCase()));
 
-  const lists = async (): Promise<TeamsPickList> => {
-    const ctx = await o.loadContext();
-    return {
-      services: ctx.index.catalogue.services.map((s) => ({ id: s.id, name: s.name })),
-      wards: [...ctx.index.catalogue.wards].sort((a, b) => a.name.localeCompare(b.name)).map((w) => ({ id: w.id, name: w.name })),
-      assignees: ctx.directory.people.filter((p) => p.active && p.roles.some((r) => r === 'rm' || r === 'manager' || r === 'admin')).map((p) => ({ id: p.id, name: p.name })),
-    };
-  };
+  const lists = async (): Promise<PickList> => pickList(await o.loadContext());
 
+  const userOf = (a: Partial<Activity>) => String((a.from as Loose)?.aadObjectId ?? a.from?.id ?? '');
+  /** Conversations already on record with this service URL (and person): not written again. */
+  const remembered = new Set<string>();
   /** Remembers where the conversation is, and who is in a personal chat, for proactive posts. */
   const remember = async (a: Partial<Activity>) => {
     const conv = a.conversation as Loose | undefined;
     if (!conv?.id || !a.serviceUrl) return;
     const personal = conv.conversationType === 'personal';
+    const key = `${conv.id}|${a.serviceUrl}|${personal ? userOf(a) : ''}`;
+    if (remembered.has(key)) return;
     await saveTeamsConversation(o.db, {
       conversationId: splitConversation(conv.id).channelId, serviceUrl: a.serviceUrl, tenantId: conv.tenantId ?? (a.channelData as Loose)?.tenant?.id ?? null,
       kind: conv.conversationType ?? 'personal', userId: personal ? userOf(a) : null,
     }, o.clock.now());
+    remembered.add(key);
   };
-  const userOf = (a: Partial<Activity>) => String((a.from as Loose)?.aadObjectId ?? a.from?.id ?? '');
 
   /** Known by AAD object id, or by the email/UPN Teams gives for the member (then remembered). */
+  const known = new Set<string>();
   const knowPerson = async (a: Partial<Activity>) => {
     const user = userOf(a);
-    if (await findPersonByChatId(o.db, 'teams', user)) return;
+    if (known.has(user)) return;
+    if (await findPersonByChatId(o.db, 'teams', user)) { known.add(user); return; }
     const member = await connector.member(a.serviceUrl!, a.conversation!.id, a.from!.id);
     const email = (member?.email ?? member?.userPrincipalName ?? '').toLowerCase();
     const person = email ? (await o.loadContext()).directory.byEmail.get(email) : undefined;

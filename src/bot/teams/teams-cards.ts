@@ -1,4 +1,6 @@
 import type { ButtonSpec, NeutralMessage } from '../messages.js';
+import type { PickList } from '../pick-list.js';
+import { splitText } from '../split-text.js';
 import type { TeamsActivity } from './teams-connector.js';
 
 /** Teams' limit on a message with a card is about 28 KB; this leaves room for the envelope. */
@@ -7,11 +9,6 @@ const TEXT_MAX = 20_000;
 const MAX_BUTTONS_FOR_CHOICE = 5;
 export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
-export interface TeamsPickList {
-  services: { id: string; name: string }[];
-  wards: { id: string; name: string }[];
-  assignees: { id: string; name: string }[];
-}
 
 /** What an Action.Execute carries back: our action id and value (inputs are merged in by Teams). */
 export interface TeamsActionData {
@@ -41,7 +38,7 @@ export function neutraliseMarkdown(text: string): string {
 const textBlock = (text: string, extra: Element = {}): Element => ({ type: 'TextBlock', text, wrap: true, ...extra });
 const choices = (list: { id: string; name: string }[]) => list.slice(0, 100).map((x) => ({ title: clip(x.name, 100), value: x.id }));
 
-function formInputs(form: NonNullable<ButtonSpec['form']>, lists: TeamsPickList): Element[] {
+function formInputs(form: NonNullable<ButtonSpec['form']>, lists: PickList): Element[] {
   if (form.kind === 'text') return [{ type: 'Input.Text', id: 'text', label: form.label, isMultiline: true, maxLength: 3000, isRequired: form.required, errorMessage: 'Write something first.' }];
   if (form.kind === 'person') return [{ type: 'Input.ChoiceSet', id: 'person', label: form.label, style: 'filtered', isRequired: true, choices: choices(lists.assignees), errorMessage: 'Pick a person.' }];
   return [
@@ -51,7 +48,7 @@ function formInputs(form: NonNullable<ButtonSpec['form']>, lists: TeamsPickList)
 }
 
 /** Buttons as Action.Execute; a button with a form opens it inline (Action.ShowCard); many answers to one question become a menu. */
-function actions(list: ButtonSpec[], lists: TeamsPickList): { body: Element[]; actions: Element[] } {
+function actions(list: ButtonSpec[], lists: PickList): { body: Element[]; actions: Element[] } {
   const execute = (b: ButtonSpec, title = b.label): Element => ({
     type: 'Action.Execute', title: clip(title, 50), verb: b.actionId, data: { wl: b.actionId, v: b.value } satisfies TeamsActionData,
     ...(b.style === 'primary' ? { style: 'positive' } : b.style === 'danger' ? { style: 'destructive' } : {}),
@@ -75,7 +72,7 @@ function actions(list: ButtonSpec[], lists: TeamsPickList): { body: Element[]; a
 /** Teams shows at most six actions on a card. */
 const MAX_ACTIONS = 6;
 
-function card(text: string, statuses: string[], buttons: ButtonSpec[], lists: TeamsPickList, refresh: Element | null): Element {
+function card(text: string, statuses: string[], buttons: ButtonSpec[], lists: PickList, refresh: Element | null): Element {
   const a = actions(buttons, lists);
   a.actions = a.actions.slice(0, MAX_ACTIONS);
   // Forms with long pickers are the heaviest part: drop them from the end until the card fits.
@@ -101,35 +98,20 @@ const withCard = (summary: string, content: Element): TeamsActivity => ({
   type: 'message', summary: clip(summary, 200), attachments: [{ contentType: ADAPTIVE_CARD, content }],
 });
 
-/** Splits long plain text at line ends into parts that fit one message each. */
-function split(text: string, max: number): string[] {
-  const out: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    let cut = rest.lastIndexOf('\n', max);
-    if (cut < max / 2) cut = rest.lastIndexOf(' ', max);
-    if (cut < max / 2) cut = max;
-    out.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^\s+/, '');
-  }
-  if (rest.length || !out.length) out.push(rest);
-  return out;
-}
-
 /**
  * An activity for every neutral message: plain text (never read as HTML or markdown) for notices
  * and mirrored replies, Adaptive Cards 1.5 with Universal Actions for cards and questions.
  */
-export function renderTeamsMessage(m: NeutralMessage, lists: TeamsPickList): RenderedTeams {
+export function renderTeamsMessage(m: NeutralMessage, lists: PickList): RenderedTeams {
   switch (m.type) {
     case 'mirror': {
-      const [first, ...rest] = split(`${m.author}: ${m.text}`, TEXT_MAX);
+      const [first, ...rest] = splitText(`${m.author}: ${m.text}`, TEXT_MAX);
       return { activity: { type: 'message', textFormat: 'plain', text: first! }, ...(rest.length ? { continued: rest.map((t) => ({ type: 'message', textFormat: 'plain' as const, text: t })) } : {}) };
     }
     case 'notice': {
       if (m.image) {
         // A chart: a card with the image and the first part of the text; the rest follows as text.
-        const [head, ...tail] = split(m.text, 12_000);
+        const [head, ...tail] = splitText(m.text, 12_000);
         const content = {
           type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5',
           body: [textBlock(neutraliseMarkdown(head!), { id: 'wl_text' }), { type: 'Image', url: `data:image/png;base64,${m.image.png}`, altText: clip(m.image.alt, 300), size: 'Stretch' }],
@@ -138,7 +120,7 @@ export function renderTeamsMessage(m: NeutralMessage, lists: TeamsPickList): Ren
           return { activity: withCard(m.text, content), ...(tail.length ? { continued: tail.map((t) => ({ type: 'message', textFormat: 'plain' as const, text: t })) } : {}) };
         }
       }
-      const [first, ...rest] = split(m.text, TEXT_MAX);
+      const [first, ...rest] = splitText(m.text, TEXT_MAX);
       return { activity: { type: 'message', textFormat: 'plain', text: first! }, ...(rest.length ? { continued: rest.map((t) => ({ type: 'message', textFormat: 'plain' as const, text: t })) } : {}) };
     }
     case 'clarify':

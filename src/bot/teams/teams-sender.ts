@@ -6,7 +6,8 @@ import type { RateRule } from '../../jobs/rate-limiter.js';
 import type { Clock } from '../../shared/clock.js';
 import type { ChatAddress, ChatSender } from '../chat-port.js';
 import type { NeutralMessage } from '../messages.js';
-import { renderTeamsMessage, type TeamsPickList } from './teams-cards.js';
+import type { PickList } from '../pick-list.js';
+import { renderTeamsMessage } from './teams-cards.js';
 import { ConnectorError, type TeamsConnector } from './teams-connector.js';
 
 /** Teams' limits: about 7 messages a second per conversation and 30 requests a second per tenant. */
@@ -34,7 +35,7 @@ const replyChain = (conversationId: string, rootId: string) => `${conversationId
  * The Bot Connector cannot look a message up by our key, so a crash between a post and its record
  * can (rarely) post twice.
  */
-export function createTeamsSender(o: { db: Db; clock: Clock; connector: TeamsConnector; lists: () => Promise<TeamsPickList>; serviceUrl?: string | undefined; tenantId?: string | undefined }): ChatSender {
+export function createTeamsSender(o: { db: Db; clock: Clock; connector: TeamsConnector; lists: () => Promise<PickList>; serviceUrl?: string | undefined; tenantId?: string | undefined }): ChatSender {
   const where = async (conversationId: string) => {
     const ref = await findTeamsConversation(o.db, conversationId);
     if (!ref) throw new DeliveryError('permanent', `wardline has no Teams conversation ${conversationId} on record (it must have talked to the bot first).`);

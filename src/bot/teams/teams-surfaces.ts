@@ -8,12 +8,13 @@ import { normaliseText } from '../../intake/normalise.js';
 import { parseMessage } from '../../intake/parse-message.js';
 import { asCaseId } from '../../shared/ids.js';
 import { caseView, confirmationCard, rmCard } from '../messages.js';
-import { renderTeamsMessage, type TeamsPickList } from './teams-cards.js';
+import type { PickList } from '../pick-list.js';
+import { renderTeamsMessage } from './teams-cards.js';
 
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** "Escalate this message": a task module pre-filled from what wardline understood, for the councillor to confirm. */
-export async function escalateTask(a: Partial<Activity>, deps: { loadContext: () => Promise<CaseContext>; db: Db; lists: () => Promise<TeamsPickList> }): Promise<TaskModuleTaskInfo> {
+export async function escalateTask(a: Partial<Activity>, deps: { loadContext: () => Promise<CaseContext>; db: Db; lists: () => Promise<PickList> }): Promise<TaskModuleTaskInfo> {
   const payload = (a.value as Loose)?.messagePayload;
   const text = normaliseText(String(payload?.body?.content ?? ''), 3000);
   const ctx = await deps.loadContext();
@@ -41,7 +42,7 @@ export async function escalateTask(a: Partial<Activity>, deps: { loadContext: ()
 }
 
 /** Universal Actions refresh: the card as its cases stand now. */
-export async function refreshCard(deps: { db: Db; zone: string; loadContext: () => Promise<CaseContext>; lists: () => Promise<TeamsPickList> }, value: string): Promise<AdaptiveCard | string> {
+export async function refreshCard(deps: { db: Db; zone: string; loadContext: () => Promise<CaseContext>; lists: () => Promise<PickList> }, value: string): Promise<AdaptiveCard | string> {
   let spec: { kind?: string; caseIds?: string[] };
   try {
     spec = JSON.parse(value) as typeof spec;
