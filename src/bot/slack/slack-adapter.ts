@@ -7,29 +7,20 @@ import { findPersonByChatId, linkChatIdentity } from '../../db/directory-repo.js
 import { inboundBatcher } from '../../db/inbound-repo.js';
 import { startInboundWorker, type InboundWorker } from '../inbound-worker.js';
 import { parseMessage } from '../../intake/parse-message.js';
-import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Router } from '../../web/http-router.js';
 import { ACTION_IDS, type ActionId, type InboundEvent, type InboundReply } from '../chat-port.js';
 import type { ConversationFlows } from '../flows/conversation-flows.js';
+import type { AdapterDeps } from '../adapter-deps.js';
 import { registerSlackSurfaces } from './slack-surfaces.js';
 import { SlackHttpReceiver } from './slack-receiver.js';
 import { pickList, type PickList } from '../pick-list.js';
 
-export interface SlackAdapterOptions {
+export interface SlackAdapterOptions extends AdapterDeps {
   botToken: string;
   signingSecret?: string | undefined;
   appToken?: string | undefined;
   apiUrl?: string | undefined;
-  listenChannels: string[];
-  db: Db;
-  clock: Clock;
-  logger: Logger;
-  zone: string;
-  flows: ConversationFlows;
-  loadContext: () => Promise<CaseContext>;
-  /** Called after a person's Slack id was learnt, so the directory is read again. */
-  invalidateContext?: () => void;
 }
 
 export interface SlackAdapter {

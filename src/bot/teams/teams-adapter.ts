@@ -2,21 +2,17 @@ import type { TurnState } from '@microsoft/teams-ai';
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import { ConfigurationServiceClientCredentialFactory, type Activity, type TurnContext } from 'botbuilder';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CaseContext } from '../../cases/case-service.js';
-import type { Db } from '../../db/client.js';
 import { findPersonByChatId, linkChatIdentity } from '../../db/directory-repo.js';
 import { saveTeamsConversation } from '../../db/teams-repo.js';
-import type { Clock } from '../../shared/clock.js';
-import type { Logger } from '../../shared/logger.js';
 import { readBody, sendJson } from '../../web/http-router.js';
 import type { Router } from '../../web/http-router.js';
 import { ACTION_IDS, type ActionId, type InboundEvent } from '../chat-port.js';
-import type { ConversationFlows } from '../flows/conversation-flows.js';
+import type { AdapterDeps } from '../adapter-deps.js';
 import { pickList, type PickList } from '../pick-list.js';
 import { TeamsConnector } from './teams-connector.js';
 import { escalateTask, refreshCard } from './teams-surfaces.js';
 
-export interface TeamsAdapterOptions {
+export interface TeamsAdapterOptions extends AdapterDeps {
   appId?: string | undefined;
   appPassword?: string | undefined;
   tenantId?: string | undefined;
@@ -24,14 +20,6 @@ export interface TeamsAdapterOptions {
   /** Bot Framework's OpenID metadata (tests and sovereign clouds point it elsewhere). */
   openIdMetadataUrl?: string | undefined;
   loginUrl?: string | undefined;
-  listenChannels: string[];
-  db: Db;
-  clock: Clock;
-  logger: Logger;
-  zone: string;
-  flows: ConversationFlows;
-  loadContext: () => Promise<CaseContext>;
-  invalidateContext?: () => void;
 }
 
 export interface TeamsAdapterHandle {
