@@ -100,7 +100,7 @@ export function createConversationFlows(deps: FlowDeps & { afterTurn?: () => voi
   async function onAction(turn: Turn, ev: Extract<InboundEvent, { kind: 'action' }>): Promise<void> {
     const [draftId, choice] = ev.value.split('|');
     switch (ev.actionId) {
-      case 'clarify.service': return intake.answer(turn, draftId!, { serviceId: choice ? asServiceId(choice) : null });
+      case 'clarify.service': return intake.answer(turn, draftId!, { serviceId: choice ? asServiceId(choice) : null, form: ev.input });
       case 'clarify.ward': return intake.answer(turn, draftId!, { wardId: choice ? asWardId(choice) : null });
       case 'duplicate.link': return intake.decideDuplicate(turn, draftId!, true);
       case 'duplicate.new': return intake.decideDuplicate(turn, draftId!, false);

@@ -1,0 +1,97 @@
+import type { Catalogue } from '../../catalogue/catalogue.js';
+import { compileLexicon, type Lexicon } from '../lexicon.js';
+import { maskPlaces } from '../location.js';
+import { normaliseText } from '../normalise.js';
+import { activeClaims, applyClaims, findHits } from '../service-classifier.js';
+import { CHATTER, PROBLEM, REQUEST, SOCIAL, UNSURE, VAGUE } from '../signals.js';
+
+/**
+ * Features of a message for the intake model, hashed into 2^20 buckets (FNV-1a): word uni- and
+ * bigrams, character 4-grams of words (for misspellings and run-together words), lexicon hits per
+ * service (the catalogue's vocabulary and claims: named, described, negated), the cue signals,
+ * the kind of channel, the sender's role and the platform. The same function serves training and
+ * parsing, so the shipped examples and a council's corrections are comparable.
+ */
+export const FEATURE_BITS = 20;
+const MASK = (1 << FEATURE_BITS) - 1;
+
+export interface FeatureMeta {
+  channelName?: string | null;
+  role?: string | null;
+  platform?: string | null;
+}
+
+/** FNV-1a, 32 bits, over UTF-16 code units: stable across runs and platforms. */
+export function hashFeature(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) & MASK;
+}
+
+/** What kind of channel a message came from: an escalations or casework channel, a ward's, chit-chat, or a DM. */
+export function channelKind(name: string | null | undefined): string {
+  const n = (name ?? '').toLowerCase();
+  if (!n) return 'direct';
+  if (/escalat|wardline|casework|case-work|issues|reports?\b/.test(n)) return 'casework';
+  if (/random|general|off-?topic|announce|social|chat|news/.test(n)) return 'general';
+  if (/ward|cllrs|members|councillors/.test(n)) return 'ward';
+  return 'other';
+}
+
+const WORD = /[a-z0-9£']+/g;
+const MAX_WORDS = 600;
+
+function words(text: string): string[] {
+  const lower = text.toLowerCase().replace(/[’‘]/g, "'").replace(/-/g, '');
+  const out: string[] = [];
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(lower); m && out.length < MAX_WORDS; m = WORD.exec(lower)) {
+    const w = m[0].replace(/^'+|'+$/g, '').replace(/\d/g, '0');
+    if (w) out.push(w);
+  }
+  return out;
+}
+
+function lexiconFeatures(text: string, lex: Lexicon, add: (f: string) => void): void {
+  const raw = findHits(maskPlaces(text), lex);
+  const hits = applyClaims(raw, activeClaims(raw, lex.catalogue.claims ?? []));
+  for (const h of hits) {
+    const s = h.phrase.serviceId;
+    if (h.negated) add(`lxn:${s}`);
+    else if (h.phrase.explicit) add(`lxe:${s}`);
+    else add(h.phrase.weight >= 2 ? `lxt:${s}` : `lxw:${s}`);
+  }
+}
+
+/** The hashed features of already normalised text (a whole message or one part of it). */
+export function featuresOfText(text: string, meta: FeatureMeta, catalogue: Catalogue): number[] {
+  const set = new Set<number>();
+  const add = (f: string) => set.add(hashFeature(f));
+  const ws = words(text);
+  add('bias');
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i]!;
+    add(`w:${w}`);
+    if (i + 1 < ws.length) add(`b:${w} ${ws[i + 1]}`);
+    const padded = ` ${w} `;
+    if (!process.env.XNOCHAR) for (let j = 0; j + 4 <= padded.length; j++) add(`c:${padded.slice(j, j + 4)}`);
+  }
+  lexiconFeatures(text, compileLexicon(catalogue), process.env.XLEX ? (f) => { add(f); add(`${f}#2`); add(`${f}#3`); } : add);
+  for (const [name, re] of SIGNALS) if (re.test(text)) add(`sig:${name}`);
+  if (text.includes('?')) add('sig:question');
+  add(`len:${Math.min(7, Math.floor(Math.log2(ws.length + 1)))}`);
+  add(`ch:${channelKind(meta.channelName)}`);
+  add(`role:${(meta.role ?? 'none').toLowerCase()}`);
+  add(`pf:${(meta.platform ?? 'none').toLowerCase()}`);
+  return [...set].sort((a, b) => a - b);
+}
+
+const SIGNALS: [string, RegExp][] = [['request', REQUEST], ['chatter', CHATTER], ['social', SOCIAL], ['unsure', UNSURE], ['vague', VAGUE], ['problem', PROBLEM]];
+
+/** The features of one message as the platform delivered it, with its channel and sender. */
+export function extractFeatures(message: { text: unknown; platform?: string | null }, ctx: { sender: { role?: string | null }; channelName?: string | null; catalogue: Catalogue }): number[] {
+  return featuresOfText(normaliseText(message.text), { channelName: ctx.channelName ?? null, role: ctx.sender.role ?? null, platform: message.platform ?? null }, ctx.catalogue);
+}

@@ -1,0 +1,95 @@
+import type { Catalogue } from '../../catalogue/catalogue.js';
+import { segmentMessage, type Segment } from '../segment.js';
+import { featuresOfText, type FeatureMeta } from './features.js';
+import { CHATTER, UNCLEAR, type IntakeModel, type Thresholds } from './intake-model.js';
+import { predictProba } from './softmax-regression.js';
+
+/** What the model says about a message and each of its parts, before any threshold. */
+export interface Reading {
+  classes: string[];
+  whole: Float64Array;
+  /** The probability that the message is chatter. */
+  chatter: number;
+  parts: { segment: Segment; p: Float64Array }[];
+}
+
+export function readMessage(text: string, meta: FeatureMeta, catalogue: Catalogue, model: IntakeModel): Reading {
+  const sm = model.softmax;
+  const x = featuresOfText(text, meta, catalogue);
+  const whole = predictProba(sm, x);
+  const chatter = model.gate ? predictProba(model.gate, x)[0]! : whole[sm.classes.indexOf(CHATTER)] ?? 0;
+  const segments = segmentMessage(text);
+  const parts = segments.length < 2 ? [] : segments.map((segment) => ({ segment, p: predictProba(sm, featuresOfText(segment.text, meta, catalogue)) }));
+  return { classes: sm.classes, whole, chatter, parts };
+}
+
+export interface ServiceChoice {
+  serviceId: string;
+  /** The model's probability that this is the service, among the problem classes. */
+  confidence: number;
+  /** The parts of the message that describe it (empty: the whole message). */
+  parts: Segment[];
+}
+
+export interface ServiceDecision {
+  kind: 'chatter' | 'problem';
+  chosen: ServiceChoice[];
+  /** No service can be settled: ask. */
+  unsure: boolean;
+  /** Services by probability, for the buttons when asking. */
+  ranked: { serviceId: string; p: number }[];
+}
+
+function argmax(p: Float64Array): number {
+  let best = 0;
+  for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
+  return best;
+}
+
+/** Separate problems: parts that the model is sure about, each for a service the whole message also supports. */
+function problemsInParts(r: Reading, th: Thresholds, isService: (c: string) => boolean, share: (k: number) => number): ServiceChoice[] {
+  const by = new Map<string, ServiceChoice>();
+  for (const part of r.parts) {
+    const k = argmax(part.p);
+    const id = r.classes[k]!;
+    if (!isService(id) || part.p[k]! < th.segment || share(k) < th.share) continue;
+    const c = by.get(id) ?? { serviceId: id, confidence: 0, parts: [] };
+    c.confidence = Math.max(c.confidence, part.p[k]!);
+    c.parts.push(part.segment);
+    by.set(id, c);
+  }
+  return [...by.values()].filter((c) => c.confidence >= th.abstain);
+}
+
+/** Applies the thresholds: chatter, one or several services, or unsure. */
+export function decideServices(r: Reading, th: Thresholds, known: ReadonlySet<string>): ServiceDecision {
+  const ci = r.classes.indexOf(CHATTER);
+  const ui = r.classes.indexOf(UNCLEAR);
+  const isService = (c: string) => c !== CHATTER && c !== UNCLEAR && known.has(c);
+  const pc = r.chatter;
+  const rest = Math.max(1e-9, 1 - (ci >= 0 ? r.whole[ci]! : 0));
+  const share = (k: number) => r.whole[k]! / rest;
+  const ranked = r.classes.map((c, k) => ({ serviceId: c, p: share(k) })).filter((x) => isService(x.serviceId)).sort((a, b) => b.p - a.p);
+  if (pc >= th.chatter) return { kind: 'chatter', chosen: [], unsure: false, ranked };
+  const several = problemsInParts(r, th, isService, share);
+  if (several.length >= 2) return { kind: 'problem', chosen: several.slice(0, 4), unsure: false, ranked };
+  const top = ranked[0];
+  const unclear = ui >= 0 ? share(ui) : 0;
+  if (!top || unclear >= top.p || top.p < th.abstain) return { kind: 'problem', chosen: [], unsure: true, ranked };
+  return { kind: 'problem', chosen: [{ serviceId: top.serviceId, confidence: top.p, parts: [] }], unsure: false, ranked };
+}
+
+export interface Settled {
+  kind: 'escalation' | 'chatter' | 'clarify';
+  chosen: ServiceChoice[];
+  missing: ('ward' | 'service')[];
+}
+
+/** The message's kind once the ward is known: a case needs both a ward and a service. */
+export function settle(d: ServiceDecision, wardFound: boolean): Settled {
+  if (d.kind === 'chatter') return { kind: 'chatter', chosen: [], missing: [] };
+  const missing: ('ward' | 'service')[] = [];
+  if (!wardFound) missing.push('ward');
+  if (d.unsure) missing.push('service');
+  return missing.length ? { kind: 'clarify', chosen: d.chosen, missing } : { kind: 'escalation', chosen: d.chosen, missing };
+}
