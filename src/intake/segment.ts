@@ -5,7 +5,7 @@
  * Orphanage Road" gives two parts. Never throws; at most `max` parts.
  */
 const SPLIT = new RegExp([
-  '\\n+',
+  '\\n+\\s*(?:[•*·-]\\s*|\\(?\\d{1,2}[.)]\\s+)?',
   ';\\s*',
   '\\s[•*·]\\s*',
   '(?:^|\\s)\\(?\\d{1,2}[.)]\\s+(?=\\D)',

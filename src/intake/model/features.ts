@@ -7,9 +7,10 @@ import { CHATTER, PROBLEM, REQUEST, SOCIAL, UNSURE, VAGUE } from '../signals.js'
 
 /**
  * Features of a message for the intake model, hashed into 2^20 buckets (FNV-1a): word uni- and
- * bigrams, character 4-grams of words (for misspellings and run-together words), lexicon hits per
- * service (the catalogue's vocabulary and claims: named, described, negated), the cue signals,
- * the kind of channel, the sender's role and the platform. The same function serves training and
+ * bigrams, lexicon hits per service (the catalogue's vocabulary and claims, whose stems and
+ * spellings cover misspellings: named, described, negated), the cue signals, the kind of channel,
+ * the sender's role and the platform. (Character 4-grams were tried and dropped: on
+ * cross-validation they added misroutes and no exact matches.) The same function serves training and
  * parsing, so the shipped examples and a council's corrections are comparable.
  */
 export const FEATURE_BITS = 20;
@@ -76,10 +77,8 @@ export function featuresOfText(text: string, meta: FeatureMeta, catalogue: Catal
     const w = ws[i]!;
     add(`w:${w}`);
     if (i + 1 < ws.length) add(`b:${w} ${ws[i + 1]}`);
-    const padded = ` ${w} `;
-    if (!process.env.XNOCHAR) for (let j = 0; j + 4 <= padded.length; j++) add(`c:${padded.slice(j, j + 4)}`);
   }
-  lexiconFeatures(text, compileLexicon(catalogue), process.env.XLEX ? (f) => { add(f); add(`${f}#2`); add(`${f}#3`); } : add);
+  lexiconFeatures(text, compileLexicon(catalogue), add);
   for (const [name, re] of SIGNALS) if (re.test(text)) add(`sig:${name}`);
   if (text.includes('?')) add('sig:question');
   add(`len:${Math.min(7, Math.floor(Math.log2(ws.length + 1)))}`);

@@ -21,7 +21,7 @@ export interface TrainOptions {
   minCount: number;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 30, learningRate: 0.4, l2: 1e-4, seed: 13, minCount: 2 };
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 60, learningRate: 0.8, l2: 1e-5, seed: 13, minCount: 2 };
 
 export interface SoftmaxModel {
   classes: string[];

@@ -1,5 +1,6 @@
 import type { Catalogue } from '../../catalogue/catalogue.js';
 import { normaliseText } from '../normalise.js';
+import { catalogueMessages } from './catalogue-examples.js';
 import { segmentMessage } from '../segment.js';
 import { FEATURE_BITS, featuresOfText, hashFeature, type FeatureMeta } from './features.js';
 import { CHATTER, DEFAULT_THRESHOLDS, GATE_CLASSES, MODEL_FORMAT, UNCLEAR, type IntakeModel, type Thresholds } from './intake-model.js';
@@ -13,6 +14,8 @@ export interface LabelledMessage {
   sender: { role?: string | null; wards: string[] };
   text: string;
   expected: { kind: 'escalation' | 'chatter' | 'clarify'; cases: { service: string; ward?: string }[]; missing: string[] };
+  /** How much the message counts (1 unless said). */
+  weight?: number;
 }
 
 /** One training example as shipped: hashed features and a label, never the text. */
@@ -60,14 +63,16 @@ function bestOf(sm: SoftmaxModel, p: Float64Array, among: string[]): { label: st
 }
 
 /**
- * The training examples of labelled messages. Chatter and "service unclear" messages are one
+ * The training examples of labelled messages, and of short messages made from the catalogue's
+ * own words for each service (catalogue-examples.ts). Chatter and "service unclear" messages are one
  * example each; an escalation gives one example per service (weights adding to 1). Then a first
  * model labels what the corpus leaves open: each part of a several-problem message goes to the
  * message's service it most resembles, and a message labelled only "ward missing" gets its most
  * likely service, both at half weight.
  */
-export function buildExamples(messages: LabelledMessage[], catalogue: Catalogue, opts: Partial<TrainOptions> = {}): TrainingExample[] {
+export function buildExamples(corpus: LabelledMessage[], catalogue: Catalogue, opts: Partial<TrainOptions> = {}): TrainingExample[] {
   const classes = classesOf(catalogue);
+  const messages = [...corpus, ...catalogueMessages(catalogue)];
   const services = classes.slice(2);
   const out: TrainingExample[] = [];
   const pending: { m: LabelledMessage; x: number[]; group: number; text: string }[] = [];
@@ -77,9 +82,10 @@ export function buildExamples(messages: LabelledMessage[], catalogue: Catalogue,
     const group = hashFeature(`group:${m.id}`);
     const e = m.expected;
     const wanted = [...new Set(e.cases.map((c) => c.service))];
-    if (e.kind === 'chatter') out.push({ group, label: CHATTER, weight: 1, x, source: 'message' });
-    else if (e.missing.includes('service')) out.push({ group, label: UNCLEAR, weight: 1, x, source: 'message' });
-    else if (wanted.length) for (const s of wanted) out.push({ group, label: s, weight: 1 / wanted.length, x, source: 'message' });
+    const w = m.weight ?? 1;
+    if (e.kind === 'chatter') out.push({ group, label: CHATTER, weight: w, x, source: 'message' });
+    else if (e.missing.includes('service')) out.push({ group, label: UNCLEAR, weight: w, x, source: 'message' });
+    else if (wanted.length) for (const s of wanted) out.push({ group, label: s, weight: w / wanted.length, x, source: 'message' });
     else pending.push({ m, x, group, text });
     if (wanted.length > 1) pending.push({ m, x, group, text });
   }

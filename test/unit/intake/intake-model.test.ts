@@ -79,7 +79,7 @@ describe('segmenting a message into problems', () => {
     expect(segmentMessage("potholes on Wood End Road and the bins weren't collected on Orphanage Road, Erdington").map((s) => s.text))
       .toEqual(['potholes on Wood End Road', "the bins weren't collected on Orphanage Road, Erdington"]);
     expect(segmentMessage('Quarry Lane:\n1) cars on the bend\n2) bins not collected').map((s) => s.text)).toEqual(['Quarry Lane:', 'cars on the bend', 'bins not collected']);
-    expect(segmentMessage('Street light out. Also a sofa dumped on the corner').map((s) => s.text)).toEqual(['Street light out.', 'a sofa dumped on the corner']);
+    expect(segmentMessage('Street light out. Also a sofa dumped on the corner').map((s) => s.text)).toEqual(['Street light out.', 'Also a sofa dumped on the corner']);
   });
 
   it('never throws, keeps parts inside the message and in order (property)', () => {
