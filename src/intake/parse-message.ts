@@ -1,11 +1,12 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import type { ServiceId, WardId } from '../shared/ids.js';
 import { compileLexicon, type Lexicon } from './lexicon.js';
-import { findLocation, maskPlaces } from './location.js';
+import { findLocation } from './location.js';
 import { loadShippedModel, type IntakeModel } from './model/intake-model.js';
-import { decideServices, readMessage, settle, type ServiceChoice, type ServiceDecision } from './model/read-message.js';
+import { decideServices, readMessage, settle, type Reading, type ServiceChoice, type ServiceDecision } from './model/read-message.js';
 import { normaliseText } from './normalise.js';
-import { findHits } from './service-classifier.js';
+import type { Segment } from './segment.js';
+import type { Hit } from './service-classifier.js';
 import { isUrgent } from './urgency.js';
 import { findWard, type WardFinding } from './ward-finder.js';
 
@@ -60,15 +61,16 @@ function candidatesOf(d: ServiceDecision, ward: WardFinding, lex: Lexicon): Pars
 }
 
 /** The first phrase of the catalogue's vocabulary that describes the service's problem ("fly-tipping"). */
-function topicOf(text: string, serviceId: string, lex: Lexicon): string | null {
-  const hit = findHits(maskPlaces(text), lex).filter((h) => h.phrase.serviceId === serviceId && !h.negated && h.phrase.topic).sort((a, b) => a.index - b.index)[0];
-  return hit?.phrase.topic ?? null;
+function topicOf(hits: Hit[], serviceId: string, parts: Segment[]): string | null {
+  const inside = (h: Hit) => !parts.length || parts.some((p) => h.index >= p.start && h.index < p.start + p.text.length);
+  return hits.filter((h) => h.phrase.serviceId === serviceId && !h.negated && h.phrase.topic && inside(h)).sort((a, b) => a.index - b.index)[0]?.phrase.topic ?? null;
 }
 
-function caseOf(c: ServiceChoice, wardId: WardId, text: string, several: boolean, lex: Lexicon): ParsedCase {
-  const own = several && c.parts.length ? c.parts.map((p) => p.text).join(' ') : text;
+function caseOf(c: ServiceChoice, wardId: WardId, text: string, several: boolean, reading: Reading, lex: Lexicon): ParsedCase {
+  const parts = several ? c.parts : [];
+  const own = parts.length ? parts.map((p) => p.text).join(' ') : text;
   return {
-    ward: wardId, service: c.serviceId as ServiceId, topic: topicOf(own, c.serviceId, lex), urgent: isUrgent(own),
+    ward: wardId, service: c.serviceId as ServiceId, topic: topicOf(reading.hits, c.serviceId, parts), urgent: isUrgent(own),
     location: findLocation(own, text, lex), summary: summarise(own), confidence: Math.round(c.confidence * 1000) / 1000,
   };
 }
@@ -91,7 +93,7 @@ function parseText(text: string, message: { platform?: string | null }, ctx: Par
     };
   }
   const several = settled.chosen.length > 1;
-  return { kind: 'escalation', missing: [], draft: null, candidates, cases: settled.chosen.map((c) => caseOf(c, wardId, text, several, lex)) };
+  return { kind: 'escalation', missing: [], draft: null, candidates, cases: settled.chosen.map((c) => caseOf(c, wardId, text, several, reading, lex)) };
 }
 
 /**

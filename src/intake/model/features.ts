@@ -2,7 +2,8 @@ import type { Catalogue } from '../../catalogue/catalogue.js';
 import { compileLexicon, type Lexicon } from '../lexicon.js';
 import { maskPlaces } from '../location.js';
 import { normaliseText } from '../normalise.js';
-import { activeClaims, applyClaims, findHits } from '../service-classifier.js';
+import type { Segment } from '../segment.js';
+import { activeClaims, applyClaims, findHits, type Hit } from '../service-classifier.js';
 import { CHATTER, PROBLEM, REQUEST, SOCIAL, UNSURE, VAGUE } from '../signals.js';
 
 /**
@@ -24,12 +25,21 @@ export interface FeatureMeta {
 
 /** FNV-1a, 32 bits, over UTF-16 code units: stable across runs and platforms. */
 export function hashFeature(s: string): number {
-  let h = 0x811c9dc5;
+  return (fnv(0x811c9dc5, s) >>> 0) & MASK;
+}
+
+function fnv(seed: number, s: string): number {
+  let h = seed;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return (h >>> 0) & MASK;
+  return h;
+}
+
+/** hashFeature(a + b + c) without building the string. */
+function hashJoined(a: string, b: string, c = ''): number {
+  return (fnv(fnv(fnv(0x811c9dc5, a), b), c) >>> 0) & MASK;
 }
 
 /** What kind of channel a message came from: an escalations or casework channel, a ward's, chit-chat, or a DM. */
@@ -56,36 +66,55 @@ function words(text: string): string[] {
   return out;
 }
 
-function lexiconFeatures(text: string, lex: Lexicon, add: (f: string) => void): void {
+/** The catalogue's phrases found in the text (street names masked, claims applied), by position. */
+export function lexiconHits(text: string, lex: Lexicon): Hit[] {
   const raw = findHits(maskPlaces(text), lex);
-  const hits = applyClaims(raw, activeClaims(raw, lex.catalogue.claims ?? []));
-  for (const h of hits) {
-    const s = h.phrase.serviceId;
-    if (h.negated) add(`lxn:${s}`);
-    else if (h.phrase.explicit) add(`lxe:${s}`);
-    else add(h.phrase.weight >= 2 ? `lxt:${s}` : `lxw:${s}`);
-  }
+  return applyClaims(raw, activeClaims(raw, lex.catalogue.claims ?? []));
 }
 
-/** The hashed features of already normalised text (a whole message or one part of it). */
-export function featuresOfText(text: string, meta: FeatureMeta, catalogue: Catalogue): number[] {
-  const set = new Set<number>();
-  const add = (f: string) => set.add(hashFeature(f));
+function hitFeature(h: Hit): string {
+  const s = h.phrase.serviceId;
+  if (h.negated) return `lxn:${s}`;
+  if (h.phrase.explicit) return `lxe:${s}`;
+  return h.phrase.weight >= 2 ? `lxt:${s}` : `lxw:${s}`;
+}
+
+function build(text: string, meta: FeatureMeta, hits: Hit[]): number[] {
+  const out: number[] = [];
+  const set = { add: (h: number) => out.push(h) };
+  const add = (f: string) => out.push(hashFeature(f));
   const ws = words(text);
   add('bias');
   for (let i = 0; i < ws.length; i++) {
-    const w = ws[i]!;
-    add(`w:${w}`);
-    if (i + 1 < ws.length) add(`b:${w} ${ws[i + 1]}`);
+    set.add(hashJoined('w:', ws[i]!));
+    if (i + 1 < ws.length) set.add(hashJoined('b:', `${ws[i]} `, ws[i + 1]));
   }
-  lexiconFeatures(text, compileLexicon(catalogue), add);
+  for (const h of hits) add(hitFeature(h));
   for (const [name, re] of SIGNALS) if (re.test(text)) add(`sig:${name}`);
   if (text.includes('?')) add('sig:question');
   add(`len:${Math.min(7, Math.floor(Math.log2(ws.length + 1)))}`);
   add(`ch:${channelKind(meta.channelName)}`);
   add(`role:${(meta.role ?? 'none').toLowerCase()}`);
   add(`pf:${(meta.platform ?? 'none').toLowerCase()}`);
-  return [...set].sort((a, b) => a - b);
+  out.sort((a, b) => a - b);
+  let n = 0;
+  for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[i - 1]) out[n++] = out[i]!;
+  out.length = n;
+  return out;
+}
+
+/** The hashed features of already normalised text (a whole message or one part of it). */
+export function featuresOfText(text: string, meta: FeatureMeta, catalogue: Catalogue): number[] {
+  return build(text, meta, lexiconHits(text, compileLexicon(catalogue)));
+}
+
+/**
+ * The features of each part of a message, reading the catalogue's phrases once for the whole
+ * message (a part gets the hits that start inside it): fast on long messages, and the same in
+ * training and parsing.
+ */
+export function featuresOfParts(parts: Segment[], meta: FeatureMeta, hits: Hit[]): number[][] {
+  return parts.map((p) => build(p.text, meta, hits.filter((h) => h.index >= p.start && h.index < p.start + p.text.length)));
 }
 
 const SIGNALS: [string, RegExp][] = [['request', REQUEST], ['chatter', CHATTER], ['social', SOCIAL], ['unsure', UNSURE], ['vague', VAGUE], ['problem', PROBLEM]];
@@ -93,4 +122,9 @@ const SIGNALS: [string, RegExp][] = [['request', REQUEST], ['chatter', CHATTER],
 /** The features of one message as the platform delivered it, with its channel and sender. */
 export function extractFeatures(message: { text: unknown; platform?: string | null }, ctx: { sender: { role?: string | null }; channelName?: string | null; catalogue: Catalogue }): number[] {
   return featuresOfText(normaliseText(message.text), { channelName: ctx.channelName ?? null, role: ctx.sender.role ?? null, platform: message.platform ?? null }, ctx.catalogue);
+}
+
+/** The features of normalised text whose lexicon hits are already known. */
+export function featuresOfHits(text: string, meta: FeatureMeta, hits: Hit[]): number[] {
+  return build(text, meta, hits);
 }

@@ -1,6 +1,8 @@
 import type { Catalogue } from '../../catalogue/catalogue.js';
 import { segmentMessage, type Segment } from '../segment.js';
-import { featuresOfText, type FeatureMeta } from './features.js';
+import { compileLexicon } from '../lexicon.js';
+import type { Hit } from '../service-classifier.js';
+import { featuresOfHits, featuresOfParts, lexiconHits, type FeatureMeta } from './features.js';
 import { CHATTER, UNCLEAR, type IntakeModel, type Thresholds } from './intake-model.js';
 import { predictProba } from './softmax-regression.js';
 
@@ -11,16 +13,20 @@ export interface Reading {
   /** The probability that the message is chatter. */
   chatter: number;
   parts: { segment: Segment; p: Float64Array }[];
+  /** The catalogue's phrases in the message, by position. */
+  hits: Hit[];
 }
 
 export function readMessage(text: string, meta: FeatureMeta, catalogue: Catalogue, model: IntakeModel): Reading {
   const sm = model.softmax;
-  const x = featuresOfText(text, meta, catalogue);
+  const hits = lexiconHits(text, compileLexicon(catalogue));
+  const x = featuresOfHits(text, meta, hits);
   const whole = predictProba(sm, x);
   const chatter = model.gate ? predictProba(model.gate, x)[0]! : whole[sm.classes.indexOf(CHATTER)] ?? 0;
   const segments = segmentMessage(text);
-  const parts = segments.length < 2 ? [] : segments.map((segment) => ({ segment, p: predictProba(sm, featuresOfText(segment.text, meta, catalogue)) }));
-  return { classes: sm.classes, whole, chatter, parts };
+  const partX = segments.length < 2 ? [] : featuresOfParts(segments, meta, hits);
+  const parts = partX.map((px, i) => ({ segment: segments[i]!, p: predictProba(sm, px) }));
+  return { classes: sm.classes, whole, chatter, parts, hits };
 }
 
 export interface ServiceChoice {

@@ -115,13 +115,15 @@ function softmaxInPlace(p: Float64Array): void {
 /** The probability of each class for one example's features. */
 export function predictProba(model: SoftmaxModel, x: number[]): Float64Array {
   const K = model.classes.length;
-  const rows: number[] = [];
-  for (const b of x) {
-    const r = model.rowOf.get(b);
-    if (r !== undefined) rows.push(r);
-  }
+  const W = model.weights;
+  const v = 1 / Math.sqrt(Math.max(1, x.length));
   const p = new Float64Array(K);
-  scoresInto(model.weights, rows, 1 / Math.sqrt(Math.max(1, x.length)), K, p);
+  for (let i = 0; i < x.length; i++) {
+    const r = model.rowOf.get(x[i]!);
+    if (r === undefined) continue;
+    const base = r * K;
+    for (let k = 0; k < K; k++) p[k]! += W[base + k]! * v;
+  }
   softmaxInPlace(p);
   return p;
 }
