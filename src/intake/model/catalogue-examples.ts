@@ -16,7 +16,7 @@ const TEMPLATES = [
 const STREETS = ['Station Road', 'Church Lane', 'Mill Street', 'Albert Road', 'Chapel Close', 'Victoria Street'];
 const CHANNELS = ['escalations', 'Casework', 'Member Escalations', null];
 
-export function catalogueMessages(catalogue: Catalogue, weight = 1): (LabelledMessage & { weight: number })[] {
+export function catalogueMessages(catalogue: Catalogue, weight = 0.5): (LabelledMessage & { weight: number })[] {
   const out: (LabelledMessage & { weight: number })[] = [];
   let n = 0;
   for (const s of catalogue.services) {

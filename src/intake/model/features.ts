@@ -2,7 +2,6 @@ import type { Catalogue } from '../../catalogue/catalogue.js';
 import { compileLexicon, type Lexicon } from '../lexicon.js';
 import { maskPlaces } from '../location.js';
 import { normaliseText } from '../normalise.js';
-import type { Segment } from '../segment.js';
 import { activeClaims, applyClaims, findHits, type Hit } from '../service-classifier.js';
 import { CHATTER, PROBLEM, REQUEST, SOCIAL, UNSURE, VAGUE } from '../signals.js';
 
@@ -106,15 +105,6 @@ function build(text: string, meta: FeatureMeta, hits: Hit[]): number[] {
 /** The hashed features of already normalised text (a whole message or one part of it). */
 export function featuresOfText(text: string, meta: FeatureMeta, catalogue: Catalogue): number[] {
   return build(text, meta, lexiconHits(text, compileLexicon(catalogue)));
-}
-
-/**
- * The features of each part of a message, reading the catalogue's phrases once for the whole
- * message (a part gets the hits that start inside it): fast on long messages, and the same in
- * training and parsing.
- */
-export function featuresOfParts(parts: Segment[], meta: FeatureMeta, hits: Hit[]): number[][] {
-  return parts.map((p) => build(p.text, meta, hits.filter((h) => h.index >= p.start && h.index < p.start + p.text.length)));
 }
 
 const SIGNALS: [string, RegExp][] = [['request', REQUEST], ['chatter', CHATTER], ['social', SOCIAL], ['unsure', UNSURE], ['vague', VAGUE], ['problem', PROBLEM]];

@@ -2,7 +2,7 @@ import type { Catalogue } from '../../catalogue/catalogue.js';
 import { segmentMessage, type Segment } from '../segment.js';
 import { compileLexicon } from '../lexicon.js';
 import type { Hit } from '../service-classifier.js';
-import { featuresOfHits, featuresOfParts, lexiconHits, type FeatureMeta } from './features.js';
+import { featuresOfHits, featuresOfText, lexiconHits, type FeatureMeta } from './features.js';
 import { CHATTER, UNCLEAR, type IntakeModel, type Thresholds } from './intake-model.js';
 import { predictProba } from './softmax-regression.js';
 
@@ -24,7 +24,7 @@ export function readMessage(text: string, meta: FeatureMeta, catalogue: Catalogu
   const whole = predictProba(sm, x);
   const chatter = model.gate ? predictProba(model.gate, x)[0]! : whole[sm.classes.indexOf(CHATTER)] ?? 0;
   const segments = segmentMessage(text);
-  const partX = segments.length < 2 ? [] : featuresOfParts(segments, meta, hits);
+  const partX = segments.length < 2 ? [] : segments.map((seg) => featuresOfText(seg.text, meta, catalogue));
   const parts = partX.map((px, i) => ({ segment: segments[i]!, p: predictProba(sm, px) }));
   return { classes: sm.classes, whole, chatter, parts, hits };
 }

@@ -2,8 +2,7 @@ import type { Catalogue } from '../../catalogue/catalogue.js';
 import { normaliseText } from '../normalise.js';
 import { catalogueMessages } from './catalogue-examples.js';
 import { segmentMessage } from '../segment.js';
-import { compileLexicon } from '../lexicon.js';
-import { FEATURE_BITS, featuresOfParts, featuresOfText, hashFeature, lexiconHits, type FeatureMeta } from './features.js';
+import { FEATURE_BITS, featuresOfText, hashFeature, type FeatureMeta } from './features.js';
 import { CHATTER, DEFAULT_THRESHOLDS, GATE_CLASSES, MODEL_FORMAT, UNCLEAR, type IntakeModel, type Thresholds } from './intake-model.js';
 import { predictProba, seededRandom, shuffled, trainSoftmax, type Example, type SoftmaxModel, type TrainOptions } from './softmax-regression.js';
 
@@ -100,7 +99,7 @@ export function buildExamples(corpus: LabelledMessage[], catalogue: Catalogue, o
     }
     const segments = segmentMessage(text);
     if (segments.length < 2) continue;
-    for (const sx of featuresOfParts(segments, metaOf(m), lexiconHits(text, compileLexicon(catalogue)))) {
+    for (const sx of segments.map((seg) => cachedFeatures(seg.text, metaOf(m), catalogue))) {
       const best = bestOf(first, predictProba(first, sx), wanted);
       if (best && best.p >= 0.2) out.push({ group, label: best.label, weight: 0.5, x: sx, source: 'part' });
     }
