@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
+    // The database handle refuses use from inside its own transactions, on PostgreSQL too (src/db/handle-guard.ts).
+    env: { WARDLINE_DB_GUARD: '1' },
   },
 });

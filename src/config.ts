@@ -25,6 +25,8 @@ export const configSchema = z.object({
   REMINDER_URGENT_LEAD_HOURS: z.coerce.number().min(0).max(24).default(0.5),
   /** Working hours after a breach before the ward's senior officer is brought in. */
   ESCALATE_SENIOR_AFTER_HOURS: z.coerce.number().min(0).max(200).default(8),
+  /** PostgreSQL: refuse use of the database handle inside its own transactions (always so on PGlite); the tests set it. */
+  WARDLINE_DB_GUARD: z.enum(['0', '1']).default('0'),
   /** Prefix of wardline's keys in Redis (queues, rate limits), for installations sharing one Redis. */
   WARDLINE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, . _ - only').default('wardline'),
   /** People not in the directory: `refuse` (explain, tell the admins) or `accept` (add them as guests and take their cases). */

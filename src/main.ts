@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { createCaseStore } from './db/case-store.js';
 import { loadCatalogue, syncCatalogue } from './db/catalogue-repo.js';
 import { openDatabase, type DbHandle } from './db/client.js';
+import { assertOutsideTransaction } from './db/handle-guard.js';
 import { loadPeople } from './db/directory-repo.js';
 import { loadRoutingTable } from './db/routing-repo.js';
 import { loadSlaPolicies } from './db/sla-repo.js';
@@ -44,7 +45,7 @@ export interface Core {
 }
 
 export async function openCore(config: Config, logger: Logger, opts: { clock?: Clock; migrate?: boolean } = {}): Promise<Core> {
-  const dbh = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.WARDLINE_DATA_DIR });
+  const dbh = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.WARDLINE_DATA_DIR, ...(config.WARDLINE_DB_GUARD === '1' ? { guard: true } : {}) });
   try {
     if (opts.migrate !== false) {
       await dbh.migrate();
@@ -67,6 +68,9 @@ export async function openCore(config: Config, logger: Logger, opts: { clock?: C
   // process): read at most once a second, and at once after a change made here.
   let cached: { at: number; ctx: Promise<CaseContext> } | null = null;
   const loadContext = (): Promise<CaseContext> => {
+    // Inside a transaction on dbh.db a stale cache would read through the handle and, on PGlite,
+    // wait forever: refused always, cached or not, so tests catch it.
+    assertOutsideTransaction(dbh.db, 'loadContext');
     const now = performance.now();
     if (!cached || now - cached.at > CONTEXT_TTL_MS) {
       const ctx = readContext();
@@ -119,6 +123,10 @@ export async function startWardline(config: Config, logger: Logger, role: Proces
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => { for (const s of stops.reverse()) await s().catch((e) => logger.warn({ err: e }, 'stop failed')); };
   try {
+    // The database first: on PGlite it takes the data dir's lock, so a second process stops here
+    // before it starts a redis-server of its own in the same directory.
+    const core = await openCore(config, logger, opts.clock ? { clock: opts.clock } : {});
+    stops.push(core.close);
     let redisUrl = config.REDIS_URL;
     if (!redisUrl) {
       const managed = await startRedisServer({ bin: config.REDIS_SERVER_BIN, dataDir: join(config.WARDLINE_DATA_DIR, 'redis') });
@@ -128,8 +136,6 @@ export async function startWardline(config: Config, logger: Logger, role: Proces
     }
     const redis = await connectRedis(redisUrl);
     stops.push(async () => { redis.disconnect(); });
-    const core = await openCore(config, logger, opts.clock ? { clock: opts.clock } : {});
-    stops.push(core.close);
     const chat = await startChatRuntime({ core, redis, redisUrl, role, prefix: opts.queuePrefix ?? 'wardline' });
     stops.push(chat.stop);
     let web: WebServer | null = null;

@@ -1,7 +1,10 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { CatalogueIndex } from '../catalogue/catalogue.js';
 import { loadDefaultCatalogue } from '../catalogue/default-catalogue.js';
 import { loadConfig } from '../config.js';
+import { PROCESS_ROLES, startWardline, type ProcessRole } from '../main.js';
+import { createLogger } from '../shared/logger.js';
+import { listenForStop } from './stop-signals.js';
 import { loadCatalogue, replaceClusters } from '../db/catalogue-repo.js';
 import { loadPeople, replacePeople } from '../db/directory-repo.js';
 import { replaceRoutingTable, setTriageOwner } from '../db/routing-repo.js';
@@ -12,6 +15,17 @@ import { AppError } from '../shared/errors.js';
 import { withCore } from './context.js';
 
 export function registerSystemCommands(program: Command): void {
+  program.command('start').description('Run wardline: web server, chat adapters and background workers')
+    .addOption(new Option('--role <role>', 'which part to run in this process').choices(PROCESS_ROLES).default('all'))
+    .action(async (opts: { role: ProcessRole }) => {
+      const config = loadConfig();
+      const logger = createLogger(config.LOG_LEVEL);
+      const stopper = listenForStop(logger);
+      const running = await startWardline(config, logger, opts.role, { queuePrefix: config.WARDLINE_QUEUE_PREFIX });
+      stopper.started(running);
+      if (running.web) process.stderr.write(`wardline is running at ${running.web.url} (Ctrl+C to stop)\n`);
+    });
+
   program.command('migrate').description('Apply the database migrations and load the catalogue (also done at start)')
     .action(() => withCore(async (core) => {
       console.log(`Database is up to date (${core.dbh.kind}).`);

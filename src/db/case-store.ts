@@ -15,6 +15,9 @@ import { caseEvents, cases, caseWatchers, intakeCorrections } from './tables.js'
 
 type CaseRow = typeof cases.$inferSelect;
 
+/** The advisory lock that numbers cases one at a time (any constant unique to this use). */
+const CASE_NUMBER_LOCK = 0x574c_0001;
+
 function toRecord(r: CaseRow, watcherIds: PersonId[]): CaseRecord {
   return {
     ...r,
@@ -52,8 +55,15 @@ class DrizzleCaseRepo implements CaseRepo {
     return (await this.withWatchers(rows))[0] ?? null;
   }
 
+  /**
+   * References have no gaps: the next number is taken under a transaction-scoped lock, not from
+   * the column's sequence, which skips values after a rolled-back open and jumps by up to 32 after
+   * an unclean stop (PostgreSQL logs sequences ahead; PGlite in ./.wardline then recovers).
+   */
   async insertCase(c: NewCase): Promise<CaseRecord> {
-    const [row] = await this.db.insert(cases).values({ ...c, routing: c.routing }).returning();
+    await this.db.execute(sql`select pg_advisory_xact_lock(${CASE_NUMBER_LOCK})`);
+    const next = sql`(select coalesce(max(${cases.seq}), 0) + 1 from ${cases})`;
+    const [row] = await this.db.insert(cases).values({ ...c, routing: c.routing, seq: next }).returning();
     await scheduleSlaCheck(this.db, row!.id, row!.status, row!.updatedAt);
     return toRecord(row!, []);
   }
