@@ -6,7 +6,12 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-system.sh
 bash scripts/ensure-node-modules.sh
 if [[ ! -f "${WARDLINE_DATA_DIR:-./.wardline}/.seeded" ]]; then
-  node bin/wardline.js seed --demo
+  # In the background so Ctrl+C or SIGTERM reaches it now, not when it has finished.
+  node bin/wardline.js seed --demo &
+  seeder=$!
+  trap 'kill -TERM "$seeder" 2>/dev/null; wait "$seeder"; exit 143' TERM INT
+  wait "$seeder"
+  trap - TERM INT
   mkdir -p "${WARDLINE_DATA_DIR:-./.wardline}" && touch "${WARDLINE_DATA_DIR:-./.wardline}/.seeded"
 fi
 exec node bin/wardline.js start "$@"

@@ -14,6 +14,7 @@ export interface RunCommand {
   child: ChildProcess;
   base: string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+  /** What it printed, and how it ended if it has. */
   output(): string;
 }
 
@@ -26,7 +27,8 @@ export function startRunCommand(o: { dir: string; port: number; env?: Record<str
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((ok) => {
     child.once('exit', (code, signal) => ok({ code, signal, at: Date.now() }));
   });
-  return { child, base: `http://127.0.0.1:${o.port}`, exited, output: () => out };
+  const output = () => `${out}${child.exitCode !== null || child.signalCode ? `\n[exited: code ${child.exitCode}, signal ${child.signalCode}]` : ''}`;
+  return { child, base: `http://127.0.0.1:${o.port}`, exited, output };
 }
 
 /** Waits for /readyz to answer 200; false when the deadline passes or the process exits first. */
