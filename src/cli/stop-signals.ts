@@ -2,7 +2,7 @@ import { constants } from 'node:os';
 import type { Logger } from '../shared/logger.js';
 
 /** How long a stop may take before the process exits anyway (README promises 5 s). */
-export const STOP_GRACE_MS = 4000;
+export const STOP_GRACE_MS = 3000;
 
 export interface Stoppable {
   stop(): Promise<void>;
