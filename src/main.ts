@@ -21,7 +21,7 @@ import { createMetrics, type Metrics } from './web/metrics.js';
 import { startWebServer, type WebServer } from './web/server.js';
 import { Router } from './web/http-router.js';
 import { createCaseNotifier } from './bot/case-notifier.js';
-import { startChatRuntime, type ChatRuntime } from './main-chat.js';
+import type { ChatRuntime } from './main-chat.js';
 import type { Platform } from './shared/enums.js';
 
 /**
@@ -130,6 +130,8 @@ export async function startWardline(config: Config, logger: Logger, role: Proces
     stops.push(async () => { redis.disconnect(); });
     const core = await openCore(config, logger, opts.clock ? { clock: opts.clock } : {});
     stops.push(core.close);
+    // Loaded here, not at the top: CLI commands open the core without the chat and queue libraries.
+    const { startChatRuntime } = await import('./main-chat.js');
     const chat = await startChatRuntime({ core, redis, redisUrl, role, prefix: opts.queuePrefix ?? 'wardline' });
     stops.push(chat.stop);
     let web: WebServer | null = null;
