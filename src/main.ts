@@ -16,6 +16,7 @@ import { buildDirectory } from './directory/person.js';
 import { startRedisServer } from './jobs/redis-server.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { AppError } from './shared/errors.js';
+import { redactUrls } from './shared/redact.js';
 import type { Logger } from './shared/logger.js';
 import { createMetrics, type Metrics } from './web/metrics.js';
 import { startWebServer, type WebServer } from './web/server.js';
@@ -166,7 +167,7 @@ async function connectRedis(url: string): Promise<Redis> {
     await redis.ping();
   } catch (e) {
     redis.disconnect();
-    throw new AppError('redis.unavailable', `Cannot reach Redis at ${url} (${(e as Error).message}). Check that it is running and REDIS_URL is right, or unset REDIS_URL to let wardline run its own.`, { cause: e });
+    throw new AppError('redis.unavailable', `Cannot reach Redis at ${redactUrls(url)} (${(e as Error).message}). Check that it is running and REDIS_URL is right, or unset REDIS_URL to let wardline run its own.`, { cause: e });
   }
   return redis;
 }

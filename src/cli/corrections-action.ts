@@ -25,7 +25,7 @@ export function listCorrections(opts: { json?: boolean; since?: string; limit: s
 
 function startOfDay(date: string, zone: string): Date {
   const r = parseDateTime(`${date}T00:00`, zone);
-  if (!r.ok) throw new AppError('input.invalid', `--since ${date}: ${r.problem}.`);
+  if (!r.ok) throw new AppError('input.invalid', `--since ${date} has no midnight in ${zone}.`);
   return r.value;
 }
 

@@ -4,7 +4,8 @@ import { DateTime } from 'luxon';
  * Strict ISO 8601 dates and date-times as people type them on the command line and in CSV files.
  * `new Date()` and `Date.parse` quietly roll 30 February over to 2 March; these refuse it and say why.
  */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+/** `problem` says what is wrong when the text has the right form but names no real day or time. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problem?: string };
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -25,7 +26,7 @@ function checkDay(year: number, month: number, day: number): string | null {
 /** A calendar date `YYYY-MM-DD` that exists, kept as that text. */
 export function parseCalendarDate(text: string): Parsed<string> {
   const m = DATE.exec(text.trim());
-  if (!m) return { ok: false, problem: `use ${DATE_FORMAT}` };
+  if (!m) return { ok: false };
   const problem = checkDay(Number(m[1]), Number(m[2]), Number(m[3]));
   return problem ? { ok: false, problem } : { ok: true, value: m[0] };
 }
@@ -36,7 +37,7 @@ export function parseCalendarDate(text: string): Parsed<string> {
  */
 export function parseDateTime(text: string, zone: string): Parsed<Date> {
   const m = DATE_TIME.exec(text.trim());
-  if (!m) return { ok: false, problem: `use ${DATE_TIME_FORMAT}` };
+  if (!m) return { ok: false };
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
   const millisecond = Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3));
   const dayProblem = checkDay(year, month, day);

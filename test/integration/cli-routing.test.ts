@@ -44,6 +44,12 @@ describe('wardline routes', () => {
     expect(city.rm?.email).toBe('rm.city@birmingham.example');
   });
 
+  it('refuses an --on day that does not exist', async () => {
+    const r = await runCli(['routes', 'resolve', '--service', 'waste-enforcement', '--ward', 'erdington', '--on', '2026-04-31'], { env });
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr.trim()).toBe('wardline: --on "2026-04-31" is not a date (April 2026 has 30 days); write it as YYYY-MM-DD, e.g. 2026-12-24.');
+  });
+
   it('reports an unrouted service instead of failing', async () => {
     const r = await resolve('libraries', 'erdington');
     expect(r.kind).toBe('unrouted');
