@@ -7,7 +7,7 @@ export default defineConfig({
     // Modest: tests that run the `wardline` command run the compiled dist/ (global setup builds it
     // when stale), under a second a run; the margin is for a busy shared machine. Tests that start
     // PGlite or kill workers set their own.
-    testTimeout: 20_000,
+    testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
     maxWorkers: 2,

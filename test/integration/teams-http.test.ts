@@ -113,7 +113,7 @@ describe('Teams at its HTTP boundary', () => {
 
   it('refreshes no card for someone who may not see the case, nor for a stranger: a neutral card instead', async () => {
     const last = await app.running.core.dbh.db.query.cases.findFirst({ orderBy: (c, { desc }) => desc(c.seq) });
-    const refreshAs = (who: { id: string; aadObjectId: string }, kind: string) => postActivity(app.url, {
+    const refreshAs = (who: { id: string; aadObjectId: string | undefined }, kind: string) => postActivity(app.url, {
       ...inChannel({}), from: who, type: 'invoke', name: 'adaptiveCard/action', id: connector.nextId(), replyToId: connector.nextId(),
       value: { action: { type: 'Action.Execute', verb: 'wl.refresh', data: { wl: 'wl.refresh', v: JSON.stringify({ kind, caseIds: [last!.id] }) } }, trigger: 'manual' },
     });
