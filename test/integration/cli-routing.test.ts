@@ -81,7 +81,7 @@ describe('wardline routes', () => {
     const history = await runCli(['routes', 'history'], { env });
     expect(history.stdout).toMatch(/^v2\t/m);
     expect(history.stdout).toMatch(/^v1\t/m);
-  });
+  }, 60_000); // five CLI runs, each opening the database: seconds each on a busy machine
 
   it('says clearly when a file does not exist', async () => {
     const r = await runCli(['routes', 'import', '/nonexistent/routes.csv'], { env });
@@ -114,5 +114,5 @@ describe('wardline subscriptions', () => {
     expect((await runCli(['subscriptions', 'import', good], { env })).stdout).toBe('Imported 2 subscriptions: 0 new, 2 already there.\n');
     const out = (await runCli(['subscriptions', 'export'], { env })).stdout.trim().split('\n').sort();
     expect(out).toEqual(['cllr.erd@birmingham.example,ward,erdington', 'email,scope,area', 'mgr.waste@birmingham.example,service,waste-enforcement']);
-  }, 120_000); // six CLI runs, each a fresh process
+  }, 60_000); // six CLI runs, each a fresh process
 });
