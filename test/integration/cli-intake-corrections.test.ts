@@ -47,5 +47,5 @@ describe('wardline intake corrections', () => {
     expect(feb.stderr.trim()).toBe('wardline: --since "2026-02-30" is not a date (February 2026 has 28 days); write it as YYYY-MM-DD, e.g. 2026-12-24.');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect((await runCli(['intake', 'corrections', '--limit', '0'], { env })).stderr).toMatch(/positive whole number/);
-  });
+  }, 60_000); // three CLI runs: seconds each on a busy machine
 });
