@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './shared/errors.js';
+import { redactUrls } from './shared/redact.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -77,17 +78,33 @@ function isValidZone(zone: string): boolean {
   }
 }
 
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL/i;
+
+/**
+ * A setting's value as a configuration error may show it: secrets never. A token shows only its
+ * kind (`xoxp-…`, enough to see a user token where a bot token belongs), other secrets only their
+ * length, and URLs lose the password in their user info and any secret-looking query values.
+ */
+export function shownValue(name: string, value: string | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (SECRET_NAME.test(name)) {
+    const kind = /^(xox[a-z]|xapp)-/.exec(value)?.[0];
+    return kind ? `"${kind}…" (hidden)` : `a hidden value of ${value.length} characters`;
+  }
+  return JSON.stringify(redactUrls(value));
+}
+
 /** Parses the environment; every problem is reported at once with what to set. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = configSchema.safeParse(cleaned);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])] ?? null)})`);
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${shownValue(String(i.path[0]), cleaned[String(i.path[0])])})`);
     throw new AppError('config.invalid', `The configuration is not valid; set these environment variables:\n${lines.join('\n')}`);
   }
   const [start, end] = parsed.data.WORKING_HOURS.split('-').map((n) => hour.parse(n)) as [number, number];
   if (start >= end) {
-    throw new AppError('config.invalid', `WORKING_HOURS: the start must be before the end (got ${parsed.data.WORKING_HOURS}); set e.g. WORKING_HOURS=9-17`);
+    throw new AppError('config.invalid', `WORKING_HOURS: the start must be before the end (got ${shownValue('WORKING_HOURS', parsed.data.WORKING_HOURS)}); set e.g. WORKING_HOURS=9-17`);
   }
   return Object.freeze({ ...parsed.data, workingHours: { start, end } });
 }

@@ -17,12 +17,13 @@ import { buildDirectory } from './directory/person.js';
 import { startRedisServer } from './jobs/redis-server.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { AppError } from './shared/errors.js';
+import { redactUrls } from './shared/redact.js';
 import type { Logger } from './shared/logger.js';
 import { createMetrics, type Metrics } from './web/metrics.js';
 import { startWebServer, type WebServer } from './web/server.js';
 import { Router } from './web/http-router.js';
 import { createCaseNotifier } from './bot/case-notifier.js';
-import { startChatRuntime, type ChatRuntime } from './main-chat.js';
+import type { ChatRuntime } from './main-chat.js';
 import type { Platform } from './shared/enums.js';
 
 /**
@@ -136,6 +137,8 @@ export async function startWardline(config: Config, logger: Logger, role: Proces
     }
     const redis = await connectRedis(redisUrl);
     stops.push(async () => { redis.disconnect(); });
+    // Loaded here, not at the top: CLI commands open the core without the chat and queue libraries.
+    const { startChatRuntime } = await import('./main-chat.js');
     const chat = await startChatRuntime({ core, redis, redisUrl, role, prefix: opts.queuePrefix ?? 'wardline' });
     stops.push(chat.stop);
     let web: WebServer | null = null;
@@ -170,7 +173,7 @@ async function connectRedis(url: string): Promise<Redis> {
     await redis.ping();
   } catch (e) {
     redis.disconnect();
-    throw new AppError('redis.unavailable', `Cannot reach Redis at ${url} (${(e as Error).message}). Check that it is running and REDIS_URL is right, or unset REDIS_URL to let wardline run its own.`, { cause: e });
+    throw new AppError('redis.unavailable', `Cannot reach Redis at ${redactUrls(url)} (${(e as Error).message}). Check that it is running and REDIS_URL is right, or unset REDIS_URL to let wardline run its own.`, { cause: e });
   }
   return redis;
 }

@@ -1,10 +1,5 @@
 import { Command } from 'commander';
-import { registerCaseCommands, registerIntakeCommands } from './commands-cases.js';
-import { registerDigestCommands, registerSubscriptionCommands } from './commands-digest.js';
-import { registerDirectoryCommands } from './commands-directory.js';
-import { registerOutboxCommands } from './commands-outbox.js';
-import { registerRoutingCommands } from './commands-routing.js';
-import { registerSystemCommands } from './commands-system.js';
+import { registerCommands } from './commands.js';
 import { reportFailure } from './output.js';
 
 const program = new Command('wardline')
@@ -12,14 +7,7 @@ const program = new Command('wardline')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-registerSystemCommands(program);
-registerDirectoryCommands(program);
-registerRoutingCommands(program);
-registerCaseCommands(program);
-registerIntakeCommands(program);
-registerDigestCommands(program);
-registerSubscriptionCommands(program);
-registerOutboxCommands(program);
+registerCommands(program);
 
 try {
   await program.parseAsync(process.argv);

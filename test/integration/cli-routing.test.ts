@@ -44,6 +44,12 @@ describe('wardline routes', () => {
     expect(city.rm?.email).toBe('rm.city@birmingham.example');
   });
 
+  it('refuses an --on day that does not exist', async () => {
+    const r = await runCli(['routes', 'resolve', '--service', 'waste-enforcement', '--ward', 'erdington', '--on', '2026-04-31'], { env });
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr.trim()).toBe('wardline: --on "2026-04-31" is not a date (April 2026 has 30 days); write it as YYYY-MM-DD, e.g. 2026-12-24.');
+  });
+
   it('reports an unrouted service instead of failing', async () => {
     const r = await resolve('libraries', 'erdington');
     expect(r.kind).toBe('unrouted');
@@ -75,7 +81,7 @@ describe('wardline routes', () => {
     const history = await runCli(['routes', 'history'], { env });
     expect(history.stdout).toMatch(/^v2\t/m);
     expect(history.stdout).toMatch(/^v1\t/m);
-  });
+  }, 60_000); // five CLI runs, each opening the database: seconds each on a busy machine
 
   it('says clearly when a file does not exist', async () => {
     const r = await runCli(['routes', 'import', '/nonexistent/routes.csv'], { env });
@@ -108,5 +114,5 @@ describe('wardline subscriptions', () => {
     expect((await runCli(['subscriptions', 'import', good], { env })).stdout).toBe('Imported 2 subscriptions: 0 new, 2 already there.\n');
     const out = (await runCli(['subscriptions', 'export'], { env })).stdout.trim().split('\n').sort();
     expect(out).toEqual(['cllr.erd@birmingham.example,ward,erdington', 'email,scope,area', 'mgr.waste@birmingham.example,service,waste-enforcement']);
-  }, 120_000); // six CLI runs, each a fresh process
+  }, 60_000); // six CLI runs, each a fresh process
 });

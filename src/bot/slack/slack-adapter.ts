@@ -12,6 +12,7 @@ import type { Router } from '../../web/http-router.js';
 import { ACTION_IDS, type ActionId, type InboundEvent, type InboundReply } from '../chat-port.js';
 import type { ConversationFlows } from '../flows/conversation-flows.js';
 import type { AdapterDeps } from '../adapter-deps.js';
+import { createChannelNames } from './channel-names.js';
 import { registerSlackSurfaces } from './slack-surfaces.js';
 import { SlackHttpReceiver } from './slack-receiver.js';
 import { pickList, type PickList } from '../pick-list.js';
@@ -77,7 +78,7 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
     receiver: receiver ?? new SocketModeReceiver({ appToken: o.appToken!, logLevel: LogLevel.ERROR, installerOptions: { clientOptions } }),
     clientOptions, logLevel: LogLevel.ERROR, tokenVerificationEnabled: false,
   });
-  const names = new Map<string, string>();
+  const channelNames = createChannelNames(async (id) => (await app.client.conversations.info({ channel: id })).channel?.name ?? null, o.clock);
   const unknown = new Map<string, number>();
   /** Slack users already linked to a person: no lookup on their next event. */
   const known = new Set<string>();
@@ -86,12 +87,7 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
   const kit: SlackKit = {
     client: app.client, flows: o.flows, logger: o.logger, zone: o.zone, db: o.db, loadContext: o.loadContext,
     listening: (id, name) => listen.has(id.toLowerCase()) || (!!name && listen.has(name.toLowerCase())),
-    async channelName(id) {
-      if (names.has(id)) return names.get(id)!;
-      const name = await app.client.conversations.info({ channel: id }).then((r) => r.channel?.name ?? '', () => '');
-      names.set(id, name);
-      return name;
-    },
+    channelName: channelNames,
     async knowPerson(userId) {
       if (known.has(userId)) return;
       if (await findPersonByChatId(o.db, 'slack', userId)) { known.add(userId); return; }
