@@ -39,6 +39,15 @@ export function safeError(e: unknown, depth = 0): unknown {
   return out;
 }
 
+/** One line about an error, safe to store or show operators (e.g. an inbound row's last error). */
+export function errorSummary(e: unknown): string {
+  const x = safeError(e);
+  if (typeof x === 'string') return x;
+  const o = (x ?? {}) as { type?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = o.code ?? o.cause?.code;
+  return `${o.message ?? o.type ?? 'error'}${o.cause?.message ? `: ${o.cause.message}` : ''}${code ? ` (${code})` : ''}`;
+}
+
 function safeMessage(message: string, code: string | null): string {
   if (/^Failed query:/.test(message)) return 'a database query failed (query and parameters withheld)';
   // Data exceptions quote the value they refused: `invalid input syntax for type uuid: "…"`.
