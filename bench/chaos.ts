@@ -3,7 +3,7 @@
  * Slack events (with Slack's retries) while the worker is killed with SIGKILL and restarted,
  * PostgreSQL is restarted and Redis is flushed. Prints events sent, cases opened (must be equal),
  * messages delivered twice (must be 0) and the urgent reminders that still fired. Prints, never asserts.
- *   npx tsx bench/chaos.ts [--events 2000] [--rate 60] [--urgent 5]
+ *   npx tsx bench/chaos.ts [--events 2000] [--rate 60] [--urgent 5] [--quiet-timeout 900]
  */
 import { runChaos } from '../test/support/chaos-run.js';
 
@@ -11,9 +11,10 @@ const arg = (name: string, dflt: string) => (process.argv.includes(name) ? proce
 const events = Number(arg('--events', '2000'));
 const rate = Number(arg('--rate', '60'));
 const urgent = Number(arg('--urgent', '5'));
+const quietTimeoutMs = Number(arg('--quiet-timeout', '900')) * 1000;
 
 const t0 = performance.now();
-const r = await runChaos({ events, rate, urgent, log: (l) => console.log(`  ${l}`) });
+const r = await runChaos({ events, rate, urgent, quietTimeoutMs, log: (l) => console.log(`  ${l}`) });
 console.log('faults:');
 for (const f of r.faults) console.log(`  ${f}`);
 console.log(`events sent                 ${r.sent} (${r.posts} requests, ${r.retries} Slack retries, ${r.gaveUp} given up)`);

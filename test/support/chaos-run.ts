@@ -174,12 +174,16 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       api.messages.length,
     ];
     let last = '';
+    let loggedAt = 0;
     for (;;) {
       const s = await state();
       const key = JSON.stringify(s);
       if (s[0] === o.events + urgent && s[1] === 0 && s[2] === 0 && s[3]! >= urgent && key === last) break;
       if (performance.now() > deadline) { log(`not quiet: ${key}`); break; }
-      if (key !== last) log(`cases, undelivered, unhandled, reminders, Slack messages: ${key} at ${((performance.now() - quietFrom) / 1000).toFixed(0)} s`);
+      if (performance.now() - loggedAt > 20_000) {
+        loggedAt = performance.now();
+        log(`cases, undelivered, unhandled, reminders, Slack messages: ${key} at ${((performance.now() - quietFrom) / 1000).toFixed(0)} s`);
+      }
       last = key;
       await sleep(2000);
     }
