@@ -2,13 +2,13 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { CatalogueIndex } from './catalogue/catalogue.js';
 import { loadDefaultCatalogue } from './catalogue/default-catalogue.js';
-import { createCaseService, type CaseContext, type CaseService } from './cases/case-service.js';
+import { createCaseService, type CaseContext, type CaseService, type CaseServiceDeps } from './cases/case-service.js';
 import { DEFAULT_SLA_POLICIES, type SlaPolicy } from './cases/sla.js';
 import { createWorkingCalendar, type WorkingCalendar } from './cases/working-time.js';
 import type { Config } from './config.js';
-import { createCaseStore } from './db/case-store.js';
+import { caseStoreOn, createCaseStore } from './db/case-store.js';
 import { loadCatalogue, syncCatalogue } from './db/catalogue-repo.js';
-import { openDatabase, type DbHandle } from './db/client.js';
+import { openDatabase, type DbHandle, type Tx } from './db/client.js';
 import { assertOutsideTransaction } from './db/handle-guard.js';
 import { loadPeople } from './db/directory-repo.js';
 import { loadRoutingTable } from './db/routing-repo.js';
@@ -37,6 +37,8 @@ export interface Core {
   dbh: DbHandle;
   calendar: WorkingCalendar;
   cases: CaseService;
+  /** The case services inside a transaction the caller holds, with a context read before it. */
+  casesOn(tx: Tx, ctx: CaseContext): CaseService;
   metrics: Metrics;
   platforms: Platform[];
   loadContext(): Promise<CaseContext>;
@@ -83,8 +85,8 @@ export async function openCore(config: Config, logger: Logger, opts: { clock?: C
   const invalidateContext = () => { cached = null; };
   const metrics = createMetrics();
   const platforms = chatPlatforms(config);
-  const cases = createCaseService({
-    store: createCaseStore(dbh.db), clock, calendar, loadContext,
+  const caseDeps = {
+    clock, calendar,
     notify: createCaseNotifier({ platforms, wardNotices: config.WARDLINE_WARD_NOTICES === 'on' }),
     observe: ({ action, caseRecord }) => {
       if (action === 'open') {
@@ -92,8 +94,10 @@ export async function openCore(config: Config, logger: Logger, opts: { clock?: C
         metrics.casesRouted.labels(caseRecord.routing?.kind ?? 'unrouted').inc();
       } else metrics.transitions.labels(action, caseRecord.status).inc();
     },
-  });
-  return { config, logger, clock, dbh, calendar, cases, metrics, platforms, loadContext, invalidateContext, close: () => dbh.close() };
+  } satisfies Omit<CaseServiceDeps, 'store' | 'loadContext'>;
+  const cases = createCaseService({ ...caseDeps, store: createCaseStore(dbh.db), loadContext });
+  const casesOn = (tx: Tx, ctx: CaseContext) => createCaseService({ ...caseDeps, store: caseStoreOn(tx), loadContext: () => Promise.resolve(ctx) });
+  return { config, logger, clock, dbh, calendar, cases, casesOn, metrics, platforms, loadContext, invalidateContext, close: () => dbh.close() };
 }
 
 const CONTEXT_TTL_MS = 1000;

@@ -133,6 +133,25 @@ function toEvent(r: typeof caseEvents.$inferSelect): CaseEvent {
 /** The case repository on a transaction or the database, for other stores' transactions. */
 export const caseRepoOn = (db: Tx): CaseRepo => new DrizzleCaseRepo(db);
 
+/**
+ * The case store inside a transaction the caller holds: each change is a savepoint, so a refused
+ * change leaves the rest of the caller's work in place; all of it commits with the caller's.
+ */
+export function caseStoreOn(tx: Tx): CaseStore {
+  return {
+    transaction: (fn) => tx.transaction((sp) => fn(new DrizzleCaseRepo(sp))),
+    read: (fn) => fn(new DrizzleCaseRepo(tx)),
+  };
+}
+
+/**
+ * Serialises duplicate checks for one ward and service until the caller's transaction ends, so two
+ * identical messages at once cannot both find no open case and both open one.
+ */
+export async function lockWardService(tx: Tx, wardId: string, serviceId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`dup:${wardId}:${serviceId}`}))`);
+}
+
 export function createCaseStore(db: Db): CaseStore {
   return {
     transaction: (fn) => db.transaction((tx) => fn(new DrizzleCaseRepo(tx))),

@@ -66,9 +66,9 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
   const receiver = socket ? null : new SlackHttpReceiver({
     signingSecret: o.signingSecret!, clock: o.clock, logger: o.logger,
     enqueue: async (key, body) => {
-      const fresh = await store(key, body);
-      if (fresh) worker?.wake();
-      return fresh;
+      const stored = await store(key, body);
+      if (stored.kind === 'stored') worker?.wake();
+      return stored;
     },
   });
   const clientOptions = { ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}), rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
