@@ -3,11 +3,13 @@ import type { Command } from 'commander';
 import { CatalogueIndex } from '../catalogue/catalogue.js';
 import { loadCatalogue, replaceClusters, upsertAliases } from '../db/catalogue-repo.js';
 import { loadPeople, replacePeople } from '../db/directory-repo.js';
+import { loadRoutingTable } from '../db/routing-repo.js';
 import { exportPeopleCsv, parsePeopleCsv } from '../directory/people-csv.js';
 import { exportClustersCsv, parseClustersCsv } from '../routing/clusters-csv.js';
+import { clustersImportRisks, headerOnlyMessage, peopleImportRisks, refusalMessage } from '../routing/import-guards.js';
 import { AppError } from '../shared/errors.js';
 import { withCore } from './context.js';
-import { countLines, importProgress } from './import-progress.js';
+import { importProgress } from './import-progress.js';
 
 export function readCsvFile(file: string): string {
   try {
@@ -33,26 +35,34 @@ export function registerDirectoryCommands(program: Command): void {
   const people = program.command('people').description('The directory of councillors, RMs, WACs, senior officers, managers and admins');
   people.command('import <file>')
     .description('Replace the directory from a CSV (header email,name,roles,wards,slack_user_id,teams_user_id[,services,away]); people not in it become inactive')
-    .action((file: string) => withCore(async (core) => {
+    .option('--force', 'import even if it would mark over half the directory inactive or take away people the routing table uses')
+    .action((file: string, opts: { force?: boolean }) => withCore(async (core) => {
       const text = readCsvFile(file);
-      const index = new CatalogueIndex(await loadCatalogue(core.dbh.db));
-      const parsed = parsePeopleCsv(text, index);
+      const [catalogue, current, table] = await Promise.all([loadCatalogue(core.dbh.db), loadPeople(core.dbh.db), loadRoutingTable(core.dbh.db)]);
+      const parsed = parsePeopleCsv(text, new CatalogueIndex(catalogue));
       if (!parsed.ok) failWithLines(file, parsed.errors);
-      const bar = importProgress(countLines(text), 'people');
-      const counts = await core.dbh.db.transaction((tx) => replacePeople(tx, parsed.people));
+      if (!parsed.people.length) throw new AppError('csv.invalid', headerOnlyMessage(file, 'people in the directory', 'wardline people export FILE'));
+      const risks = peopleImportRisks(current, parsed.people, table);
+      if (risks.length && !opts.force) throw new AppError('csv.invalid', refusalMessage(file, risks));
+      const bar = importProgress(parsed.people.length, 'people');
+      const counts = await core.dbh.db.transaction((tx) => replacePeople(tx, parsed.people, { current, onProgress: (n) => bar.update(n) }));
       bar.stop();
-      console.log(`Imported ${parsed.people.length} people: ${counts.created} new, ${counts.updated} updated, ${counts.deactivated} marked inactive.`);
+      console.log(`Imported ${parsed.people.length} people: ${counts.created} new, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.deactivated} marked inactive.`);
     }));
   people.command('export [file]').description('Write the directory as CSV (to stdout without a file)')
     .action((file?: string) => withCore(async (core) => writeOut(file, exportPeopleCsv(await loadPeople(core.dbh.db)))));
 
   const clusters = program.command('clusters').description('Ward clusters (routing scope "cluster")');
   clusters.command('import <file>').description('Replace the ward clusters from a CSV (header cluster,name,wards)')
-    .action((file: string) => withCore(async (core) => {
+    .option('--force', 'import even if it removes clusters the routing table uses')
+    .action((file: string, opts: { force?: boolean }) => withCore(async (core) => {
       const text = readCsvFile(file);
-      const index = new CatalogueIndex(await loadCatalogue(core.dbh.db));
-      const parsed = parseClustersCsv(text, index);
+      const [catalogue, table] = await Promise.all([loadCatalogue(core.dbh.db), loadRoutingTable(core.dbh.db)]);
+      const parsed = parseClustersCsv(text, new CatalogueIndex(catalogue));
       if (!parsed.ok) failWithLines(file, parsed.errors);
+      if (!parsed.clusters.length) throw new AppError('csv.invalid', headerOnlyMessage(file, 'ward clusters', 'wardline clusters export FILE'));
+      const risks = clustersImportRisks(parsed.clusters.map((c) => c.id), table);
+      if (risks.length && !opts.force) throw new AppError('csv.invalid', refusalMessage(file, risks));
       await core.dbh.db.transaction((tx) => replaceClusters(tx, parsed.clusters));
       console.log(`Imported ${parsed.clusters.length} clusters.`);
     }));
@@ -67,6 +77,7 @@ export function registerDirectoryCommands(program: Command): void {
       const { parseAliasesCsv } = await import('../intake/aliases-csv.js');
       const parsed = parseAliasesCsv(text, index);
       if (!parsed.ok) failWithLines(file, parsed.errors);
+      if (!parsed.aliases.length) throw new AppError('csv.invalid', `${file} has a header but no rows; nothing was imported. Add alias,ward rows under the header.`);
       await core.dbh.db.transaction((tx) => upsertAliases(tx, parsed.aliases, 'import'));
       console.log(`Imported ${parsed.aliases.length} aliases.`);
     }));
