@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { CatalogueIndex } from '../catalogue/catalogue.js';
-import { loadDefaultCatalogue } from '../catalogue/default-catalogue.js';
 import { loadConfig } from '../config.js';
 import { loadCatalogue, replaceClusters } from '../db/catalogue-repo.js';
 import { loadPeople, replacePeople } from '../db/directory-repo.js';
@@ -39,11 +38,13 @@ export function registerSystemCommands(program: Command): void {
       console.log(`Demo data loaded: ${demo.people.length} people, ${demo.clusters.length} clusters, ${demo.rules.length} routing rules.`);
     }));
 
-  program.command('parse').description('Read messages as JSON Lines on stdin, print what wardline understands (one JSON line each); needs no database')
+  program.command('parse').description('Read messages as JSON Lines on stdin, print what wardline understands (one JSON line each); uses the council\'s catalogue and streets when there is a database, the shipped ones otherwise')
     .action(async () => {
       const config = loadConfig();
       const { runParseJsonl } = await import('../intake/parse-jsonl.js');
-      await runParseJsonl(process.stdin, process.stdout, loadDefaultCatalogue(config.WARDLINE_WARD_SET));
+      const { loadParseSources } = await import('./commands-streets.js');
+      const { catalogue, streets } = await loadParseSources(config, (line) => process.stderr.write(`${line}\n`));
+      await runParseJsonl(process.stdin, process.stdout, catalogue, streets);
     });
 
   const teams = program.command('teams').description('Microsoft Teams');

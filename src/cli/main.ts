@@ -7,6 +7,7 @@ import { registerDigestCommands, registerSubscriptionCommands } from './commands
 import { registerDirectoryCommands } from './commands-directory.js';
 import { registerOutboxCommands } from './commands-outbox.js';
 import { registerRoutingCommands } from './commands-routing.js';
+import { registerStreetCommands } from './commands-streets.js';
 import { registerSystemCommands } from './commands-system.js';
 import { reportFailure } from './output.js';
 
@@ -37,6 +38,7 @@ program.command('start').description('Run wardline: web server, chat adapters an
 registerSystemCommands(program);
 registerDirectoryCommands(program);
 registerRoutingCommands(program);
+registerStreetCommands(program);
 registerCaseCommands(program);
 registerIntakeCommands(program);
 registerDigestCommands(program);

@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { CatalogueIndex, type Catalogue } from '../catalogue/catalogue.js';
+import { defaultPostcodeDistricts, loadDefaultCatalogue } from '../catalogue/default-catalogue.js';
+import type { Config } from '../config.js';
+import { loadCatalogue } from '../db/catalogue-repo.js';
+import { openDatabase } from '../db/client.js';
+import { loadStreetGazetteer, loadStreets, replaceStreets } from '../db/streets-repo.js';
+import { buildStreetGazetteer, type StreetGazetteer } from '../intake/street-gazetteer.js';
+import { exportStreetsCsv, parseStreetsCsv } from '../intake/streets-csv.js';
+import { headerOnlyMessage } from '../routing/import-guards.js';
+import { AppError, isAppError } from '../shared/errors.js';
+import { failWithLines, readCsvFile, writeOut } from './commands-directory.js';
+import { withCore } from './context.js';
+import { importProgress } from './import-progress.js';
+
+export function registerStreetCommands(program: Command): void {
+  const streets = program.command('streets').description('The street gazetteer: which wards each street lies in (used to understand messages)');
+  streets.command('import <file>')
+    .description('Replace the street gazetteer from a CSV (header street,ward[,postcode_district]); all or nothing')
+    .action((file: string) => withCore(async (core) => {
+      const text = readCsvFile(file);
+      const parsed = parseStreetsCsv(text, new CatalogueIndex(await loadCatalogue(core.dbh.db)));
+      if (!parsed.ok) failWithLines(file, parsed.errors);
+      if (!parsed.streets.length) throw new AppError('csv.invalid', headerOnlyMessage(file, 'streets of the gazetteer', 'wardline streets export FILE'));
+      const bar = importProgress(parsed.streets.length, 'streets');
+      await core.dbh.db.transaction((tx) => replaceStreets(tx, parsed.streets, (n) => bar.update(n)));
+      bar.stop();
+      const names = new Set(parsed.streets.map((s) => s.street.toLowerCase())).size;
+      console.log(`Imported ${parsed.streets.length} rows: ${names} streets.`);
+    }));
+  streets.command('export [file]').description('Write the street gazetteer as CSV (to stdout without a file)')
+    .action((file?: string) => withCore(async (core) => writeOut(file, exportStreetsCsv(await loadStreets(core.dbh.db)))));
+}
+
+/**
+ * What `wardline parse` reads messages with: the council's catalogue and streets when it has a
+ * database (DATABASE_URL, or an embedded one already in WARDLINE_DATA_DIR), the shipped defaults
+ * otherwise. Never creates or migrates a database.
+ */
+export async function loadParseSources(config: Config, warn: (line: string) => void): Promise<{ catalogue: Catalogue; streets: StreetGazetteer }> {
+  const shipped = () => {
+    const catalogue = loadDefaultCatalogue(config.WARDLINE_WARD_SET);
+    return { catalogue, streets: buildStreetGazetteer([], defaultPostcodeDistricts(catalogue.wardSet)) };
+  };
+  if (!config.DATABASE_URL && !existsSync(join(config.WARDLINE_DATA_DIR, 'db', 'PG_VERSION'))) return shipped();
+  let dbh;
+  try {
+    dbh = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.WARDLINE_DATA_DIR });
+  } catch (e) {
+    if (config.DATABASE_URL || !isAppError(e)) throw e;
+    warn(`wardline parse: ${e.message}; using the shipped catalogue.`);
+    return shipped();
+  }
+  try {
+    const catalogue = await loadCatalogue(dbh.db);
+    return { catalogue, streets: await loadStreetGazetteer(dbh.db, catalogue.wardSet) };
+  } catch {
+    warn('wardline parse: the database has no wardline tables yet ("wardline migrate" creates them); using the shipped catalogue.');
+    return shipped();
+  } finally {
+    await dbh.close();
+  }
+}
