@@ -1,14 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CatalogueIndex } from '../catalogue/catalogue.js';
-import { loadCatalogue, replaceClusters, upsertAliases } from '../db/catalogue-repo.js';
-import { loadPeople, replacePeople } from '../db/directory-repo.js';
-import { loadRoutingTable } from '../db/routing-repo.js';
-import { exportPeopleCsv, parsePeopleCsv } from '../directory/people-csv.js';
-import { exportClustersCsv, parseClustersCsv } from '../routing/clusters-csv.js';
-import { clustersImportRisks, headerOnlyMessage, peopleImportRisks, refusalMessage } from '../routing/import-guards.js';
+import { loadCatalogue, upsertAliases } from '../db/catalogue-repo.js';
+import { loadPeople } from '../db/directory-repo.js';
+import { exportPeopleCsv } from '../directory/people-csv.js';
+import { exportClustersCsv } from '../routing/clusters-csv.js';
 import { AppError } from '../shared/errors.js';
 import { withCore } from './context.js';
+import { failWithLines, importClusters, importPeople } from './import-actions.js';
 import { importProgress } from './import-progress.js';
 
 export function readCsvFile(file: string): string {
@@ -19,12 +18,10 @@ export function readCsvFile(file: string): string {
   }
 }
 
-/** Every bad line is reported, nothing is applied, exit code 1. */
-export function failWithLines(file: string, errors: string[]): never {
-  const shown = errors.slice(0, 200);
-  const more = errors.length > shown.length ? `\n…and ${errors.length - shown.length} more` : '';
-  throw new AppError('csv.invalid', `${file} was not imported; nothing changed. Fix these and import again:\n${shown.join('\n')}${more}`);
-}
+export { failWithLines } from './import-actions.js';
+
+/** A progress bar on stderr for an import, started when the number of rows to write is known. */
+export const barFor = (label: string) => (total: number) => importProgress(total, label);
 
 export function writeOut(file: string | undefined, text: string): void {
   if (file) writeFileSync(file, text);
@@ -37,17 +34,7 @@ export function registerDirectoryCommands(program: Command): void {
     .description('Replace the directory from a CSV (header email,name,roles,wards,slack_user_id,teams_user_id[,services,away]); people not in it become inactive')
     .option('--force', 'import even if it would mark over half the directory inactive or take away people the routing table uses')
     .action((file: string, opts: { force?: boolean }) => withCore(async (core) => {
-      const text = readCsvFile(file);
-      const [catalogue, current, table] = await Promise.all([loadCatalogue(core.dbh.db), loadPeople(core.dbh.db), loadRoutingTable(core.dbh.db)]);
-      const parsed = parsePeopleCsv(text, new CatalogueIndex(catalogue));
-      if (!parsed.ok) failWithLines(file, parsed.errors);
-      if (!parsed.people.length) throw new AppError('csv.invalid', headerOnlyMessage(file, 'people in the directory', 'wardline people export FILE'));
-      const risks = peopleImportRisks(current, parsed.people, table);
-      if (risks.length && !opts.force) throw new AppError('csv.invalid', refusalMessage(file, risks));
-      const bar = importProgress(parsed.people.length, 'people');
-      const counts = await core.dbh.db.transaction((tx) => replacePeople(tx, parsed.people, { current, onProgress: (n) => bar.update(n) }));
-      bar.stop();
-      console.log(`Imported ${parsed.people.length} people: ${counts.created} new, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.deactivated} marked inactive.`);
+      console.log(await importPeople(core.dbh.db, readCsvFile(file), { file, force: opts.force, progress: barFor('people') }));
     }));
   people.command('export [file]').description('Write the directory as CSV (to stdout without a file)')
     .action((file?: string) => withCore(async (core) => writeOut(file, exportPeopleCsv(await loadPeople(core.dbh.db)))));
@@ -56,15 +43,7 @@ export function registerDirectoryCommands(program: Command): void {
   clusters.command('import <file>').description('Replace the ward clusters from a CSV (header cluster,name,wards)')
     .option('--force', 'import even if it removes clusters the routing table uses')
     .action((file: string, opts: { force?: boolean }) => withCore(async (core) => {
-      const text = readCsvFile(file);
-      const [catalogue, table] = await Promise.all([loadCatalogue(core.dbh.db), loadRoutingTable(core.dbh.db)]);
-      const parsed = parseClustersCsv(text, new CatalogueIndex(catalogue));
-      if (!parsed.ok) failWithLines(file, parsed.errors);
-      if (!parsed.clusters.length) throw new AppError('csv.invalid', headerOnlyMessage(file, 'ward clusters', 'wardline clusters export FILE'));
-      const risks = clustersImportRisks(parsed.clusters.map((c) => c.id), table);
-      if (risks.length && !opts.force) throw new AppError('csv.invalid', refusalMessage(file, risks));
-      await core.dbh.db.transaction((tx) => replaceClusters(tx, parsed.clusters));
-      console.log(`Imported ${parsed.clusters.length} clusters.`);
+      console.log(await importClusters(core.dbh.db, readCsvFile(file), { file, force: opts.force }));
     }));
   clusters.command('export [file]').description('Write the ward clusters as CSV')
     .action((file?: string) => withCore(async (core) => writeOut(file, exportClustersCsv((await loadCatalogue(core.dbh.db)).clusters))));

@@ -3,16 +3,15 @@ import { CatalogueIndex } from '../catalogue/catalogue.js';
 import { formatLondonIso } from '../cases/sla.js';
 import { loadCatalogue } from '../db/catalogue-repo.js';
 import { loadPeople } from '../db/directory-repo.js';
-import { listRoutingVersions, loadRoutingTable, replaceRoutingTable } from '../db/routing-repo.js';
+import { listRoutingVersions, loadRoutingTable } from '../db/routing-repo.js';
 import { buildDirectory } from '../directory/person.js';
 import { resolveContacts, routeCase } from '../routing/route-case.js';
-import { headerOnlyMessage } from '../routing/import-guards.js';
-import { exportRoutesCsv, parseRoutesCsv, sameRoutes } from '../routing/routes-csv.js';
+import { exportRoutesCsv } from '../routing/routes-csv.js';
 import { AppError } from '../shared/errors.js';
 import { asServiceId, asWardId } from '../shared/ids.js';
 import { withCore } from './context.js';
-import { failWithLines, readCsvFile, writeOut } from './commands-directory.js';
-import { importProgress } from './import-progress.js';
+import { barFor, readCsvFile, writeOut } from './commands-directory.js';
+import { importRoutes } from './import-actions.js';
 import { printJson } from './output.js';
 
 export function registerRoutingCommands(program: Command): void {
@@ -20,24 +19,7 @@ export function registerRoutingCommands(program: Command): void {
   routes.command('import <file>')
     .description('Replace the routing table from a CSV (header service,scope,area,rm,deputy); all or nothing; the same table again changes nothing')
     .action((file: string) => withCore(async (core) => {
-      const text = readCsvFile(file);
-      const [catalogue, people, everyone, table] = await Promise.all([
-        loadCatalogue(core.dbh.db), loadPeople(core.dbh.db), loadPeople(core.dbh.db, { includeInactive: true }), loadRoutingTable(core.dbh.db),
-      ]);
-      // Compared before checking: an exported table imports as a no-op even if the directory or
-      // clusters have since been changed with --force under it.
-      if (sameRoutes(text, exportRoutesCsv(table.rules, buildDirectory(everyone)))) {
-        console.log(table.version ? `Routing table unchanged: version ${table.version}, ${table.rules.length} rules.` : 'No routing table yet, and the file has no rules: nothing changed.');
-        return;
-      }
-      const parsed = parseRoutesCsv(text, new CatalogueIndex(catalogue), buildDirectory(people));
-      if (!parsed.ok) failWithLines(file, parsed.errors);
-      if (!parsed.rules.length) throw new AppError('csv.invalid', headerOnlyMessage(file, 'routing rules', 'wardline routes export FILE'));
-      const bar = importProgress(parsed.rules.length, 'routes');
-      const version = await core.dbh.db.transaction((tx) =>
-        replaceRoutingTable(tx, parsed.rules, { source: file, at: core.clock.now(), onProgress: (n) => bar.update(n) }));
-      bar.stop();
-      console.log(`Routing table version ${version}: ${parsed.rules.length} rules.`);
+      console.log(await importRoutes(core.dbh.db, readCsvFile(file), { file, at: core.clock.now(), progress: barFor('routes') }));
     }));
   routes.command('export [file]').description('Write the current routing table as CSV (export then import changes nothing)')
     .action((file?: string) => withCore(async (core) => {

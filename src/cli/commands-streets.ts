@@ -1,34 +1,25 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { CatalogueIndex, type Catalogue } from '../catalogue/catalogue.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import { defaultPostcodeDistricts, loadDefaultCatalogue } from '../catalogue/default-catalogue.js';
 import type { Config } from '../config.js';
 import { loadCatalogue } from '../db/catalogue-repo.js';
 import { openDatabase } from '../db/client.js';
-import { loadStreetGazetteer, loadStreets, replaceStreets } from '../db/streets-repo.js';
+import { loadStreetGazetteer, loadStreets } from '../db/streets-repo.js';
 import { buildStreetGazetteer, type StreetGazetteer } from '../intake/street-gazetteer.js';
-import { exportStreetsCsv, parseStreetsCsv } from '../intake/streets-csv.js';
-import { headerOnlyMessage } from '../routing/import-guards.js';
-import { AppError, isAppError } from '../shared/errors.js';
-import { failWithLines, readCsvFile, writeOut } from './commands-directory.js';
+import { exportStreetsCsv } from '../intake/streets-csv.js';
+import { isAppError } from '../shared/errors.js';
+import { barFor, readCsvFile, writeOut } from './commands-directory.js';
 import { withCore } from './context.js';
-import { importProgress } from './import-progress.js';
+import { importStreets } from './import-actions.js';
 
 export function registerStreetCommands(program: Command): void {
   const streets = program.command('streets').description('The street gazetteer: which wards each street lies in (used to understand messages)');
   streets.command('import <file>')
     .description('Replace the street gazetteer from a CSV (header street,ward[,postcode_district]); all or nothing')
     .action((file: string) => withCore(async (core) => {
-      const text = readCsvFile(file);
-      const parsed = parseStreetsCsv(text, new CatalogueIndex(await loadCatalogue(core.dbh.db)));
-      if (!parsed.ok) failWithLines(file, parsed.errors);
-      if (!parsed.streets.length) throw new AppError('csv.invalid', headerOnlyMessage(file, 'streets of the gazetteer', 'wardline streets export FILE'));
-      const bar = importProgress(parsed.streets.length, 'streets');
-      await core.dbh.db.transaction((tx) => replaceStreets(tx, parsed.streets, (n) => bar.update(n)));
-      bar.stop();
-      const names = new Set(parsed.streets.map((s) => s.street.toLowerCase())).size;
-      console.log(`Imported ${parsed.streets.length} rows: ${names} streets.`);
+      console.log(await importStreets(core.dbh.db, readCsvFile(file), { file, progress: barFor('streets') }));
     }));
   streets.command('export [file]').description('Write the street gazetteer as CSV (to stdout without a file)')
     .action((file?: string) => withCore(async (core) => writeOut(file, exportStreetsCsv(await loadStreets(core.dbh.db)))));
