@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { CatalogueIndex } from '../catalogue/catalogue.js';
 import { formatLondonIso } from '../cases/sla.js';
-import { loadCatalogue } from '../db/catalogue-repo.js';
 import { loadPeople } from '../db/directory-repo.js';
 import { listRoutingVersions, loadRoutingTable } from '../db/routing-repo.js';
 import { buildDirectory } from '../directory/person.js';

@@ -29,7 +29,7 @@ beforeAll(async () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   }
-}, 60_000);
+}, 240_000);
 afterAll(async () => { await dbh?.close(); });
 
 /** `routes export | routes import`: prints "unchanged", makes no version, exports the same again. */
@@ -49,7 +49,7 @@ const activeEmails = async () => (await loadPeople(dbh.db)).map((p) => p.email);
 describe('imports that would wipe', () => {
   it('routes export | routes import changes nothing', async () => {
     await expectRoutesRoundTripIsNoOp();
-  }, 30_000);
+  }, 120_000);
 
   it('refuses a header-only people file, even with --force, and says what to do', async () => {
     const before = await activeEmails();
@@ -60,7 +60,7 @@ describe('imports that would wipe', () => {
       expect(r.stderr).toMatch(/wardline people export FILE/);
     }
     expect(await activeEmails()).toEqual(before);
-  }, 30_000);
+  }, 120_000);
 
   it('refuses to mark over half the directory inactive unless --force', async () => {
     const before = await activeEmails();
@@ -71,7 +71,7 @@ describe('imports that would wipe', () => {
     expect(r.stderr).toMatch(/It would mark 6 of the 10 people in the directory inactive \(admin@birmingham\.example, cllr\.erd/);
     expect(r.stderr).toMatch(/run the import again with --force/);
     expect(await activeEmails()).toEqual(before);
-  }, 30_000);
+  }, 120_000);
 
   it('refuses to take away an RM the routing table uses; with --force it does, and the routes round trip stays a no-op', async () => {
     const file = tmp('people-no-cluster-rm.csv', withoutLines(peopleCsv, 'rm.cluster@birmingham.example'));
@@ -84,7 +84,7 @@ describe('imports that would wipe', () => {
     expect(forced.stdout).toMatch(/Imported 9 people: 0 new, 0 updated, 9 unchanged, 1 marked inactive\./);
     await expectRoutesRoundTripIsNoOp();
     expect((await runCli(['people', 'import', fixture('csv/people.csv')], { env })).code).toBe(0);
-  }, 60_000);
+  }, 240_000);
 
   it('refuses to remove a cluster the routing table uses; with --force it does, and the routes round trip stays a no-op', async () => {
     const empty = await runCli(['clusters', 'import', tmp('clusters-empty.csv', 'cluster,name,wards\n'), '--force'], { env });
@@ -98,7 +98,7 @@ describe('imports that would wipe', () => {
     const forced = await runCli(['clusters', 'import', other, '--force'], { env });
     expect(forced.code, forced.stderr).toBe(0);
     await expectRoutesRoundTripIsNoOp();
-  }, 60_000);
+  }, 240_000);
 
   it('refuses a header-only routes file and keeps the table', async () => {
     const versions = await listRoutingVersions(dbh.db);
@@ -106,7 +106,7 @@ describe('imports that would wipe', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/has a header but no rows.*wardline routes export FILE/s);
     expect(await listRoutingVersions(dbh.db)).toEqual(versions);
-  }, 30_000);
+  }, 120_000);
 
   it('names the bad lines of a BOM and CRLF people file and changes nothing', async () => {
     const before = await loadPeople(dbh.db);
@@ -116,7 +116,7 @@ describe('imports that would wipe', () => {
     expect(r.stderr).toMatch(/line 12: unknown role "wizard" .*; unknown ward "atlantis"/);
     expect(r.stderr).not.toMatch(/line (1[01]|[2-9]):/);
     expect(await loadPeople(dbh.db)).toEqual(before);
-  }, 30_000);
+  }, 120_000);
 });
 
 describe('routes export | routes import before any table', () => {

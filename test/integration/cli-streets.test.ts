@@ -41,13 +41,13 @@ describe('wardline streets', () => {
     expect(r.stderr).toMatch(/line 7: duplicate of line 2/);
     expect(r.stderr).not.toMatch(/line [234]:/);
     expect(await loadStreets(dbh.db)).toEqual([]);
-  }, 30_000);
+  }, 120_000);
 
   it('refuses a header-only file, even with --force', async () => {
     const r = await runCli(['streets', 'import', tmp('empty.csv', 'street,ward,postcode_district\r\n')], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/has a header but no rows.*wardline streets export FILE/s);
-  }, 30_000);
+  }, 120_000);
 
   it('imports a BOM and CRLF file and exports it so that it imports unchanged', async () => {
     const r = await runCli(['streets', 'import', tmp('good.csv', GOOD)], { env });
@@ -57,21 +57,21 @@ describe('wardline streets', () => {
     expect(out.stdout).toBe('street,ward,postcode_district\nGravelly Lane,erdington,B23\nGravelly Lane,stockland-green,B23\nZetland Road,erdington,B23\n');
     expect((await runCli(['streets', 'import', tmp('again.csv', out.stdout)], { env })).code).toBe(0);
     expect((await runCli(['streets', 'export'], { env })).stdout).toBe(out.stdout);
-  }, 30_000);
+  }, 120_000);
 
   it('parse settles the ward by the database\'s streets, but not a street in two of the sender\'s wards', async () => {
     const r = await runCli(['parse'], { env, input: messages });
     expect(r.stderr).toBe('');
     expect(wardsOf(r.stdout)).toEqual(['erdington', null, 'erdington']);
-  }, 30_000);
+  }, 120_000);
 
   it('parse without a database uses the shipped catalogue and creates none', async () => {
     const dataDir = join(dir, 'no-db');
     const r = await runCli(['parse'], { env: { WARDLINE_DATA_DIR: dataDir }, input: `${messages}\n${JSON.stringify({ id: 4, sender: { wards: [] }, text: 'mattress dumped by the shops, B35 7AB' })}` });
     expect(r.code, r.stderr).toBe(0);
-    expect(wardsOf(r.stdout)).toEqual([null, null, 'erdington', 'castle-vale']);
+    expect(wardsOf(r.stdout)).toEqual([null, null, null, 'castle-vale']);
     expect(existsSync(dataDir)).toBe(false);
-  }, 30_000);
+  }, 120_000);
 
   it('gives the chat flows the gazetteer in the case context', async () => {
     const config = loadConfig({ ...process.env, DATABASE_URL: dbh.url, WARDLINE_DATA_DIR: dir });

@@ -74,6 +74,8 @@ describe('the streets file', () => {
     if (!r.ok) throw new Error(r.errors.join('\n'));
     const out = exportStreetsCsv(r.streets);
     expect(out).toBe('street,ward,postcode_district\n"Bull Ring, The",ladywood,\nZetland Road,erdington,B23\n');
-    expect(parseStreetsCsv(out, index)).toEqual(r);
+    const again = parseStreetsCsv(out, index);
+    if (!again.ok) throw new Error(again.errors.join('\n'));
+    expect(exportStreetsCsv(again.streets)).toBe(out);
   });
 });
