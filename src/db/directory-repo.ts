@@ -74,7 +74,7 @@ export async function replacePeople(db: Tx, list: NewPerson[], opts: { onProgres
     }
     const ids = chunk.map((p) => byEmail.get(p.email.toLowerCase())!);
     for (const id of ids) keep.add(id);
-    if (chunk.length) await writePeopleDetails(db, chunk, ids);
+    if (chunk.length) await writePeopleDetails(db, chunk, ids, known.map((p) => byEmail.get(p.email.toLowerCase())!));
     opts.onProgress?.(i + all.length);
   }
   const gone = existing.filter((p) => p.active && !keep.has(p.id)).map((p) => p.id);
@@ -92,9 +92,10 @@ function personKey(p: NewPerson): string {
 /** postgres.js returns the rows; PGlite an object holding them. */
 const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 
-async function writePeopleDetails(db: Tx, list: NewPerson[], ids: string[]): Promise<void> {
-  for (const table of ['person_wards', 'person_services', 'person_away', 'chat_identities']) {
-    await db.execute(sql`delete from ${sql.identifier(table)} where person_id = any(${uuids(ids)})`);
+/** Replaces the wards, services, absences and chat ids of `list` (whose ids are `ids`; `known` had some before). */
+async function writePeopleDetails(db: Tx, list: NewPerson[], ids: string[], known: string[]): Promise<void> {
+  for (const table of known.length ? ['person_wards', 'person_services', 'person_away', 'chat_identities'] : []) {
+    await db.execute(sql`delete from ${sql.identifier(table)} where person_id = any(${uuids(known)})`);
   }
   const wardRows = list.flatMap((p, i) => p.wardIds.map((w) => ({ p: ids[i], w })));
   const serviceRows = list.flatMap((p, i) => p.serviceIds.map((s) => ({ p: ids[i], s })));
