@@ -80,28 +80,38 @@ export function buildStreetGazetteer(rows: readonly StreetRow[], districts: read
     const district = postcodeDistrictOf(d.district);
     if (district) addTo(postcodes, district, d.wardId);
   }
-  // Streets by their first word, longest first: "Slade Road" and "Slade Road North" both match.
-  const byFirst = new Map<string, Street[]>();
-  for (const s of streets.values()) byFirst.set(s.words[0]!, [...(byFirst.get(s.words[0]!) ?? []), s]);
-  for (const list of byFirst.values()) list.sort((a, b) => b.words.length - a.words.length);
-  return { streets: streets.size, find: (text, senderWards) => findIn(text, senderWards, byFirst, postcodes) };
+  // Lookups per word of a message: is it the first word of a street, and which lengths to try (longest first).
+  const firstWords = new Set([...streets.values()].map((st) => st.words[0]!));
+  const lengths = [...new Set([...streets.values()].map((st) => st.words.length))].sort((x, y) => y - x);
+  const index = { streets, firstWords, lengths };
+  return { streets: streets.size, find: (text, senderWards) => findIn(text, senderWards, index, postcodes) };
 }
 
-function streetsIn(words: string[], byFirst: Map<string, Street[]>): Street[] {
+interface StreetIndex {
+  streets: Map<string, Street>;
+  firstWords: Set<string>;
+  lengths: number[];
+}
+
+function streetsIn(words: string[], index: StreetIndex): Street[] {
   const found: Street[] = [];
   for (let i = 0; i < words.length; i++) {
-    const hit = byFirst.get(words[i]!)?.find((s) => s.words.every((w, j) => words[i + j] === w));
-    if (hit) {
-      found.push(hit);
-      i += hit.words.length - 1;
+    if (!index.firstWords.has(words[i]!)) continue;
+    for (const n of index.lengths) {
+      const hit = i + n <= words.length ? index.streets.get(words.slice(i, i + n).join(' ')) : undefined;
+      if (hit) {
+        found.push(hit);
+        i += n - 1;
+        break;
+      }
     }
   }
   return found;
 }
 
-function findIn(text: string, senderWards: readonly string[], byFirst: Map<string, Street[]>, postcodes: Map<string, Set<string>>): StreetFinding {
+function findIn(text: string, senderWards: readonly string[], index: StreetIndex, postcodes: Map<string, Set<string>>): StreetFinding {
   const districts = [...new Set([...text.matchAll(POSTCODE)].map((m) => m[1]!.toUpperCase()).filter((d) => postcodes.has(d)))];
-  const found = streetsIn(streetWords(text), byFirst);
+  const found = streetsIn(streetWords(text), index);
   if (!found.length && !districts.length) return { kind: 'none' };
   const evidence: Set<string>[] = [];
   for (const s of found) {
