@@ -18,7 +18,7 @@ beforeAll(async () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   }
-});
+}, 180_000);
 afterAll(async () => { await dbh?.close(); });
 
 const resolve = async (service: string, ward: string) => {
