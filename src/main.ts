@@ -13,6 +13,7 @@ import { assertOutsideTransaction } from './db/handle-guard.js';
 import { loadPeople } from './db/directory-repo.js';
 import { loadRoutingTable } from './db/routing-repo.js';
 import { loadSlaPolicies } from './db/sla-repo.js';
+import { createStreetGazetteerLoader } from './db/streets-repo.js';
 import { buildDirectory } from './directory/person.js';
 import { startRedisServer } from './jobs/redis-server.js';
 import { systemClock, type Clock } from './shared/clock.js';
@@ -60,12 +61,14 @@ export async function openCore(config: Config, logger: Logger, opts: { clock?: C
   }
   const clock = opts.clock ?? systemClock;
   const calendar = createWorkingCalendar({ zone: config.TZ_COUNCIL, startHour: config.workingHours.start, endHour: config.workingHours.end });
+  const loadStreets = createStreetGazetteerLoader(dbh.db);
   const readContext = async (): Promise<CaseContext> => {
     const [catalogue, people, table, stored] = await Promise.all([
       loadCatalogue(dbh.db), loadPeople(dbh.db), loadRoutingTable(dbh.db), loadSlaPolicies(dbh.db),
     ]);
     const policies: SlaPolicy[] = [...DEFAULT_SLA_POLICIES, ...stored];
-    return { index: new CatalogueIndex(catalogue), directory: buildDirectory(people), table, policies };
+    const streets = await loadStreets(catalogue.wardSet);
+    return { index: new CatalogueIndex(catalogue), directory: buildDirectory(people), table, policies, streets };
   };
   // The catalogue, directory and routing table change rarely (imports, often from another
   // process): read at most once a second, and at once after a change made here.

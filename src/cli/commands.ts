@@ -41,7 +41,7 @@ function registerSystem(program: Command): void {
   program.command('seed').description('Load data into the database')
     .option('--demo', 'a small believable directory and routing table for trying wardline')
     .action(async (opts) => (await system()).seed(opts));
-  program.command('parse').description('Read messages as JSON Lines on stdin, print what wardline understands (one JSON line each); needs no database')
+  program.command('parse').description('Read messages as JSON Lines on stdin, print what wardline understands (one JSON line each); uses the council\'s catalogue and streets when there is a database, the shipped ones otherwise')
     .action(async () => (await offline()).parse());
   const teams = program.command('teams').description('Microsoft Teams');
   teams.command('package').description('Build the Teams app package (manifest.json and icons) to upload in Teams')
@@ -56,23 +56,31 @@ function registerDirectory(program: Command): void {
   const people = program.command('people').description('The directory of councillors, RMs, WACs, senior officers, managers and admins');
   people.command('import <file>')
     .description('Replace the directory from a CSV (header email,name,roles,wards,slack_user_id,teams_user_id[,services,away]); people not in it become inactive')
-    .action(async (file) => (await directory()).importPeople(file));
+    .option('--force', 'import even if it would mark over half the directory inactive or take away people the routing table uses')
+    .action(async (file, opts) => (await directory()).importPeople(file, opts));
   people.command('export [file]').description('Write the directory as CSV (to stdout without a file)')
     .action(async (file) => (await directory()).exportPeople(file));
   const clusters = program.command('clusters').description('Ward clusters (routing scope "cluster")');
   clusters.command('import <file>').description('Replace the ward clusters from a CSV (header cluster,name,wards)')
-    .action(async (file) => (await directory()).importClusters(file));
+    .option('--force', 'import even if it removes clusters the routing table uses')
+    .action(async (file, opts) => (await directory()).importClusters(file, opts));
   clusters.command('export [file]').description('Write the ward clusters as CSV')
     .action(async (file) => (await directory()).exportClusters(file));
   const aliases = program.command('aliases').description('Area names that lie in one ward (used to understand messages)');
   aliases.command('import <file>').description('Add or replace area aliases from a CSV (header alias,ward)')
     .action(async (file) => (await directory()).importAliases(file));
+  const streets = program.command('streets').description('The street gazetteer: which wards each street lies in (used to understand messages)');
+  streets.command('import <file>')
+    .description('Replace the street gazetteer from a CSV (header street,ward[,postcode_district]); all or nothing')
+    .action(async (file) => (await directory()).importStreetsFile(file));
+  streets.command('export [file]').description('Write the street gazetteer as CSV (to stdout without a file)')
+    .action(async (file) => (await directory()).exportStreets(file));
 }
 
 function registerRouting(program: Command): void {
   const routes = program.command('routes').description('The routing table: service × area → Relationship Manager');
   routes.command('import <file>')
-    .description('Replace the routing table from a CSV (header service,scope,area,rm,deputy); all or nothing')
+    .description('Replace the routing table from a CSV (header service,scope,area,rm,deputy); all or nothing; the same table again changes nothing')
     .action(async (file) => (await routing()).importRoutes(file));
   routes.command('export [file]').description('Write the current routing table as CSV (export then import changes nothing)')
     .action(async (file) => (await routing()).exportRoutes(file));

@@ -5,11 +5,13 @@ import { AppError } from '../shared/errors.js';
 
 /** Commands that need no database: they start without loading it. */
 
-/** `wardline parse`: JSON Lines in, what wardline understands out; no database. */
+/** `wardline parse`: JSON Lines in, what wardline understands out; the council's catalogue and streets when there is a database. */
 export async function parse(): Promise<void> {
   const config = loadConfig();
   const { runParseJsonl } = await import('../intake/parse-jsonl.js');
-  await runParseJsonl(process.stdin, process.stdout, loadDefaultCatalogue(config.WARDLINE_WARD_SET));
+  const { loadParseSources } = await import('./parse-sources.js');
+  const { catalogue, streets } = await loadParseSources(config, (line) => process.stderr.write(`${line}\n`));
+  await runParseJsonl(process.stdin, process.stdout, catalogue, streets);
 }
 
 /** `wardline teams package`: the Teams app package to upload. */

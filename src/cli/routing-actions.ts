@@ -9,22 +9,15 @@ import { exportRoutesCsv, parseRoutesCsv } from '../routing/routes-csv.js';
 import { AppError } from '../shared/errors.js';
 import { asServiceId, asWardId } from '../shared/ids.js';
 import { withCore } from './context.js';
-import { failWithLines, readCsvFile, writeOut } from './csv-files.js';
-import { countLines, importProgress } from './import-progress.js';
+import { readCsvFile, writeOut } from './csv-files.js';
+import { barFor } from './directory-actions.js';
+import { importRoutes as importRoutesCsv } from './import-actions.js';
 import { dateOption } from './option-values.js';
 import { printJson } from './output.js';
 
-/** `wardline routes import FILE`: a new table version, all or nothing. */
+/** `wardline routes import FILE`: a new table version, all or nothing; the same table again changes nothing. */
 export const importRoutes = (file: string) => withCore(async (core) => {
-  const text = readCsvFile(file);
-  const [catalogue, people] = await Promise.all([loadCatalogue(core.dbh.db), loadPeople(core.dbh.db)]);
-  const parsed = parseRoutesCsv(text, new CatalogueIndex(catalogue), buildDirectory(people));
-  if (!parsed.ok) failWithLines(file, parsed.errors);
-  const bar = importProgress(countLines(text), 'routes');
-  const version = await core.dbh.db.transaction((tx) =>
-    replaceRoutingTable(tx, parsed.rules, { source: file, at: core.clock.now(), onProgress: (n) => bar.update(n) }));
-  bar.stop();
-  console.log(`Routing table version ${version}: ${parsed.rules.length} rules.`);
+  console.log(await importRoutesCsv(core.dbh.db, readCsvFile(file), { file, at: core.clock.now(), progress: barFor('routes') }));
 });
 
 export const exportRoutes = (file?: string) => withCore(async (core) => {
