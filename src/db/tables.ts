@@ -2,3 +2,4 @@ export * from './schema.js';
 export * from './schema-cases.js';
 export * from './schema-jobs.js';
 export * from './schema-conversations.js';
+export * from './schema-web.js';

@@ -25,7 +25,7 @@ afterAll(async () => {
 
 async function openAs(name: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(app.url);
+  await page.goto(`${app.url}/workspace`);
   const persona = page.getByLabel('Acting as');
   await expect.poll(async () => persona.locator('option').count()).toBeGreaterThan(10);
   const value = await persona.locator('option', { hasText: name }).first().getAttribute('value');
