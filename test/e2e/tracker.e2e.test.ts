@@ -72,9 +72,9 @@ async function signIn(email: string, path: string): Promise<{ context: BrowserCo
 
 async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: AXE });
-  const result = await page.evaluate(async () => (window as unknown as { axe: { run(o: unknown): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } })
+  const result = await page.evaluate(async () => (window as unknown as { axe: { run(o: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } })
     .axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
-  return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+  return result.violations.map((v) => `${v.id} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
 }
 
 describe('the Ward Action Tracker in a browser, signed in through a real OIDC provider', () => {
@@ -102,7 +102,7 @@ describe('the Ward Action Tracker in a browser, signed in through a real OIDC pr
     await page.getByRole('link', { name: refs.overdue }).click();
     await page.getByRole('heading', { name: new RegExp(refs.overdue) }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
-    await page.getByText('Reassign', { exact: true }).click();
+    await page.locator('summary', { hasText: 'Reassign' }).click();
     await page.getByLabel('Reassign to').selectOption({ label: 'Helen Price' });
     await page.getByRole('button', { name: 'Reassign' }).click();
     await page.getByText('The case has been reassigned').waitFor();
@@ -137,7 +137,10 @@ describe('the Ward Action Tracker in a browser, signed in through a real OIDC pr
     // Keyboard: the first Tab reaches the skip link.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to main content');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main-content');
 
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'You have signed out' }).waitFor();
     await page.goto(`${trackerUrl}/cases`);

@@ -65,7 +65,11 @@ export function createOidcProvider(spec: OidcProviderSpec, publicUrl: string): O
       const tokens = await client.authorizationCodeGrant(cfg, callbackUrl, {
         pkceCodeVerifier: login.verifier, expectedState: login.state, expectedNonce: login.nonce, idTokenExpected: true,
       });
-      const claims: Record<string, unknown> = tokens.claims() ?? {};
+      let claims: Record<string, unknown> = tokens.claims() ?? {};
+      // Issuers that keep the email out of the ID token give it at the userinfo endpoint.
+      if (typeof claims.email !== 'string' && typeof claims.sub === 'string' && cfg.serverMetadata().userinfo_endpoint) {
+        claims = { ...claims, ...(await client.fetchUserInfo(cfg, tokens.access_token, claims.sub)) };
+      }
       const email = [claims.email, claims.preferred_username, claims.upn].find((v): v is string => typeof v === 'string' && v.includes('@'));
       if (claims.email_verified === false) return { email: null };
       return { email: email?.toLowerCase() ?? null };
