@@ -66,3 +66,30 @@ describe('tracker sessions', () => {
     expect(signIn.body).not.toContain('Signed in as');
   });
 });
+
+describe('"my cases" in chat for the people who oversee wards and services', () => {
+  it('lists a WAC\'s and a manager\'s open cases by the same rights as the web, and withholds a restricted case\'s words', async () => {
+    const ctx = await app.running.core.loadContext();
+    const id = (email: string) => ctx.directory.byEmail.get(email)!.id;
+    const opened = await app.running.core.cases.openCase(id('cllr.hussain@birmingham.example') as never, {
+      serviceId: 'waste-enforcement' as never, wardId: 'erdington' as never, urgent: false, summary: 'Fly-tipping on Slade Road', description: 'Fly-tipping on Slade Road',
+    });
+    const housing = await app.running.core.cases.openCase(id('cllr.hussain@birmingham.example') as never, {
+      serviceId: 'housing-management' as never, wardId: 'erdington' as never, urgent: false, summary: 'Damp flat on Reservoir Road', description: 'Damp flat on Reservoir Road',
+    });
+    const ask = async (email: string, text: string) => {
+      const me = id(email);
+      await fetch(`${app.url}/api/workspace/channels/dm-${me}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ as: me, text }) });
+      await app.settle();
+      const dm = await (await fetch(`${app.url}/api/workspace/channels/dm-${me}/messages?as=${me}`)).json() as { messages: { text: string; author: unknown }[] };
+      return dm.messages.filter((m) => m.author === null).map((m) => m.text).join('\n');
+    };
+    const wac = await ask('wac.north@birmingham.example', 'my cases');
+    expect(wac).toContain('Open cases in your wards and services');
+    expect(wac).toContain(opened.reference);
+    expect(await ask('mgr.streets@birmingham.example', 'my cases')).toContain(opened.reference);
+    const ward = await ask('cllr.whitfield@birmingham.example', `case ${housing.reference}`);
+    expect(ward).toContain('Restricted service: details are shown only to the people working on it.');
+    expect(ward).not.toContain('Damp flat');
+  });
+});
