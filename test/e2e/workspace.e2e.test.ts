@@ -77,4 +77,16 @@ describe('the built-in workspace in a browser', () => {
     for (const label of ['Acting as', 'Message wardline']) expect(await page.getByLabel(label).count()).toBe(1);
     expect(await page.getByRole('navigation', { name: 'Channels' }).getByRole('button').count()).toBeGreaterThan(2);
   });
+
+  it('keeps the message box in view at 1366×900 and 390×844, with no empty thread pane and no sideways scroll', async () => {
+    for (const [width, height] of [[1366, 900], [390, 844]] as const) {
+      const page = await openAs('Cllr Amina Hussain');
+      await page.setViewportSize({ width, height });
+      expect(await page.locator('#thread').isVisible()).toBe(false);
+      const box = await page.getByLabel('Message wardline').boundingBox();
+      expect(box!.y + box!.height, `${width}`).toBeLessThanOrEqual(height);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${width}`).toBeLessThanOrEqual(width);
+      await page.close();
+    }
+  });
 });
