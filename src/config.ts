@@ -52,7 +52,29 @@ export const configSchema = z.object({
   TEAMS_SERVICE_URL: z.string().url().optional(),
   TEAMS_OPENID_METADATA_URL: z.string().url().optional(),
   TEAMS_LOGIN_URL: z.string().url().optional(),
+  /** Ward Action Tracker sign-in: the council's OIDC issuer (Microsoft Entra ID: https://login.microsoftonline.com/<tenant>/v2.0). */
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The button's words for the council's issuer. */
+  OIDC_LABEL: z.string().min(1).default('Microsoft Entra ID'),
+  /** "Sign in with Slack" (OpenID Connect) for the tracker. */
+  SLACK_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  SLACK_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  SLACK_OIDC_ISSUER: z.string().url().default('https://slack.com'),
+  /** wardline's address as browsers reach it (callbacks are PUBLIC_URL/auth/callback/<provider>). */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Minutes without a request after which a tracker session ends. */
+  WEB_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
 }).superRefine((c, ctx) => {
+  for (const [id, secret, what] of [['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ISSUER'], ['SLACK_OIDC_CLIENT_ID', 'SLACK_OIDC_CLIENT_SECRET', null]] as const) {
+    const on = what ? !!c[what] || !!c[id] : !!c[id];
+    if (!on) continue;
+    if (what && !c[what]) ctx.addIssue({ code: 'custom', path: [what], message: 'set the issuer URL of the council\'s identity provider' });
+    if (!c[id]) ctx.addIssue({ code: 'custom', path: [id], message: 'set the client id of the app registration' });
+    if (!c[secret]) ctx.addIssue({ code: 'custom', path: [secret], message: 'set the client secret of the app registration' });
+    if (!c.PUBLIC_URL) ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'set wardline\'s public address (https://…) for the sign-in callback' });
+  }
   if (c.MICROSOFT_APP_ID && !c.MICROSOFT_APP_PASSWORD && c.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
     ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_PASSWORD'], message: 'set the client secret of the bot\'s app registration (or MICROSOFT_APP_TYPE=UserAssignedMSI)' });
   }

@@ -23,6 +23,7 @@ import type { Logger } from './shared/logger.js';
 import { createMetrics, type Metrics } from './web/metrics.js';
 import { startWebServer, type WebServer } from './web/server.js';
 import { Router } from './web/http-router.js';
+import { mountTrackerOnRouter, trackerDepsFromCore } from './web/tracker/mount.js';
 import { createCaseNotifier } from './bot/case-notifier.js';
 import type { ChatRuntime } from './main-chat.js';
 import type { Platform } from './shared/enums.js';
@@ -152,6 +153,9 @@ export async function startWardline(config: Config, logger: Logger, role: Proces
     if (role !== 'worker') {
       const router = new Router();
       await chat.addRoutes(router);
+      // ── Ward Action Tracker (fastify plugin; to be passed as `plugins` once the server is fastify) ──
+      stops.push(await mountTrackerOnRouter(router, trackerDepsFromCore(core)));
+      // ───────────────────────────────────────────────────────────────────────────────────────────────
       web = await startWebServer({
         host: config.HOST, port: config.PORT, logger, metrics: core.metrics, router,
         readiness: [

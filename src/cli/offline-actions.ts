@@ -1,5 +1,4 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { loadDefaultCatalogue } from '../catalogue/default-catalogue.js';
 import { loadConfig } from '../config.js';
 import { AppError } from '../shared/errors.js';
 

@@ -1,11 +1,10 @@
 import { formatLondonIso } from '../cases/sla.js';
-import { CatalogueIndex } from '../catalogue/catalogue.js';
-import { loadCatalogue, setServiceCardChannel } from '../db/catalogue-repo.js';
+import { setServiceCardChannel } from '../db/catalogue-repo.js';
 import { loadPeople } from '../db/directory-repo.js';
-import { listRoutingVersions, loadRoutingTable, replaceRoutingTable } from '../db/routing-repo.js';
+import { listRoutingVersions, loadRoutingTable } from '../db/routing-repo.js';
 import { buildDirectory } from '../directory/person.js';
 import { resolveContacts, routeCase } from '../routing/route-case.js';
-import { exportRoutesCsv, parseRoutesCsv } from '../routing/routes-csv.js';
+import { exportRoutesCsv } from '../routing/routes-csv.js';
 import { AppError } from '../shared/errors.js';
 import { asServiceId, asWardId } from '../shared/ids.js';
 import { withCore } from './context.js';

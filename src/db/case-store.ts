@@ -8,6 +8,7 @@ import { AppError } from '../shared/errors.js';
 import type { CaseStatus } from '../shared/enums.js';
 import { asCaseId, asPersonId, asServiceId, asWardId, type CaseId, type PersonId } from '../shared/ids.js';
 import type { Db, Tx } from './client.js';
+import { caseScopeSql } from './case-scope-sql.js';
 import { enqueueOutbound } from './outbox-repo.js';
 import { scheduleSlaCheck } from './sla-sweep-repo.js';
 import { insertLink, linksForCase } from './conversation-repo.js';
@@ -96,6 +97,7 @@ class DrizzleCaseRepo implements CaseRepo {
     if (f.wardIds) conds.push(f.wardIds.length ? inArray(cases.wardId, f.wardIds) : sql`false`);
     if (f.serviceIds) conds.push(f.serviceIds.length ? inArray(cases.serviceId, f.serviceIds) : sql`false`);
     if (f.assigneeId) conds.push(eq(cases.assigneeId, f.assigneeId));
+    if (f.scope) conds.push(caseScopeSql(f.scope));
     if (f.statuses) conds.push(inArray(cases.status, f.statuses));
     if (f.raisedOrWatchedBy) {
       conds.push(or(eq(cases.raisedById, f.raisedOrWatchedBy),

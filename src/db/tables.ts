@@ -3,3 +3,4 @@ export * from './schema-cases.js';
 export * from './schema-jobs.js';
 export * from './schema-conversations.js';
 export * from './schema-streets.js';
+export * from './schema-web.js';
