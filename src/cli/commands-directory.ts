@@ -42,6 +42,7 @@ export function registerDirectoryCommands(program: Command): void {
       const counts = await core.dbh.db.transaction((tx) => replacePeople(tx, parsed.people));
       bar.stop();
       console.log(`Imported ${parsed.people.length} people: ${counts.created} new, ${counts.updated} updated, ${counts.deactivated} marked inactive.`);
+      await (await import('./audit-cli.js')).auditCli(core, 'people.imported', { file, ...counts });
     }));
   people.command('export [file]').description('Write the directory as CSV (to stdout without a file)')
     .action((file?: string) => withCore(async (core) => writeOut(file, exportPeopleCsv(await loadPeople(core.dbh.db)))));
@@ -55,6 +56,7 @@ export function registerDirectoryCommands(program: Command): void {
       if (!parsed.ok) failWithLines(file, parsed.errors);
       await core.dbh.db.transaction((tx) => replaceClusters(tx, parsed.clusters));
       console.log(`Imported ${parsed.clusters.length} clusters.`);
+      await (await import('./audit-cli.js')).auditCli(core, 'clusters.imported', { file, clusters: parsed.clusters.length });
     }));
   clusters.command('export [file]').description('Write the ward clusters as CSV')
     .action((file?: string) => withCore(async (core) => writeOut(file, exportClustersCsv((await loadCatalogue(core.dbh.db)).clusters))));
@@ -69,5 +71,6 @@ export function registerDirectoryCommands(program: Command): void {
       if (!parsed.ok) failWithLines(file, parsed.errors);
       await core.dbh.db.transaction((tx) => upsertAliases(tx, parsed.aliases, 'import'));
       console.log(`Imported ${parsed.aliases.length} aliases.`);
+      await (await import('./audit-cli.js')).auditCli(core, 'aliases.imported', { file, aliases: parsed.aliases.length });
     }));
 }

@@ -28,6 +28,7 @@ export function registerRoutingCommands(program: Command): void {
         replaceRoutingTable(tx, parsed.rules, { source: file, at: core.clock.now(), onProgress: (n) => bar.update(n) }));
       bar.stop();
       console.log(`Routing table version ${version}: ${parsed.rules.length} rules.`);
+      await (await import('./audit-cli.js')).auditCli(core, 'routes.imported', { file, version, rules: parsed.rules.length });
     }));
   routes.command('export [file]').description('Write the current routing table as CSV (export then import changes nothing)')
     .action((file?: string) => withCore(async (core) => {

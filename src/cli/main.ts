@@ -6,6 +6,8 @@ import { registerCaseCommands, registerIntakeCommands } from './commands-cases.j
 import { registerDigestCommands, registerSubscriptionCommands } from './commands-digest.js';
 import { registerDirectoryCommands } from './commands-directory.js';
 import { registerOutboxCommands } from './commands-outbox.js';
+import { registerOpen311Commands } from './commands-open311.js';
+import { registerPrivacyCommands } from './commands-privacy.js';
 import { registerRoutingCommands } from './commands-routing.js';
 import { registerSystemCommands } from './commands-system.js';
 import { reportFailure } from './output.js';
@@ -42,6 +44,8 @@ registerIntakeCommands(program);
 registerDigestCommands(program);
 registerSubscriptionCommands(program);
 registerOutboxCommands(program);
+registerOpen311Commands(program);
+registerPrivacyCommands(program);
 
 try {
   await program.parseAsync(process.argv);
