@@ -56,7 +56,7 @@ export async function redactCaseText(tx: Tx, caseId: string, marker: string, rea
   await tx.execute(sql`update open311_inbound_updates set email = null, first_name = null, last_name = null where case_id = ${caseId}`);
   await tx.execute(sql`update intake_corrections set text = ${marker} where case_id = ${caseId}`);
   await tx.execute(sql`update outbox set payload = jsonb_set(payload, '{render,message,text}', to_jsonb(${marker}::text))
-    where case_id = ${caseId} and status in ('sent', 'failed') and payload #> '{render,message,text}' is not null`);
+    where case_id = ${caseId} and payload #> '{render,message,text}' is not null`);
   await tx.execute(sql`update workspace_messages set text = ${marker}, model = null where ${caseWorkspaceMessages(caseId)}`);
   await tx.execute(sql`insert into case_redactions (case_id, at, reason) values (${caseId}, ${t(at)}, ${reason}) on conflict (case_id) do update set at = excluded.at, reason = excluded.reason`);
 }
@@ -68,6 +68,6 @@ export async function eraseFromCase(tx: Tx, caseId: string, pattern: string, mar
   await tx.execute(sql`update case_events set data = ${jsonTextKeys(sql`data`, marker, pattern)} where case_id = ${caseId}`);
   await tx.execute(sql`update intake_corrections set text = regexp_replace(text, ${pattern}, ${marker}, 'gi') where case_id = ${caseId}`);
   await tx.execute(sql`update outbox set payload = jsonb_set(payload, '{render,message,text}', to_jsonb(regexp_replace(payload #>> '{render,message,text}', ${pattern}, ${marker}, 'gi')))
-    where case_id = ${caseId} and status in ('sent', 'failed') and payload #> '{render,message,text}' is not null`);
+    where case_id = ${caseId} and payload #> '{render,message,text}' is not null`);
   await tx.execute(sql`update workspace_messages set text = regexp_replace(text, ${pattern}, ${marker}, 'gi'), model = null where ${caseWorkspaceMessages(caseId)} and text ~* ${pattern}`);
 }

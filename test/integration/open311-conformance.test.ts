@@ -154,6 +154,9 @@ describe('GeoReport v2 bad input', () => {
     expect(xmlBody.json()[0].code).toBe(400);
     expect((await t.app.inject({ url: '/open311/v2/services.csv' })).statusCode).toBe(404);
     expect((await t.app.inject({ url: '/open311/v2/tokens/1.json' })).json()).toEqual([{ code: 404, description: 'There is no such Open311 method.' }]);
+    const elsewhere = await t.app.inject({ url: '/not-open311.json' });
+    expect(elsewhere.statusCode).toBe(404);
+    expect(elsewhere.body).not.toContain('Open311');
     const repeated = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: FORM, payload: `${form(specExample())}&service_code=street-cleaning` });
     expect(repeated.json()).toEqual([{ code: 400, description: 'service_code was given more than once.' }]);
   });

@@ -61,7 +61,7 @@ export function open311Plugin(service: Open311Service, logger: Logger) {
       });
       const base = (req: FastifyRequest) => `${req.protocol}://${req.host}${OPEN311_BASE}`;
 
-      scoped.get<{ Params: { file: string } }>(`${OPEN311_BASE}/:file`, async (req, reply) => {
+      scoped.get<{ Params: { file: string } }>('/:file', async (req, reply) => {
         const { name, format } = splitFile(req.params.file);
         const p = paramsOf(req.query);
         if (name === 'discovery') return send(reply, format, 200, 'discovery', service.discovery(base(req)));
@@ -70,21 +70,21 @@ export function open311Plugin(service: Open311Service, logger: Logger) {
         if (name === 'servicerequestupdates') return send(reply, format, 200, 'service_requests_updates', await service.listUpdates(p));
         throw new Open311Failure(404, 'There is no such Open311 method.');
       });
-      scoped.post<{ Params: { file: string } }>(`${OPEN311_BASE}/:file`, { bodyLimit: 64 * 1024 }, async (req, reply) => {
+      scoped.post<{ Params: { file: string } }>('/:file', { bodyLimit: 64 * 1024 }, async (req, reply) => {
         const { name, format } = splitFile(req.params.file);
         const p = paramsOf(req.query, req.body);
         if (name === 'requests') return send(reply, format, 200, 'service_requests', await service.createRequest(p));
         if (name === 'servicerequestupdates') return send(reply, format, 200, 'service_request_updates', await service.postUpdate(p));
         throw new Open311Failure(404, 'There is no such Open311 method.');
       });
-      scoped.get<{ Params: { file: string } }>(`${OPEN311_BASE}/services/:file`, async (req, reply) => {
+      scoped.get<{ Params: { file: string } }>('/services/:file', async (req, reply) => {
         const { name, format } = splitFile(req.params.file);
         return send(reply, format, 200, 'service_definition', await service.definition(name, paramsOf(req.query)));
       });
-      scoped.get<{ Params: { file: string } }>(`${OPEN311_BASE}/requests/:file`, async (req, reply) => {
+      scoped.get<{ Params: { file: string } }>('/requests/:file', async (req, reply) => {
         const { name, format } = splitFile(req.params.file);
         return send(reply, format, 200, 'service_requests', await service.getRequest(name, paramsOf(req.query)));
       });
-    });
+    }, { prefix: OPEN311_BASE });
   };
 }
