@@ -58,3 +58,18 @@ export async function eraseReporter(db: Tx, caseId: string, m: SubjectMatch): Pr
   await db.execute(sql`update open311_inbound_updates set email = null, first_name = null, last_name = null
     where case_id = ${caseId} and (${reporterMatches('open311_inbound_updates', m)})`);
 }
+
+/** Updates this person posted through an Open311 client (their reporter fields). */
+export async function open311UpdatesBy(db: Tx, caseId: string, m: SubjectMatch) {
+  return rowsOf(await db.execute(sql`select event_id::int as event_id, email, first_name, last_name from open311_inbound_updates
+    where case_id = ${caseId} and (${reporterMatches('open311_inbound_updates', m)}) order by event_id`));
+}
+
+/** Messages wardline kept while it asked what they were about (not yet cases). */
+export async function findSubjectDrafts(db: Tx, pattern: string) {
+  return rowsOf(await db.execute(sql`select id, platform, created_at, text from intake_drafts where text ~* ${pattern} order by created_at`));
+}
+
+export async function eraseFromDrafts(db: Tx, pattern: string, marker: string): Promise<number> {
+  return rowsOf(await db.execute(sql`update intake_drafts set text = regexp_replace(text, ${pattern}, ${marker}, 'gi') where text ~* ${pattern} returning id`)).length;
+}

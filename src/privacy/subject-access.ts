@@ -2,7 +2,10 @@ import { formatReference } from '../cases/reference.js';
 import type { Db } from '../db/client.js';
 import { recordAudit } from '../db/audit-repo.js';
 import { eraseFromCase } from '../db/privacy-repo.js';
-import { caseEventsFor, eraseFromMessages, eraseReporter, findSubjectCases, findSubjectMessages, open311ReporterFor, type SubjectMatch } from '../db/subject-repo.js';
+import {
+  caseEventsFor, eraseFromDrafts, eraseFromMessages, eraseReporter, findSubjectCases, findSubjectDrafts, findSubjectMessages, open311ReporterFor, open311UpdatesBy,
+  type SubjectMatch,
+} from '../db/subject-repo.js';
 import { AppError } from '../shared/errors.js';
 import { ERASURE_MARKER } from './retention-policy.js';
 
@@ -49,14 +52,18 @@ export async function exportSubject(db: Db, subject: Subject, opts: { actor: str
       return theirs || mentions(data.text) || mentions(data.note);
     }).map((e) => ({ at: iso(e.at), type: String(e.type), text: (e.data as { text?: string }).text ?? (e.data as { note?: string }).note ?? null }));
     const reporter = theirs ? await open311ReporterFor(db, String(c.id)) : null;
+    const updatesPosted = c.updater_is_subject === true ? (await open311UpdatesBy(db, String(c.id), m)).map((u) => ({ eventId: u.event_id, email: u.email, firstName: u.first_name, lastName: u.last_name })) : [];
     cases.push({
       reference: formatReference(Number(c.seq)), status: c.status, service: c.service_id, ward: c.ward_id, openedAt: iso(c.created_at),
       summary: c.summary, description: c.description, location: c.location,
       reporter: reporter && { email: reporter.email, firstName: reporter.first_name, lastName: reporter.last_name, phone: reporter.phone, address: reporter.address_string, lat: reporter.lat, long: reporter.long },
-      events,
+      events, updatesPosted,
     });
   }
-  const messages = (await findSubjectMessages(db, m.pattern)).map((x) => ({ at: iso(x.created_at), channel: x.channel_id, text: x.text }));
+  const messages = [
+    ...(await findSubjectMessages(db, m.pattern)).map((x) => ({ at: iso(x.created_at), channel: String(x.channel_id), text: x.text })),
+    ...(await findSubjectDrafts(db, m.pattern)).map((x) => ({ at: iso(x.created_at), channel: `${String(x.platform)} (awaiting an answer)`, text: x.text })),
+  ];
   await recordAudit(db, { actor: opts.actor, action: 'subject.exported', detail: { by: m.kind, cases: cases.length, messages: messages.length } }, opts.at);
   return { generatedAt: opts.at.toISOString(), subject: { by: m.kind, value: subject.email ?? subject.phone ?? subject.name }, cases, messages };
 }
@@ -71,6 +78,7 @@ export function renderSubjectHtml(b: SubjectBundle): string {
 <dl><dt>Status</dt><dd>${esc(c.status)}</dd><dt>Opened</dt><dd>${esc(c.openedAt)}</dd><dt>Place</dt><dd>${esc(c.location)}</dd><dt>Summary</dt><dd>${esc(c.summary)}</dd></dl>
 <p>${esc(c.description).replace(/\n/g, '<br>')}</p>
 ${c.reporter ? `<h3>Reported by</h3><p>${esc(c.reporter.firstName)} ${esc(c.reporter.lastName)} · ${esc(c.reporter.email)} · ${esc(c.reporter.phone)}</p>` : ''}
+${c.updatesPosted.length ? `<h3>Updates they sent</h3><p>${c.updatesPosted.map((u) => `${esc(u.firstName)} ${esc(u.lastName)} · ${esc(u.email)}`).join('<br>')}</p>` : ''}
 ${c.events.length ? `<h3>Timeline</h3><ul>${c.events.map((e) => `<li>${esc(e.at)} ${esc(e.type)}${e.text ? `: ${esc(e.text)}` : ''}</li>`).join('')}</ul>` : ''}</section>`).join('\n');
   const msgHtml = b.messages.length ? `<section><h2>Messages</h2><ul>${b.messages.map((x) => `<li>${esc(x.at)} (${esc(x.channel)}): ${esc(x.text)}</li>`).join('')}</ul></section>` : '';
   return `<!doctype html>
@@ -94,7 +102,7 @@ export async function eraseSubject(db: Db, subject: Subject, opts: { actor: stri
       await eraseReporter(tx, String(c.id), m);
     });
   }
-  const messages = await eraseFromMessages(db, m.pattern, ERASURE_MARKER);
+  const messages = await eraseFromMessages(db, m.pattern, ERASURE_MARKER) + await eraseFromDrafts(db, m.pattern, ERASURE_MARKER);
   await recordAudit(db, { actor: opts.actor, action: 'subject.erased', detail: { by: m.kind, cases: found.length, messages } }, opts.at);
   return { cases: found.length, messages };
 }

@@ -42,6 +42,10 @@ async function seed(): Promise<void> {
   const [o] = await rows<{ id: CaseId }>(sql`select id from cases where seq = ${Number(res.json()[0].service_request_id.slice(3))}`);
   ids.push(o!.id);
   await t.core.cases.resolve(o!.id, rm, 'Collected the sofa.');
+  const update = await t.app.inject({ method: 'POST', url: '/open311/v2/servicerequestupdates.json', headers: FORM, payload: form({
+    api_key: t.key, service_request_id: res.json()[0].service_request_id, update_id: 'fms-1', status: 'CLOSED', description: 'Thank you!', email: 'ada@example.org', first_name: 'Ada', last_name: 'Lovelace',
+  }) });
+  expect(update.statusCode).toBe(200);
 }
 
 async function digestFigures() {
@@ -62,6 +66,8 @@ describe('subject access and erasure', () => {
     expect(byEmail.cases).toHaveLength(7);
     const report = byEmail.cases.at(-1)!;
     expect(report.reporter).toMatchObject({ email: 'ada@example.org', firstName: 'Ada', lastName: 'Lovelace' });
+    expect(report.updatesPosted).toEqual([expect.objectContaining({ email: 'ada@example.org', firstName: 'Ada' })]);
+    expect(report.events.map((e) => e.text)).toContain('Thank you!');
     expect(byEmail.cases[0]!.events.map((e) => e.text)).toEqual(['Spoke to ada@example.org about 0.']);
     const byPhone = await exportSubject(t.core.dbh.db, { phone: '07700900123' }, { actor: 'test', at: clock.now() });
     expect(byPhone.cases).toHaveLength(7);
@@ -105,6 +111,7 @@ describe('retention', () => {
     expect(after.every((c) => c.ward_id === 'erdington' && c.service_id)).toBe(true);
     const [reporter] = await rows<Record<string, unknown>>(sql`select email, first_name, phone, lat from open311_requests`);
     expect(reporter).toEqual({ email: null, first_name: null, phone: null, lat: null });
+    expect(await rows(sql`select email, first_name, last_name from open311_inbound_updates`)).toEqual([{ email: null, first_name: null, last_name: null }]);
     expect(await digestFigures()).toEqual(before);
     const mirrored = await rows<{ case_id: string }>(sql`select case_id from outbox where payload::text like '%ada@example.org%'`);
     expect(mirrored.map((m) => m.case_id)).toEqual([ids[5]]);
