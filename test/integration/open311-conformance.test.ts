@@ -92,6 +92,11 @@ describe('GeoReport v2 requests', () => {
     const byIds = (await t.app.inject({ url: `/open311/v2/requests.json?service_request_id=${xmlId},WL-999999` })).json() as { service_request_id: string }[];
     expect(byIds.map((r) => r.service_request_id)).toEqual([xmlId]);
     expect((await t.app.inject({ url: '/open311/v2/requests.json?service_code=street-cleaning' })).json()).toEqual([]);
+    const listXml = (await t.app.inject({ url: `/open311/v2/requests.xml?start_date=2000-01-01T00:00:00Z&end_date=2000-02-01T00:00:00Z&status=open&jurisdiction_id=birmingham.gov.uk&service_request_id=${xmlId}` })).body;
+    const request = /<service_requests>\n {2}<request>\n([\s\S]*?)\n {2}<\/request>\n<\/service_requests>/.exec(listXml)![1]!;
+    expect(request.split('\n').map((l) => /<(\w+)\/?>/.exec(l)![1])).toEqual(['service_request_id', 'status', 'service_name', 'service_code', 'description', 'agency_responsible',
+      'service_notice', 'requested_datetime', 'updated_datetime', 'expected_datetime', 'address', 'address_id', 'zipcode', 'lat', 'long', 'media_url']);
+    expect(request).toContain('<lat>52.525</lat>\n    <long>-1.835</long>\n    <media_url/>');
     expect(((await t.app.inject({ url: '/open311/v2/requests.json?service_code=waste-enforcement&status=open' })).json() as unknown[]).length).toBeGreaterThanOrEqual(2);
     expect((await t.app.inject({ url: '/open311/v2/requests.json?status=closed' })).json()).toEqual([]);
     expect((await t.app.inject({ url: '/open311/v2/requests.json?start_date=2000-01-01T00:00:00Z&end_date=2000-02-01T00:00:00Z' })).json()).toEqual([]);

@@ -52,7 +52,9 @@ export function open311Plugin(service: Open311Service, logger: Logger) {
           const description = status === 413 ? 'The request body is too large.' : 'The request could not be read: send form fields (application/x-www-form-urlencoded).';
           return reply.code(400).header('content-type', OPEN311_CONTENT_TYPE[format]).send(renderOpen311Errors(format, [{ code: 400, description }]));
         }
-        logger.error({ err, route: req.routeOptions.url }, 'open311 request failed');
+        // Database errors can quote the values they failed on (residents' details): the full error only at debug.
+        logger.error({ error: (err as Error).name, code: (err as { code?: string }).code, route: req.routeOptions.url }, 'open311 request failed');
+        logger.debug({ err }, 'open311 request failed (detail)');
         return reply.code(500).header('content-type', OPEN311_CONTENT_TYPE[format]).send(renderOpen311Errors(format, [{ code: 500, description: 'General service error: the request was not completed; try again later.' }]));
       });
       scoped.setNotFoundHandler((req, reply) => {
