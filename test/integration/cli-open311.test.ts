@@ -31,7 +31,7 @@ describe('wardline open311, wards, subject, retention and audit commands', () =>
     const audit = await runCli(['audit', '--json'], { env });
     expect(JSON.parse(audit.stdout).map((a: { actor: string; action: string }) => `${a.actor} ${a.action}`)).toEqual(['ops@council.example open311.key_created', 'Jo Admin open311.key_revoked']);
     expect(audit.stdout).not.toContain(key);
-  }, 120_000);
+  }, 240_000);
 
   it('imports ward boundaries all or nothing, listing every problem', async () => {
     const ok = await runCli(['wards', 'boundaries', 'import', fixture('geo/wards-small.geojson')], { env });
