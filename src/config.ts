@@ -32,6 +32,13 @@ export const configSchema = z.object({
   WARDLINE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, . _ - only').default('wardline'),
   /** People not in the directory: `refuse` (explain, tell the admins) or `accept` (add them as guests and take their cases). */
   WARDLINE_STRANGERS: z.enum(['refuse', 'accept']).default('refuse'),
+  /** Open311 GeoReport v2: the jurisdiction this endpoint serves, and who clients contact. */
+  OPEN311_JURISDICTION_ID: z.string().min(1).max(200).default('birmingham.gov.uk'),
+  OPEN311_CONTACT: z.string().min(1).max(500).default('Ask the council\'s wardline administrators.'),
+  /** Months after a case is closed (or resolved) that its free text and residents' details are removed. */
+  RETENTION_MONTHS: z.coerce.number().int().min(1).max(1200).default(24),
+  /** Per-service retention, `service=months,…` (e.g. `housing-management=72`); others use RETENTION_MONTHS. */
+  RETENTION_MONTHS_BY_SERVICE: z.string().regex(/^([a-z0-9-]+=\d{1,4})?(,[a-z0-9-]+=\d{1,4})*$/, 'must look like service-a=12,service-b=72').default(''),
   /** Slack: on when the bot token is set (HTTP needs the signing secret, Socket Mode the app token). */
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-…)').optional(),
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),

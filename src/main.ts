@@ -27,6 +27,7 @@ import { mountTrackerOnRouter, trackerDepsFromCore } from './web/tracker/mount.j
 import { createCaseNotifier } from './bot/case-notifier.js';
 import type { ChatRuntime } from './main-chat.js';
 import type { Platform } from './shared/enums.js';
+import { open311WebPlugins, startRetention } from './main-open311.js'; // Open311 and retention
 
 /**
  * The composition root: the only place that wires storage, clock and adapters to the core.
@@ -149,6 +150,8 @@ export async function startWardline(config: Config, logger: Logger, role: Proces
     const { startChatRuntime } = await import('./main-chat.js');
     const chat = await startChatRuntime({ core, redis, redisUrl, role, prefix: opts.queuePrefix ?? 'wardline' });
     stops.push(chat.stop);
+    // ── Retention: the daily job runs where workers run.
+    if (role !== 'web') stops.push(await startRetention(core, redisUrl, opts.queuePrefix ?? 'wardline'));
     let web: WebServer | null = null;
     if (role !== 'worker') {
       const router = new Router();
@@ -158,6 +161,8 @@ export async function startWardline(config: Config, logger: Logger, role: Proces
       // ───────────────────────────────────────────────────────────────────────────────────────────────
       web = await startWebServer({
         host: config.HOST, port: config.PORT, logger, metrics: core.metrics, router,
+        // ── Open311: `plugins` is taken by the fastify server; until then the routes are not served.
+        ...open311WebPlugins(core),
         readiness: [
           { name: 'database', check: () => core.dbh.ping() },
           { name: 'redis', check: async () => { await redis.ping(); } },

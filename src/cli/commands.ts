@@ -1,4 +1,6 @@
 import { Option, type Command } from 'commander';
+import { registerOpen311Commands } from './commands-open311.js';
+import { registerPrivacyCommands } from './commands-privacy.js';
 
 /**
  * Every command's name, arguments, options and help, and nothing else: each action imports its
@@ -25,6 +27,8 @@ export function registerCommands(program: Command): void {
   registerRouting(program);
   registerCases(program);
   registerDigests(program);
+  registerOpen311Commands(program);
+  registerPrivacyCommands(program);
   const box = program.command('outbox').description('Outbound chat messages that wardline delivers');
   box.command('failed').description('List messages that could not be delivered, newest first')
     .option('--json', 'print JSON')

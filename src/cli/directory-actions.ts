@@ -7,6 +7,7 @@ import { parseAliasesCsv } from '../intake/aliases-csv.js';
 import { exportStreetsCsv } from '../intake/streets-csv.js';
 import { exportClustersCsv } from '../routing/clusters-csv.js';
 import { AppError } from '../shared/errors.js';
+import { auditCli } from './audit-cli.js';
 import { withCore } from './context.js';
 import { readCsvFile, writeOut } from './csv-files.js';
 import { failWithLines, importClusters as importClustersCsv, importPeople as importPeopleCsv, importStreets } from './import-actions.js';
@@ -18,12 +19,14 @@ export const barFor = (label: string) => (total: number) => importProgress(total
 /** `wardline people import FILE`: the file is the directory; people not in it become inactive (guarded unless --force). */
 export const importPeople = (file: string, opts: { force?: boolean } = {}) => withCore(async (core) => {
   console.log(await importPeopleCsv(core.dbh.db, readCsvFile(file), { file, force: opts.force, progress: barFor('people') }));
+  await auditCli(core, 'people.imported', { file, force: !!opts.force });
 });
 
 export const exportPeople = (file?: string) => withCore(async (core) => writeOut(file, exportPeopleCsv(await loadPeople(core.dbh.db))));
 
 export const importClusters = (file: string, opts: { force?: boolean } = {}) => withCore(async (core) => {
   console.log(await importClustersCsv(core.dbh.db, readCsvFile(file), { file, force: opts.force }));
+  await auditCli(core, 'clusters.imported', { file, force: !!opts.force });
 });
 
 export const exportClusters = (file?: string) => withCore(async (core) => writeOut(file, exportClustersCsv((await loadCatalogue(core.dbh.db)).clusters)));
@@ -34,12 +37,14 @@ export const importAliases = (file: string) => withCore(async (core) => {
   if (!parsed.ok) failWithLines(file, parsed.errors);
   if (!parsed.aliases.length) throw new AppError('csv.invalid', `${file} has a header but no rows; nothing was imported. Add alias,ward rows under the header.`);
   await core.dbh.db.transaction((tx) => upsertAliases(tx, parsed.aliases, 'import'));
+  await auditCli(core, 'aliases.imported', { file, aliases: parsed.aliases.length });
   console.log(`Imported ${parsed.aliases.length} aliases.`);
 });
 
 /** `wardline streets import FILE`: the street gazetteer, all or nothing. */
 export const importStreetsFile = (file: string) => withCore(async (core) => {
   console.log(await importStreets(core.dbh.db, readCsvFile(file), { file, progress: barFor('streets') }));
+  await auditCli(core, 'streets.imported', { file });
 });
 
 export const exportStreets = (file?: string) => withCore(async (core) => writeOut(file, exportStreetsCsv(await loadStreets(core.dbh.db))));

@@ -7,6 +7,7 @@ import { resolveContacts, routeCase } from '../routing/route-case.js';
 import { exportRoutesCsv } from '../routing/routes-csv.js';
 import { AppError } from '../shared/errors.js';
 import { asServiceId, asWardId } from '../shared/ids.js';
+import { auditCli } from './audit-cli.js';
 import { withCore } from './context.js';
 import { readCsvFile, writeOut } from './csv-files.js';
 import { barFor } from './directory-actions.js';
@@ -17,6 +18,7 @@ import { printJson } from './output.js';
 /** `wardline routes import FILE`: a new table version, all or nothing; the same table again changes nothing. */
 export const importRoutes = (file: string) => withCore(async (core) => {
   console.log(await importRoutesCsv(core.dbh.db, readCsvFile(file), { file, at: core.clock.now(), progress: barFor('routes') }));
+  await auditCli(core, 'routes.imported', { file });
 });
 
 export const exportRoutes = (file?: string) => withCore(async (core) => {

@@ -4,3 +4,5 @@ export * from './schema-jobs.js';
 export * from './schema-conversations.js';
 export * from './schema-streets.js';
 export * from './schema-web.js';
+export * from './schema-open311.js';
+export * from './schema-privacy.js';
