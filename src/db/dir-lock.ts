@@ -24,18 +24,21 @@ export function acquireDirLock(dir: string, what: string = dir): DirLock {
       const release = () => {
         if (released) return;
         released = true;
+        HELD.delete(file);
         process.removeListener('exit', release);
         try { unlinkSync(file); } catch { /* already gone */ }
       };
+      HELD.add(file);
       process.once('exit', release);
       return { release };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const owner = readOwner(file);
-      if (owner && owner.pid !== process.pid && ownerAlive(owner)) {
+      const heldHere = HELD.has(file);
+      if (heldHere || (owner && owner.pid !== process.pid && ownerAlive(owner))) {
         throw new AppError('db.locked',
-          `Another wardline process (pid ${owner.pid}${owner.host !== hostname() ? ` on ${owner.host}` : ''}) is using the embedded database in ${what}. `
-          + `Stop it first (Ctrl+C where it runs, or "kill ${owner.pid}"; it stops within 5 seconds), or give this one its own WARDLINE_DATA_DIR, or use DATABASE_URL for a shared PostgreSQL.`);
+          `Another wardline process (pid ${owner?.pid ?? process.pid}${owner && owner.host !== hostname() ? ` on ${owner.host}` : ''}) is using the embedded database in ${what}. `
+          + `Stop it first (Ctrl+C where it runs, or "kill ${owner?.pid ?? process.pid}"; it stops within 5 seconds), or give this one its own WARDLINE_DATA_DIR, or use DATABASE_URL for a shared PostgreSQL.`);
       }
       if (!owner && justWritten(file)) {
         // Another opener is between creating the file and writing its pid: give it a moment.
@@ -48,6 +51,9 @@ export function acquireDirLock(dir: string, what: string = dir): DirLock {
   }
   throw new AppError('db.locked', `Could not lock the embedded database in ${what}; another process may be starting. Try again.`);
 }
+
+/** Lock files this process holds: a second opener in the same process is refused too. */
+const HELD = new Set<string>();
 
 function justWritten(file: string): boolean {
   try {
