@@ -10,7 +10,8 @@ export interface Stoppable {
 
 /**
  * SIGTERM and SIGINT for `wardline start`, listened to from the first moment (start-up included):
- * the first stops in order (HTTP, jobs and delivery, the database, Redis) and exits; whatever is
+ * during start-up the first exits at once; once running it stops in order (HTTP, jobs and delivery,
+ * the database, Redis) and exits; whatever is
  * still running after STOP_GRACE_MS (a stuck query, Redis gone) does not hold the exit. A second
  * signal exits at once. On any exit the managed redis-server is stopped and the data-dir lock freed.
  */
@@ -36,7 +37,13 @@ export function listenForStop(logger: Logger, opts: { graceMs?: number } = {}): 
       process.exit(code);
     }, opts.graceMs ?? STOP_GRACE_MS).unref();
     if (running) stop(running);
-    else stopping = Promise.resolve(); // still starting: stopped as soon as it is up
+    else {
+      // Still starting: nothing is serving or working yet, so exit now rather than finish starting
+      // (a migration or a slow first connection would otherwise hold the exit). The exit hooks
+      // stop the managed redis-server and free the data-dir lock.
+      process.stderr.write('Stopped during start-up.\n');
+      process.exit(code);
+    }
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
