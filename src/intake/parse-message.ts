@@ -7,6 +7,7 @@ import { decideServices, readMessage, settle, type Reading, type ServiceChoice, 
 import { normaliseText } from './normalise.js';
 import type { Segment } from './segment.js';
 import type { Hit } from './service-classifier.js';
+import type { StreetGazetteer } from './street-gazetteer.js';
 import { isUrgent } from './urgency.js';
 import { findWard, type WardFinding } from './ward-finder.js';
 
@@ -16,6 +17,8 @@ export interface ParseContext {
   catalogue: Catalogue;
   /** The intake model; the shipped one when not given (tests and retraining pass their own). */
   model?: IntakeModel;
+  /** The council's street gazetteer, when it has loaded one. */
+  streets?: StreetGazetteer;
 }
 
 export interface ParsedCase {
@@ -81,7 +84,7 @@ function parseText(text: string, message: { platform?: string | null }, ctx: Par
   const reading = readMessage(text, { channelName: ctx.channelName ?? null, role: ctx.sender.role ?? null, platform: message.platform ?? null }, ctx.catalogue, model);
   const decision = decideServices(reading, model.thresholds, serviceIds(ctx.catalogue));
   if (decision.kind === 'chatter') return EMPTY;
-  const ward = findWard(text, ctx.channelName ?? '', ctx.sender.wards ?? [], lex);
+  const ward = findWard(text, ctx.channelName ?? '', ctx.sender.wards ?? [], lex, ctx.streets);
   const settled = settle(decision, ward.kind === 'found');
   const candidates = candidatesOf(decision, ward, lex);
   const wardId = ward.kind === 'found' ? ward.wardId : null;
