@@ -14,6 +14,8 @@ import { loadPeople } from './db/directory-repo.js';
 import { loadRoutingTable } from './db/routing-repo.js';
 import { loadSlaPolicies } from './db/sla-repo.js';
 import { createStreetGazetteerLoader } from './db/streets-repo.js';
+import { createIntakeModelLoader } from './db/intake-models-repo.js';
+import { loadShippedModel } from './intake/model/intake-model.js';
 import { buildDirectory } from './directory/person.js';
 import { startRedisServer } from './jobs/redis-server.js';
 import { systemClock, type Clock } from './shared/clock.js';
@@ -64,13 +66,17 @@ export async function openCore(config: Config, logger: Logger, opts: { clock?: C
   const clock = opts.clock ?? systemClock;
   const calendar = createWorkingCalendar({ zone: config.TZ_COUNCIL, startHour: config.workingHours.start, endHour: config.workingHours.end });
   const loadStreets = createStreetGazetteerLoader(dbh.db);
+  // The intake model in use: one small query with each context read, so a model adopted or rolled
+  // back by any process is used here within a second.
+  const loadModel = createIntakeModelLoader(dbh.db, loadShippedModel, (msg, meta) => logger.warn(meta, msg));
   const readContext = async (): Promise<CaseContext> => {
     const [catalogue, people, table, stored] = await Promise.all([
       loadCatalogue(dbh.db), loadPeople(dbh.db), loadRoutingTable(dbh.db), loadSlaPolicies(dbh.db),
     ]);
     const policies: SlaPolicy[] = [...DEFAULT_SLA_POLICIES, ...stored];
     const streets = await loadStreets(catalogue.wardSet);
-    return { index: new CatalogueIndex(catalogue), directory: buildDirectory(people), table, policies, streets };
+    const model = await loadModel();
+    return { index: new CatalogueIndex(catalogue), directory: buildDirectory(people), table, policies, streets, model };
   };
   // The catalogue, directory and routing table change rarely (imports, often from another
   // process): read at most once a second, and at once after a change made here.
@@ -152,6 +158,8 @@ export async function startWardline(config: Config, logger: Logger, role: Proces
     stops.push(chat.stop);
     // ── Retention: the daily job runs where workers run.
     if (role !== 'web') stops.push(await startRetention(core, redisUrl, opts.queuePrefix ?? 'wardline'));
+    // ── The weekly intake retrain, likewise (loaded here: it brings the training code).
+    if (role !== 'web') stops.push(await (await import('./main-retrain.js')).startIntakeRetrain(core, redisUrl, opts.queuePrefix ?? 'wardline'));
     let web: WebServer | null = null;
     if (role !== 'worker') {
       const router = new Router();

@@ -1,5 +1,6 @@
 import type { CatalogueIndex } from '../catalogue/catalogue.js';
 import type { Directory, Person } from '../directory/person.js';
+import type { IntakeModel } from '../intake/model/intake-model.js';
 import type { StreetGazetteer } from '../intake/street-gazetteer.js';
 import { routeCase } from '../routing/route-case.js';
 import type { RouteDecision, RoutingTable } from '../routing/routing-table.js';
@@ -21,6 +22,8 @@ export interface CaseContext {
   policies: SlaPolicy[];
   /** The council's street gazetteer, for reading messages. */
   streets?: StreetGazetteer;
+  /** The intake model in use (the council's adopted one, or the shipped one when absent). */
+  model?: IntakeModel;
 }
 
 export interface CaseDraft {
@@ -32,6 +35,8 @@ export interface CaseDraft {
   summary: string;
   description: string;
   sourcePlatform?: Platform | null;
+  /** The channel the message came from (null: a direct message), kept with the opening for the intake model's examples. */
+  channelName?: string | null;
 }
 
 /** One committed change, as the notifier sees it; `origin` is set when cases were raised in chat. */
@@ -159,7 +164,7 @@ export function createCaseService(deps: CaseServiceDeps) {
           }
           const event = await repo.appendEvent(record.id, {
             type: 'opened', actorId: actor.id, at: now, fromStatus: null, toStatus: status,
-            data: { routing: decision, urgent: draft.urgent },
+            data: { routing: decision, urgent: draft.urgent, ...(draft.channelName !== undefined ? { channel: draft.channelName } : {}) },
           });
           created.push({ record, event });
         }

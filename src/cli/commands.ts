@@ -126,6 +126,19 @@ function registerCases(program: Command): void {
     .option('--since <date>', 'only corrections from this date (YYYY-MM-DD, council time)')
     .option('--limit <n>', 'how many corrections', '200')
     .action(async (opts) => (await import('./corrections-action.js')).listCorrections(opts));
+  const models = () => import('./intake-model-actions.js');
+  intake.command('retrain').description('Train a candidate model on the shipped examples and this council\'s corrections and answers; put it in use only if cross-validation finds it no worse than the model in use')
+    .option('--folds <n>', 'cross-validation folds', '5')
+    .option('--json', 'print JSON')
+    .option('--actor <who>', 'who is doing this')
+    .action(async (opts) => (await models()).retrain(opts));
+  intake.command('models').description('List the retrained intake models: which is in use, since when, and their cross-validated figures')
+    .option('--json', 'print JSON')
+    .action(async (opts) => (await models()).listModels(opts));
+  intake.command('rollback').description('Put another stored intake model in use (or `shipped`, the model wardline ships)')
+    .argument('<version>', 'a version from `wardline intake models`, or shipped')
+    .option('--actor <who>', 'who is doing this')
+    .action(async (version, opts) => (await models()).rollback(version, opts));
 }
 
 function registerDigests(program: Command): void {

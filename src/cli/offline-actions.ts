@@ -9,8 +9,8 @@ export async function parse(): Promise<void> {
   const config = loadConfig();
   const { runParseJsonl } = await import('../intake/parse-jsonl.js');
   const { loadParseSources } = await import('./parse-sources.js');
-  const { catalogue, streets } = await loadParseSources(config, (line) => process.stderr.write(`${line}\n`));
-  await runParseJsonl(process.stdin, process.stdout, catalogue, streets);
+  const { catalogue, streets, model } = await loadParseSources(config, (line) => process.stderr.write(`${line}\n`));
+  await runParseJsonl(process.stdin, process.stdout, catalogue, streets, model);
 }
 
 /** `wardline teams package`: the Teams app package to upload. */

@@ -12,6 +12,7 @@ import { caseScopeSql } from './case-scope-sql.js';
 import { enqueueOutbound } from './outbox-repo.js';
 import { scheduleSlaCheck } from './sla-sweep-repo.js';
 import { insertLink, linksForCase } from './conversation-repo.js';
+import { recordCorrectionExample } from './intake-examples-repo.js';
 import { caseEvents, cases, caseWatchers, intakeCorrections } from './tables.js';
 
 type CaseRow = typeof cases.$inferSelect;
@@ -120,8 +121,10 @@ class DrizzleCaseRepo implements CaseRepo {
     return linksForCase(this.db, caseId);
   }
 
+  /** The correction, and its message as a labelled example for retraining the intake model. */
   async recordCorrection(c: Parameters<CaseRepo['recordCorrection']>[0]): Promise<void> {
     await this.db.insert(intakeCorrections).values(c);
+    await recordCorrectionExample(this.db, c.caseId, c.at);
   }
 }
 

@@ -52,6 +52,9 @@ export interface DraftState {
   promptKey: string;
   /** What to offer as buttons. */
   candidates?: { services: { id: string; name: string }[]; wards: { id: string; name: string }[] };
+  /** The channel the message came from (null: a direct message) and what was asked: for the intake model's examples. */
+  channelName?: string | null;
+  asked?: ('ward' | 'service')[];
 }
 
 export interface Draft {

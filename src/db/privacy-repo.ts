@@ -39,6 +39,9 @@ function jsonTextKeys(column: SQL, marker: string, match: string | null): SQL {
   return sql`${column} || coalesce((select jsonb_object_agg(k, ${value}) from jsonb_object_keys(${column}) k where k in ('text', 'note') and jsonb_typeof(${column} -> k) = 'string'), '{}'::jsonb)`;
 }
 
+/** The cases opened from the same message as this one (same sender and moment): an intake example belongs to the first. */
+const messageCases = (caseId: string) => sql`select s.id from cases s join cases c on c.id = ${caseId} and s.raised_by_id = c.raised_by_id and s.created_at = c.created_at`;
+
 /** The chat messages of a case's threads in the built-in workspace. */
 const caseWorkspaceMessages = (caseId: string) => sql`exists (select 1 from conversation_links l where l.case_id = ${caseId} and l.platform = 'local'
   and l.channel_id = workspace_messages.channel_id and (l.thread_id = workspace_messages.thread_id or l.thread_id = workspace_messages.id::text))`;
@@ -55,6 +58,8 @@ export async function redactCaseText(tx: Tx, caseId: string, marker: string, rea
     where case_id = ${caseId}`);
   await tx.execute(sql`update open311_inbound_updates set email = null, first_name = null, last_name = null where case_id = ${caseId}`);
   await tx.execute(sql`update intake_corrections set text = ${marker} where case_id = ${caseId}`);
+  // A labelled example without its text teaches nothing: it goes.
+  await tx.execute(sql`delete from intake_examples where case_id in (${messageCases(caseId)})`);
   await tx.execute(sql`update outbox set payload = jsonb_set(payload, '{render,message,text}', to_jsonb(${marker}::text))
     where case_id = ${caseId} and payload #> '{render,message,text}' is not null`);
   await tx.execute(sql`update workspace_messages set text = ${marker}, model = null where ${caseWorkspaceMessages(caseId)}`);
@@ -67,6 +72,7 @@ export async function eraseFromCase(tx: Tx, caseId: string, pattern: string, mar
     location = regexp_replace(location, ${pattern}, ${marker}, 'gi') where id = ${caseId}`);
   await tx.execute(sql`update case_events set data = ${jsonTextKeys(sql`data`, marker, pattern)} where case_id = ${caseId}`);
   await tx.execute(sql`update intake_corrections set text = regexp_replace(text, ${pattern}, ${marker}, 'gi') where case_id = ${caseId}`);
+  await tx.execute(sql`update intake_examples set text = regexp_replace(text, ${pattern}, ${marker}, 'gi') where case_id in (${messageCases(caseId)})`);
   await tx.execute(sql`update outbox set payload = jsonb_set(payload, '{render,message,text}', to_jsonb(regexp_replace(payload #>> '{render,message,text}', ${pattern}, ${marker}, 'gi')))
     where case_id = ${caseId} and payload #> '{render,message,text}' is not null`);
   await tx.execute(sql`update workspace_messages set text = regexp_replace(text, ${pattern}, ${marker}, 'gi'), model = null where ${caseWorkspaceMessages(caseId)} and text ~* ${pattern}`);

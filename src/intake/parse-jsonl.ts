@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Catalogue } from '../catalogue/catalogue.js';
+import type { IntakeModel } from './model/intake-model.js';
 import { parseMessage } from './parse-message.js';
 import type { StreetGazetteer } from './street-gazetteer.js';
 
@@ -8,17 +9,17 @@ import type { StreetGazetteer } from './street-gazetteer.js';
  * one JSON line out per input, in order. A line that is not JSON gives {"id": null, "error"} and
  * parsing goes on. Blank lines are skipped.
  */
-export async function runParseJsonl(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, catalogue: Catalogue, streets?: StreetGazetteer): Promise<void> {
+export async function runParseJsonl(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, catalogue: Catalogue, streets?: StreetGazetteer, model?: IntakeModel): Promise<void> {
   const rl = createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;
   for await (const line of rl) {
     lineNo++;
     if (!line.trim()) continue;
-    output.write(`${JSON.stringify(parseLine(line, lineNo, catalogue, streets))}\n`);
+    output.write(`${JSON.stringify(parseLine(line, lineNo, catalogue, streets, model))}\n`);
   }
 }
 
-export function parseLine(line: string, lineNo: number, catalogue: Catalogue, streets?: StreetGazetteer): Record<string, unknown> {
+export function parseLine(line: string, lineNo: number, catalogue: Catalogue, streets?: StreetGazetteer, model?: IntakeModel): Record<string, unknown> {
   let msg: unknown;
   try {
     msg = JSON.parse(line);
@@ -34,6 +35,7 @@ export function parseLine(line: string, lineNo: number, catalogue: Catalogue, st
     channelName: typeof m.channel === 'string' ? m.channel : '',
     catalogue,
     streets,
+    ...(model ? { model } : {}),
   });
   return {
     id, kind: r.kind,

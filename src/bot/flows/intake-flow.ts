@@ -2,6 +2,7 @@ import type { CaseRecord, ChatOrigin } from '../../cases/case-record.js';
 import type { CaseDraft } from '../../cases/case-service.js';
 import { caseRepoOn, lockWardService } from '../../db/case-store.js';
 import { createDraft, getDraft, updateDraft, type Draft, type DraftState } from '../../db/conversation-repo.js';
+import { recordClarifyExample } from '../../db/intake-examples-repo.js';
 import { matchService, matchWard } from '../../intake/match-names.js';
 import { parseMessage } from '../../intake/parse-message.js';
 import { asCaseId, asPersonId, asServiceId, asWardId, type ServiceId, type WardId } from '../../shared/ids.js';
@@ -53,10 +54,11 @@ export function createIntakeFlow(deps: FlowDeps) {
     return { type: 'clarify', text, buttons };
   }
 
-  function toDraft(turn: Turn, s: { ward: string | null; service: string | null; urgent: boolean; topic: string | null; location: string | null; summary: string }, text: string): CaseDraft {
+  function toDraft(turn: Turn, s: { ward: string | null; service: string | null; urgent: boolean; topic: string | null; location: string | null; summary: string; channelName?: string | null }, text: string): CaseDraft {
     return {
       serviceId: s.service ? asServiceId(s.service) : null, wardId: s.ward ? asWardId(s.ward) : null, urgent: s.urgent,
       topic: s.topic, location: s.location, summary: s.summary, description: describe(text), sourcePlatform: turn.address.platform,
+      ...(s.channelName !== undefined ? { channelName: s.channelName } : {}),
     };
   }
 
@@ -82,8 +84,10 @@ export function createIntakeFlow(deps: FlowDeps) {
     /** A message that may describe problems: open cases, or ask what is missing. */
     async escalate(turn: Turn, ev: MessageEvent, text: string, addressed: boolean): Promise<void> {
       const { person, ctx } = turn;
+      const channelName = ev.isDirect ? null : ev.channelName;
       const result = parseMessage({ text, platform: ev.address.platform }, {
-        sender: { role: person.roles[0] ?? null, wards: person.wardIds }, channelName: ev.isDirect ? null : ev.channelName, catalogue: ctx.index.catalogue, streets: ctx.streets,
+        sender: { role: person.roles[0] ?? null, wards: person.wardIds }, channelName, catalogue: ctx.index.catalogue, streets: ctx.streets,
+        ...(ctx.model ? { model: ctx.model } : {}),
       });
       if (ev.hints && (ev.hints.wardId || ev.hints.serviceId)) {
         // Picked in a form: what the person chose wins; the text still gives place and urgency.
@@ -95,7 +99,7 @@ export function createIntakeFlow(deps: FlowDeps) {
         const location = first?.location ?? d?.location ?? null;
         const summary = first?.summary ?? d?.summary ?? text.slice(0, 140);
         if (ward && service) {
-          await deps.cases.openCases(person.id, [toDraft(turn, { ward, service, urgent, topic: first?.topic ?? null, location, summary }, text)],
+          await deps.cases.openCases(person.id, [toDraft(turn, { ward, service, urgent, topic: first?.topic ?? null, location, summary, channelName }, text)],
             origin(turn, `confirm:${ev.address.platform}:${ev.address.channelId}:${ev.messageId}`));
           return;
         }
@@ -109,7 +113,11 @@ export function createIntakeFlow(deps: FlowDeps) {
       if (result.kind === 'clarify') {
         const d = result.draft ?? { ward: null, service: null, urgent: false, location: null, summary: text.slice(0, 140) };
         const promptKey = `prompt:${ev.address.platform}:${ev.eventId}`;
-        const state: DraftState = { kind: 'clarify', ward: d.ward, service: d.service, urgent: d.urgent, topic: null, location: d.location, summary: d.summary, promptKey, candidates: result.candidates };
+        const asked: ('ward' | 'service')[] = [...(d.ward ? [] : ['ward' as const]), ...(d.service ? [] : ['service' as const])];
+        const state: DraftState = {
+          kind: 'clarify', ward: d.ward, service: d.service, urgent: d.urgent, topic: null, location: d.location, summary: d.summary, promptKey,
+          candidates: result.candidates, channelName, asked,
+        };
         const draft = await createDraft(deps.db, {
           platform: ev.address.platform, channelId: ev.address.channelId, threadId: turn.threadRoot, personId: person.id, text, state,
         }, deps.clock.now());
@@ -123,7 +131,7 @@ export function createIntakeFlow(deps: FlowDeps) {
       const fresh: CaseDraft[] = [];
       for (const pc of result.cases) {
         const dup = await findDuplicate(pc.ward, pc.service, pc.location);
-        const s = { ward: pc.ward, service: pc.service, urgent: pc.urgent, topic: pc.topic, location: pc.location, summary: pc.summary };
+        const s = { ward: pc.ward, service: pc.service, urgent: pc.urgent, topic: pc.topic, location: pc.location, summary: pc.summary, channelName };
         if (dup) await askDuplicate(turn, text, s, dup);
         else fresh.push(toDraft(turn, s, text));
       }
@@ -171,6 +179,11 @@ export function createIntakeFlow(deps: FlowDeps) {
       const { draft, s } = opened;
       const [c] = await deps.cases.openCases(turn.person.id, [toDraft(turn, s, draft.text)], {
         platform: draft.platform, channelId: draft.channelId, threadId: draft.threadId, cardKey: `confirm:draft:${draft.id}`,
+      });
+      // The answer labels the message: an example for retraining the intake model.
+      await recordClarifyExample(deps.db, {
+        caseId: c!.id, text: draft.text, platform: draft.platform, channelName: s.channelName ?? null, asked: s.asked ?? [],
+        sender: { role: turn.person.roles[0] ?? null, wards: turn.person.wardIds }, wardId: s.ward!, serviceId: s.service!, at: deps.clock.now(),
       });
       turn.edit(s.promptKey, notice(`Thanks: logged as ${c!.reference} (${turn.ctx.index.service(s.service!)?.name}, ${turn.ctx.index.ward(s.ward!)?.name}).`));
     },

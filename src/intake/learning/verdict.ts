@@ -1,0 +1,82 @@
+import type { Measures, Prediction } from '../model/evaluate.js';
+import type { LabelledMessage } from '../model/training.js';
+
+/** The agreed measures (bench:intake-eval, shared/eval/score.mjs). */
+export const MEASURES = ['exact', 'misroute', 'chatterIgnored', 'clarifyAsked'] as const;
+export type MeasureName = (typeof MEASURES)[number];
+export const MEASURE_LABELS: Record<MeasureName, string> = {
+  exact: 'exact ward+service', misroute: 'misroute', chatterIgnored: 'chatter ignored', clarifyAsked: 'clarify asked',
+};
+
+/** One held-out message's part in each measure: right or wrong where it counts, wrong cases opened. */
+export interface Outcome {
+  exact: boolean | null;
+  chatterIgnored: boolean | null;
+  clarifyAsked: boolean | null;
+  wrongCases: number;
+}
+
+/** The per-message terms of `measure` (evaluate.ts), so two models can be compared message by message. */
+export function outcomeOf(m: LabelledMessage, p: Prediction): Outcome {
+  const e = m.expected;
+  const key = (c: { ward?: string; service: string }) => `${c.ward}|${c.service}`;
+  const want = new Set(e.cases.map(key));
+  const got = new Set(p.cases.map(key));
+  const wrongCases = e.kind === 'escalation' ? p.cases.filter((c) => !want.has(key(c))).length : p.cases.length;
+  return {
+    exact: e.kind === 'escalation' ? p.kind === 'escalation' && want.size === got.size && [...want].every((k) => got.has(k)) : null,
+    chatterIgnored: e.kind === 'chatter' ? p.kind === 'chatter' : null,
+    clarifyAsked: e.kind === 'clarify' ? p.kind === 'clarify' : null,
+    wrongCases,
+  };
+}
+
+/** Messages where the candidate did better, and where it did worse, than the model in use. */
+export type Paired = Record<MeasureName, { better: number; worse: number }>;
+
+export function pairOutcomes(candidate: Outcome[], inUse: Outcome[]): Paired {
+  const out = Object.fromEntries(MEASURES.map((k) => [k, { better: 0, worse: 0 }])) as Paired;
+  candidate.forEach((c, i) => {
+    const u = inUse[i]!;
+    for (const k of ['exact', 'chatterIgnored', 'clarifyAsked'] as const) {
+      if (c[k] === null || c[k] === u[k]) continue;
+      if (c[k]) out[k].better++;
+      else out[k].worse++;
+    }
+    if (c.wrongCases < u.wrongCases) out.misroute.better++;
+    if (c.wrongCases > u.wrongCases) out.misroute.worse++;
+  });
+  return out;
+}
+
+export interface Check {
+  measure: MeasureName;
+  candidate: number;
+  inUse: number;
+  better: number;
+  worse: number;
+  /** How many more worse than better messages the rule allows. */
+  allowed: number;
+  ok: boolean;
+}
+
+export interface Verdict {
+  adopt: boolean;
+  checks: Check[];
+}
+
+/**
+ * "Not worse", precisely: on each measure, over the held-out messages of every fold, the messages
+ * the candidate gets wrong that the model in use got right (for misroute: where it opens more wrong
+ * cases) may outnumber the reverse by at most 2·√(both together) — a one-sided sign test at two
+ * standard deviations, so retraining noise (a few messages either way) passes and a real loss does
+ * not. Every measure must pass.
+ */
+export function judge(candidate: Measures, inUse: Measures, paired: Paired): Verdict {
+  const checks = MEASURES.map((measure): Check => {
+    const { better, worse } = paired[measure];
+    const allowed = Math.floor(2 * Math.sqrt(better + worse));
+    return { measure, candidate: candidate[measure], inUse: inUse[measure], better, worse, allowed, ok: worse - better <= allowed };
+  });
+  return { adopt: checks.every((c) => c.ok), checks };
+}
