@@ -34,13 +34,15 @@ function printRetrain(r: RetrainReport, counts: { corrections: number; answers: 
   console.log(`Candidate trained on the shipped examples and ${r.councilExamples} of this council's (${counts.corrections} from corrections, ${counts.answers} from answers to questions) in ${r.seconds.toFixed(1)} s.`);
   console.log(`${c.folds}-fold cross-validation (seed ${c.seed}), the same folds for both models: ${c.heldOut.shipped} shipped messages and ${c.heldOut.council} of this council's held out in turn.`);
   console.log(table(r.verdict.checks, c.inUse, c.candidate));
+  const sc = r.verdict.score;
+  console.log(`Score: model in use ${f3(sc.inUse)}, candidate ${f3(sc.candidate)} — ${sc.ok ? 'not worse' : 'WORSE'}.`);
   if (c.candidate.council && c.inUse.council) {
     console.log(`This council's messages only: ${short(c.inUse.council)}  →  candidate ${short(c.candidate.council)}`);
   }
   if (r.outcome === 'adopted') {
     console.log(`Adopted: ${r.version} is now in use (running wardline processes switch to it within a second; \`wardline intake rollback VERSION\` switches back).`);
   } else {
-    const failed = r.verdict.checks.filter((k) => !k.ok).map((k) => MEASURE_LABELS[k.measure]).join(', ');
+    const failed = [...(r.verdict.score.ok ? [] : ['the score']), ...r.verdict.checks.filter((k) => !k.ok).map((k) => MEASURE_LABELS[k.measure])].join(', ');
     console.log(`Refused: the candidate is worse on ${failed}; ${r.inUse} stays in use. (${r.version} keeps the figures.)`);
   }
 }
@@ -54,7 +56,9 @@ function table(checks: Check[], inUse: Figures, cand: Figures): string {
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
-  return [...lines, 'Not worse: on each measure, the held-out messages the candidate gets wrong and the model in use got right (misroute: more wrong cases) outnumber the reverse by at most 2·√(both).'].join('\n');
+  return [...lines,
+    'Not worse means both: (1) score = exact + chatter ignored + clarify asked − 5 × misroute at least the model in use\'s;',
+    '(2) on each measure, the held-out messages it gets wrong that the model in use got right (misroute: more wrong cases) outnumber the reverse by at most 2·√(both).'].join('\n');
 }
 
 const short = (m: Measures) => `exact ${f3(m.exact)}, misroute ${f3(m.misroute)} of ${m.casesOpened}, chatter ignored ${f3(m.chatterIgnored)}, clarify asked ${f3(m.clarifyAsked)} (${m.n} messages)`;

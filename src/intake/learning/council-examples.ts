@@ -36,7 +36,8 @@ export function asLabelledMessage(e: CouncilExample): LabelledMessage {
 
 /**
  * Training examples of a council's messages, as `buildExamples` makes them of the corpus: one per
- * service the message names (weights adding to 1), chatter and "service unclear" one each; each part
+ * service the message names (weights adding to 1), chatter and "service unclear" one each (a message
+ * whose only gap is its ward, with no service given, teaches nothing and is left out); each part
  * of a several-problem message goes, at half weight, to the labelled service `partModel` finds it
  * most like (the model in use: no first model to train).
  */
@@ -48,7 +49,8 @@ export function councilTrainingExamples(list: CouncilExample[], catalogue: Catal
     const group = hashFeature(`group:council:${e.id}`);
     const wanted = [...new Set(e.cases.map((c) => c.service))];
     if (e.kind === 'chatter') out.push({ group, label: CHATTER, weight: 1, x, source: 'message' });
-    else if (!wanted.length) out.push({ group, label: UNCLEAR, weight: 1, x, source: 'message' });
+    else if (!wanted.length && e.missing.includes('service')) out.push({ group, label: UNCLEAR, weight: 1, x, source: 'message' });
+    else if (!wanted.length) continue; // only the ward was missing, and no service given: nothing to learn
     else for (const s of wanted) out.push({ group, label: s, weight: 1 / wanted.length, x, source: 'message' });
     if (wanted.length > 1) out.push(...partsOf(e.text, meta, wanted, group, catalogue, partModel));
   }

@@ -1,4 +1,4 @@
-import type { Measures, Prediction } from '../model/evaluate.js';
+import { MISROUTE_COST, type Measures, type Prediction } from '../model/evaluate.js';
 import type { LabelledMessage } from '../model/training.js';
 
 /** The agreed measures (bench:intake-eval, shared/eval/score.mjs). */
@@ -62,15 +62,21 @@ export interface Check {
 
 export interface Verdict {
   adopt: boolean;
+  /** exact + chatter ignored + clarify asked − MISROUTE_COST × misroute, as train:intake chooses thresholds by. */
+  score: { candidate: number; inUse: number; ok: boolean };
   checks: Check[];
 }
 
+export const scoreOf = (m: Measures) => m.exact + m.chatterIgnored + m.clarifyAsked - MISROUTE_COST * m.misroute;
+
 /**
- * "Not worse", precisely: on each measure, over the held-out messages of every fold, the messages
- * the candidate gets wrong that the model in use got right (for misroute: where it opens more wrong
- * cases) may outnumber the reverse by at most 2·√(both together) — a one-sided sign test at two
- * standard deviations, so retraining noise (a few messages either way) passes and a real loss does
- * not. Every measure must pass.
+ * "Not worse", precisely, over the held-out messages of every fold:
+ * 1. its score is at least the model in use's: exact + chatter ignored + clarify asked
+ *    − MISROUTE_COST (5) × misroute, the trade train:intake chooses thresholds by; and
+ * 2. it is clearly worse on no measure: the messages it gets wrong that the model in use got right
+ *    (for misroute: where it opens more wrong cases) outnumber the reverse by at most
+ *    2·√(both together) — a one-sided sign test at two standard deviations, so retraining noise
+ *    (a few messages either way) passes and a real loss on one measure does not.
  */
 export function judge(candidate: Measures, inUse: Measures, paired: Paired): Verdict {
   const checks = MEASURES.map((measure): Check => {
@@ -78,5 +84,6 @@ export function judge(candidate: Measures, inUse: Measures, paired: Paired): Ver
     const allowed = Math.floor(2 * Math.sqrt(better + worse));
     return { measure, candidate: candidate[measure], inUse: inUse[measure], better, worse, allowed, ok: worse - better <= allowed };
   });
-  return { adopt: checks.every((c) => c.ok), checks };
+  const score = { candidate: scoreOf(candidate), inUse: scoreOf(inUse), ok: scoreOf(candidate) >= scoreOf(inUse) - 1e-12 };
+  return { adopt: score.ok && checks.every((c) => c.ok), score, checks };
 }
