@@ -51,7 +51,7 @@ describe('wardline intake retrain, models and rollback', () => {
     expect(r.stdout).toMatch(/3-fold cross-validation \(seed 2026\), the same folds for both models: \d+ shipped messages and 40 of this council's held out/);
     expect(r.stdout).toMatch(/exact ward\+service\s+0\.\d{3}\s+0\.\d{3}/);
     expect(r.stdout).toMatch(/Adopted: 2026-\d\d-\d\d\.c1 is now in use/);
-    const version = await inUse();
+    const version = (await inUse())!;
     expect(version).toMatch(/\.c1$/);
     expect(await parse(NEW_SAYING)).toMatchObject({ kind: 'escalation', cases: [{ ward: 'erdington', service: 'refuse-collection' }] });
     const models = (await runCli(['intake', 'models'], { env })).stdout;

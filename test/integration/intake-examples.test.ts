@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redactCaseText } from '../../src/db/privacy-repo.js';
 import { intakeExamples, intakeModels } from '../../src/db/tables.js';
 import { loadShippedModel, serialiseModel } from '../../src/intake/model/intake-model.js';
 import { normaliseText } from '../../src/intake/normalise.js';
@@ -38,6 +39,9 @@ describe('corrections and answers become the council\'s labelled examples', () =
       kind: 'escalation', cases: [{ ward: 'erdington', service: 'street-cleaning' }], missing: [],
     });
     expect(row!.text).not.toContain('&amp;');
+    // Retention removes a case's text: its example goes with it.
+    await db().transaction((tx) => redactCaseText(tx, row!.caseId!, '[removed]', 'test', new Date()));
+    expect((await examples()).filter((r) => r.id === row!.id)).toEqual([]);
   });
 
   it('stores the answer to a clarifying question as an example', async () => {
