@@ -8,7 +8,7 @@ import type { ExampleLabel } from '../db/schema-intake.js';
 import { loadStreetGazetteer } from '../db/streets-repo.js';
 import type { CouncilExample } from '../intake/learning/council-examples.js';
 import type { Comparison } from '../intake/learning/cross-compare.js';
-import { retrainIntakeModel } from '../intake/learning/retrain.js';
+import { retrainIntakeModel, type RetrainResult } from '../intake/learning/retrain.js';
 import { loadShippedExamples } from '../intake/learning/shipped-examples.js';
 import type { Verdict } from '../intake/learning/verdict.js';
 import { loadShippedModel, serialiseModel } from '../intake/model/intake-model.js';
@@ -60,23 +60,30 @@ export async function runIntakeRetrain(deps: RetrainDeps, opts: { actor: string;
   });
   if (result.kind === 'nothing_new') return { outcome: 'nothing_new', inUse: inUse.version, councilExamples: council.length };
   const outcome = result.verdict.adopt ? 'adopted' as const : 'refused' as const;
-  const at = deps.clock.now();
-  const version = await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${RETRAIN_LOCK})`);
-    const v = await nextModelVersion(tx, day);
-    const model = result.candidate ? serialiseModel({ ...result.candidate, version: v }) : null;
-    await storeIntakeModel(tx, {
-      version: v, baseVersion: shippedModel.version, outcome, model, examples: council.map(labelOf), createdBy: opts.actor, at,
-      figures: { comparedWith: inUse.version, ...result.comparison, verdict: result.verdict },
-    });
-    if (outcome === 'adopted') await putModelInUse(tx, v, at);
-    await recordAudit(tx, { actor: opts.actor, action: 'intake.retrain', detail: { version: v, outcome, comparedWith: inUse.version, councilExamples: council.length } }, at);
-    return v;
-  });
+  const version = await storeOutcome(deps, { day, outcome, result, base: shippedModel.version, comparedWith: inUse.version, council, actor: opts.actor });
   return {
     outcome, version, inUse: outcome === 'adopted' ? version : inUse.version, councilExamples: council.length,
     comparison: result.comparison, verdict: result.verdict, seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** Stores the candidate (a refused one without its model), puts an adopted one in use, and audits it; returns its version. */
+async function storeOutcome(deps: RetrainDeps, o: {
+  day: string; outcome: 'adopted' | 'refused'; result: Extract<RetrainResult, { kind: 'compared' }>; base: string; comparedWith: string; council: CouncilExample[]; actor: string;
+}): Promise<string> {
+  const at = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${RETRAIN_LOCK})`);
+    const version = await nextModelVersion(tx, o.day);
+    const model = o.result.candidate ? serialiseModel({ ...o.result.candidate, version }) : null;
+    await storeIntakeModel(tx, {
+      version, baseVersion: o.base, outcome: o.outcome, model, examples: o.council.map(labelOf), createdBy: o.actor, at,
+      figures: { comparedWith: o.comparedWith, ...o.result.comparison, verdict: o.result.verdict },
+    });
+    if (o.outcome === 'adopted') await putModelInUse(tx, version, at);
+    await recordAudit(tx, { actor: o.actor, action: 'intake.retrain', detail: { version, outcome: o.outcome, comparedWith: o.comparedWith, councilExamples: o.council.length } }, at);
+    return version;
+  });
 }
 
 /** `wardline intake rollback VERSION`: put a stored model (or `shipped`) in use. */
