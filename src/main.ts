@@ -18,8 +18,7 @@ import { systemClock, type Clock } from './shared/clock.js';
 import { AppError } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
 import { createMetrics, type Metrics } from './web/metrics.js';
-import { startWebServer, type WebServer } from './web/server.js';
-import { Router } from './web/http-router.js';
+import { startWebServer, type WebPlugin, type WebServer } from './web/server.js';
 import { createCaseNotifier } from './bot/case-notifier.js';
 import { startChatRuntime, type ChatRuntime } from './main-chat.js';
 import type { Platform } from './shared/enums.js';
@@ -115,7 +114,7 @@ export interface Running {
 }
 
 /** Starts a process: web (HTTP + chat adapters), worker (background jobs) or both. */
-export async function startWardline(config: Config, logger: Logger, role: ProcessRole, opts: { clock?: Clock; queuePrefix?: string } = {}): Promise<Running> {
+export async function startWardline(config: Config, logger: Logger, role: ProcessRole, opts: { clock?: Clock; queuePrefix?: string; plugins?: WebPlugin[] } = {}): Promise<Running> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => { for (const s of stops.reverse()) await s().catch((e) => logger.warn({ err: e }, 'stop failed')); };
   try {
@@ -134,10 +133,8 @@ export async function startWardline(config: Config, logger: Logger, role: Proces
     stops.push(chat.stop);
     let web: WebServer | null = null;
     if (role !== 'worker') {
-      const router = new Router();
-      await chat.addRoutes(router);
       web = await startWebServer({
-        host: config.HOST, port: config.PORT, logger, metrics: core.metrics, router,
+        host: config.HOST, port: config.PORT, logger, metrics: core.metrics, plugins: [chat.routes, ...(opts.plugins ?? [])],
         readiness: [
           { name: 'database', check: () => core.dbh.ping() },
           { name: 'redis', check: async () => { await redis.ping(); } },
