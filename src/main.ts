@@ -5,7 +5,7 @@ import { loadDefaultCatalogue } from './catalogue/default-catalogue.js';
 import { createCaseService, type CaseContext, type CaseService } from './cases/case-service.js';
 import { DEFAULT_SLA_POLICIES, type SlaPolicy } from './cases/sla.js';
 import { createWorkingCalendar, type WorkingCalendar } from './cases/working-time.js';
-import type { Config } from './config.js';
+import { isLoopbackHost, type Config } from './config.js';
 import { createCaseStore } from './db/case-store.js';
 import { loadCatalogue, syncCatalogue } from './db/catalogue-repo.js';
 import { openDatabase, type DbHandle } from './db/client.js';
@@ -115,6 +115,7 @@ export interface Running {
 
 /** Starts a process: web (HTTP + chat adapters), worker (background jobs) or both. */
 export async function startWardline(config: Config, logger: Logger, role: ProcessRole, opts: { clock?: Clock; queuePrefix?: string; plugins?: WebPlugin[] } = {}): Promise<Running> {
+  if (role !== 'worker') guardWorkspaceExposure(config, logger);
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => { for (const s of stops.reverse()) await s().catch((e) => logger.warn({ err: e }, 'stop failed')); };
   try {
@@ -151,6 +152,19 @@ export async function startWardline(config: Config, logger: Logger, role: Proces
     await stopAll();
     throw e;
   }
+}
+
+/**
+ * The workspace lets anyone act as anyone: on an address others can reach it is refused unless
+ * WARDLINE_WORKSPACE=on says so explicitly (then a loud warning).
+ */
+function guardWorkspaceExposure(config: Config, logger: Logger): void {
+  if (!chatPlatforms(config).includes('local') || isLoopbackHost(config.HOST)) return;
+  if (config.WARDLINE_WORKSPACE === 'on') {
+    logger.warn({ host: config.HOST }, `THE BUILT-IN WORKSPACE IS OPEN ON ${config.HOST}: anyone who can reach this server can act as any person in the directory, with no sign-in. Use it only on a trusted network.`);
+    return;
+  }
+  throw new AppError('config.invalid', `The built-in workspace is on (WARDLINE_WORKSPACE=auto, no Slack or Teams configured) and HOST=${config.HOST} is not a loopback address: anyone who could reach it could act as anyone, with no sign-in. Set HOST=127.0.0.1, or configure Slack or Teams, or set WARDLINE_WORKSPACE=off; to expose the workspace knowingly, set WARDLINE_WORKSPACE=on.`);
 }
 
 async function connectRedis(url: string): Promise<Redis> {
