@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { startRedisServer } from '../../src/jobs/redis-server.js';
+import { startWardline, type Running } from '../../src/main.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { createTestDatabase, redisTestUrl, uniquePrefix } from '../support/test-db.js';
+
+let dbUrl: string;
+let running: Running;
+let base: string;
+
+beforeAll(async () => {
+  const db = await createTestDatabase();
+  dbUrl = db.url;
+  await db.close();
+  running = await startWardline(loadConfig({ DATABASE_URL: dbUrl, REDIS_URL: redisTestUrl(), PORT: '0' }), createLogger('silent'), 'web', { queuePrefix: uniquePrefix('door') });
+  base = running.web!.url;
+}, 60_000);
+afterAll(async () => { await running?.stop(); });
+
+/** Sends bytes as they are (no client-side normalising) and returns the status line's code. */
+async function rawStatus(request: string): Promise<number> {
+  const { port } = new URL(base);
+  return new Promise((ok, fail) => {
+    const s = connect({ port: Number(port), host: '127.0.0.1' }, () => s.end(request));
+    let text = '';
+    s.on('data', (d) => { text += d.toString('latin1'); });
+    s.on('end', () => ok(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)));
+    s.on('error', fail);
+  });
+}
+
+describe('the front door', () => {
+  it('answers the requests that used to stop the process, and stays up', async () => {
+    const slashes = await fetch(`${base}//`);
+    expect(slashes.status).toBe(200); // `//` is `/`: the workspace page
+    expect((await fetch(`${base}//healthz`)).status).toBe(200);
+    const bad = await fetch(`${base}/api/workspace/channels/%E0/messages`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: 'bad_url', message: 'The address is not valid: check its percent-encoding (%XX).' });
+    expect(await rawStatus('GET //%E0%A4 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toBeGreaterThanOrEqual(400);
+    expect(await rawStatus('BREW /coffee HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toBe(400);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it('answers unknown paths, wrong methods and bad query strings with JSON', async () => {
+    const missing = await fetch(`${base}/nope/../../etc/passwd`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: 'not_found' });
+    const wrong = await fetch(`${base}/api/workspace/actions`);
+    expect([wrong.status, wrong.headers.get('allow')]).toEqual([405, 'POST']);
+    const query = await fetch(`${base}/api/workspace/channels?as=%E0%ZZ`);
+    expect(query.status).toBe(403);
+    const long = await fetch(`${base}/api/workspace/channels/${'x'.repeat(5000)}/messages`);
+    expect(long.status).toBe(414);
+  });
+
+  it('refuses a body over 1 MB declared or chunked, and a body that is not JSON, without a stack', async () => {
+    const url = `${base}/api/workspace/actions`;
+    const declared = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(1_000_001) });
+    expect(declared.status).toBe(413);
+    const chunks = new ReadableStream({ pull(c) { c.enqueue(new Uint8Array(100_000).fill(32)); } });
+    const chunked = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chunks, duplex: 'half' } as RequestInit);
+    expect(chunked.status).toBe(413);
+    const xml = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<a/>' });
+    expect([xml.status, (await xml.json()).error]).toEqual([400, 'invalid_json']);
+  });
+});
+
+describe('metrics while Redis is down', () => {
+  it('answers /metrics within a few seconds with the last known queue depths, marked stale', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wardline-door-redis-'));
+    const redis = await startRedisServer({ bin: process.env.REDIS_SERVER_BIN ?? 'redis-server', dataDir: dir, persist: false });
+    const db = await createTestDatabase();
+    await db.close();
+    const app = await startWardline(loadConfig({ DATABASE_URL: db.url, REDIS_URL: redis.url, PORT: '0' }), createLogger('silent'), 'all', { queuePrefix: uniquePrefix('door') });
+    try {
+      const up = await (await fetch(`${app.web!.url}/metrics`)).text();
+      expect(up).toMatch(/^wardline_queue_depth_stale 0$/m);
+      await redis.stop();
+      const res = await fetch(`${app.web!.url}/metrics`, { signal: AbortSignal.timeout(5000) });
+      expect(res.status).toBe(200);
+      const down = await res.text();
+      expect(down).toMatch(/^wardline_queue_depth_stale 1$/m);
+      expect(down).toMatch(/^wardline_queue_depth\{queue="outbox",state="pending"\} 0$/m);
+      expect((await fetch(`${app.web!.url}/readyz`, { signal: AbortSignal.timeout(5000) })).status).toBe(503);
+    } finally {
+      await Promise.race([app.stop(), new Promise((r) => setTimeout(r, 10_000))]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('the open workspace on a reachable address', () => {
+  it('refuses to start, saying what to set', async () => {
+    const config = loadConfig({ DATABASE_URL: dbUrl, REDIS_URL: redisTestUrl(), PORT: '0', HOST: '0.0.0.0' });
+    await expect(startWardline(config, createLogger('silent'), 'web')).rejects.toThrow(/HOST=0\.0\.0\.0 is not a loopback address.*set WARDLINE_WORKSPACE=on/);
+  });
+
+  it('starts with a loud warning when WARDLINE_WORKSPACE=on says so', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(chunk.toString()); done(); } });
+    const config = loadConfig({ DATABASE_URL: dbUrl, REDIS_URL: redisTestUrl(), PORT: '0', HOST: '0.0.0.0', WARDLINE_WORKSPACE: 'on' });
+    const app = await startWardline(config, pino({ level: 'warn' }, sink), 'web', { queuePrefix: uniquePrefix('door') });
+    await app.stop();
+    const warning = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).find((l) => /WORKSPACE IS OPEN ON 0\.0\.0\.0/.test(l.msg));
+    expect(warning?.level).toBe(40);
+  }, 30_000);
+});
