@@ -59,7 +59,7 @@ export function workspaceApi(deps: WorkspaceApiDeps): { plugin: (app: FastifyIns
   const plugin = async (app: FastifyInstance) => {
     addReadRoutes(app, deps);
     addWriteRoutes(app, deps);
-    app.get('/api/workspace/events', async (_request, reply) => {
+    app.get('/api/workspace/events', { exposeHeadRoute: false }, async (_request, reply) => {
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });

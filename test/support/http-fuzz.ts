@@ -32,6 +32,7 @@ const ROUTES = [
   '/api/workspace/people', '/api/workspace/options', '/api/workspace/channels', '/api/workspace/channels/{id}/messages',
   '/api/workspace/actions', '/api/workspace/events',
 ];
+const KNOWN_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'PROPFIND', 'PURGE', 'M-SEARCH']);
 const METHODS = ['GET', 'GET', 'GET', 'POST', 'POST', 'POST', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'PROPFIND', 'PURGE', 'M-SEARCH', 'BREW', 'get'];
 const CONTENT_TYPES = [
   'application/json', 'application/json; charset=utf-8', 'application/x-www-form-urlencoded', 'text/plain', 'text/xml',
@@ -113,7 +114,7 @@ function headersArb(): fc.Arbitrary<Record<string, string>> {
 export function requestArb(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
   return fc.record({
     method: fc.constantFrom(...METHODS), path: pathArb(world), headers: headersArb(), body: bodyArb(world), chunked: fc.boolean(), signed: fc.boolean(),
-  }).map(({ method, path, headers, body, chunked, signed }) => ({ method, path, headers, body: body.body, chunked, signed, label: `${method} ${body.label}${chunked ? ' chunked' : ''}` }));
+  }).map(({ method, path, headers, body, chunked, signed }) => ({ method, path, headers, body: body.body, chunked, signed, label: `${method} ${body.label}${chunked ? ' chunked' : ''}${path.length > 8000 ? ' long path' : ''}` }));
 }
 
 export interface FuzzOutcome {
@@ -125,8 +126,12 @@ export interface FuzzOutcome {
   violations: { request: string; status: number; body: string }[];
   /** Connections the server closed before answering, by request kind. */
   closed: Record<string, number>;
+  closedExamples: string[];
   ms: number;
 }
+
+/** Requests the server may answer by closing the connection: they are sent on one of their own. */
+export const breaksFraming = (r: FuzzRequest) => r.body.kind === 'huge' || r.body.kind === 'short-length' || !KNOWN_METHODS.has(r.method) || r.path.length > 8000;
 
 const describeRequest = (r: FuzzRequest) => `${r.method} ${r.path.slice(0, 120)} [${r.label}]`;
 
@@ -139,8 +144,11 @@ function send(base: string, agent: Agent, r: FuzzRequest, world: FuzzWorld): Pro
     Object.assign(headers, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(data.toString('utf8'), ts, world.slackSecret) });
   }
   if (data && !r.chunked) headers['content-length'] = String(r.body.kind === 'short-length' ? Math.max(0, data.length - 3) : data.length);
+  // A request that breaks HTTP framing (a refused body left unread, a wrong length, a method the
+  // parser refuses) gets a connection of its own, so that its closing cannot land on another's.
+  const own = breaksFraming(r);
   return new Promise((ok) => {
-    const req = request(base + r.path, { method: r.method, agent, headers, timeout: 30_000 }, (res) => {
+    const req = request(base + r.path, { method: r.method, agent: own ? false : agent, headers, timeout: 30_000 }, (res) => {
       if (res.headers['content-type'] === 'text/event-stream') { req.destroy(); ok({ status: res.statusCode ?? 0, body: '' }); return; }
       let body = '';
       res.on('data', (c: Buffer) => { if (body.length < 4096) body += c.toString('utf8'); });
@@ -160,7 +168,7 @@ function send(base: string, agent: Agent, r: FuzzRequest, world: FuzzWorld): Pro
 /** `count` requests drawn from `seed`, `concurrency` at a time on kept-alive connections. */
 export async function runHttpFuzz(o: { base: string; world: FuzzWorld; count: number; seed: number; concurrency: number; internalMessage: string }): Promise<FuzzOutcome> {
   const agent = new Agent({ keepAlive: true, maxSockets: o.concurrency });
-  const out: FuzzOutcome = { total: 0, byStatus: {}, errors500: [], violations: [], closed: {}, ms: 0 };
+  const out: FuzzOutcome = { total: 0, byStatus: {}, errors500: [], violations: [], closed: {}, closedExamples: [], ms: 0 };
   const started = performance.now();
   const arb = requestArb(o.world);
   let batch = 0;
@@ -174,7 +182,12 @@ export async function runHttpFuzz(o: { base: string; world: FuzzWorld; count: nu
   const lane = async () => {
     for (let r = next(); r; r = next()) {
       const res = await send(o.base, agent, r, o.world);
-      if ('closed' in res) { const k = `${r.label}: ${res.closed}`; out.closed[k] = (out.closed[k] ?? 0) + 1; continue; }
+      if ('closed' in res) {
+        const k = `${breaksFraming(r) ? 'own' : 'shared'} connection, ${r.label}: ${res.closed}`;
+        out.closed[k] = (out.closed[k] ?? 0) + 1;
+        if (out.closedExamples.length < 20) out.closedExamples.push(`${describeRequest(r)} ${JSON.stringify(r.headers)} -> ${res.closed}`);
+        continue;
+      }
       out.byStatus[res.status] = (out.byStatus[res.status] ?? 0) + 1;
       const stack = /\n\s+at /.test(res.body);
       if (res.status === 500) out.errors500.push({ request: describeRequest(r), body: res.body });

@@ -84,11 +84,11 @@ export class SlackHttpReceiver implements Receiver {
       }
       return { status: 200, body: '' };
     }
-    return this.process(this.app, req, body);
+    return this.ackThenRun(this.app, req, body);
   };
 
   /** Commands and interactivity: the answer is Bolt's ack; the listener goes on after it. */
-  private process(app: App, req: RawRequest, body: Record<string, unknown>): Promise<RawResponse> {
+  private ackThenRun(app: App, req: RawRequest, body: Record<string, unknown>): Promise<RawResponse> {
     return new Promise((answer) => {
       let acked = false;
       const respond = (response: unknown) => {
