@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../shared/logger.js';
 import { HttpProblem, INTERNAL_MESSAGE } from './http-problem.js';
@@ -41,6 +42,24 @@ export function installErrorBoundary(app: FastifyInstance, o: { logger: Logger; 
 /** For fastify's `frameworkErrors` (bad percent-encoding, over-long parameters): the same answers. */
 export function frameworkErrorAnswer(o: { logger: Logger; bodyLimit: number }) {
   return (e: FastifyError, request: FastifyRequest, reply: FastifyReply) => { answerError(e, request, reply, o); };
+}
+
+/**
+ * For requests that cannot be read as HTTP at all (node's parser refuses them, or they arrive too
+ * slowly): the same JSON shape, written on the socket, which is then closed.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, error, message] = err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+    ? [408, 'Request Timeout', 'timeout', 'The request did not arrive in time.']
+    : err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'The address and headers are over 16 KB.']
+      : [400, 'Bad Request', 'bad_request', 'The request could not be read as HTTP/1.1.'];
+  const body = JSON.stringify({ error, message });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
 }
 
 function answerError(e: FastifyError, request: FastifyRequest, reply: FastifyReply, o: { logger: Logger; bodyLimit: number }): void {

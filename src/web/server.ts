@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../shared/logger.js';
-import { frameworkErrorAnswer, installErrorBoundary } from './error-boundary.js';
+import { answerClientError, frameworkErrorAnswer, installErrorBoundary } from './error-boundary.js';
 import type { Metrics } from './metrics.js';
 
 export interface ReadinessCheck {
@@ -44,6 +44,7 @@ export async function startWebServer(opts: {
     // `//healthz` is `/healthz`; channel ids are far shorter than 200 characters.
     routerOptions: { ignoreDuplicateSlashes: true, maxParamLength: 200 },
     frameworkErrors: frameworkErrorAnswer(boundary),
+    clientErrorHandler: answerClientError,
     return503OnClosing: true,
   });
   installErrorBoundary(app, boundary);

@@ -24,14 +24,14 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => { await running?.stop(); });
 
-/** Sends bytes as they are (no client-side normalising) and returns the status line's code. */
-async function rawStatus(request: string): Promise<number> {
+/** Sends bytes as they are (no client-side normalising) and returns the status and the body. */
+async function rawRequest(request: string): Promise<{ status: number; body: string }> {
   const { port } = new URL(base);
   return new Promise((ok, fail) => {
     const s = connect({ port: Number(port), host: '127.0.0.1' }, () => s.end(request));
     let text = '';
     s.on('data', (d) => { text += d.toString('latin1'); });
-    s.on('end', () => ok(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)));
+    s.on('end', () => ok({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), body: text.slice(text.indexOf('\r\n\r\n') + 4) }));
     s.on('error', fail);
   });
 }
@@ -44,8 +44,11 @@ describe('the front door', () => {
     const bad = await fetch(`${base}/api/workspace/channels/%E0/messages`);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ error: 'bad_url', message: 'The address is not valid: check its percent-encoding (%XX).' });
-    expect(await rawStatus('GET //%E0%A4 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toBeGreaterThanOrEqual(400);
-    expect(await rawStatus('BREW /coffee HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toBe(400);
+    expect((await rawRequest('GET //%E0%A4 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).status).toBe(400);
+    const brew = await rawRequest('BREW /coffee HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(brew).toEqual({ status: 400, body: JSON.stringify({ error: 'bad_request', message: 'The request could not be read as HTTP/1.1.' }) });
+    const huge = await rawRequest(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'y'.repeat(20_000)}\r\n\r\n`);
+    expect([huge.status, JSON.parse(huge.body).error]).toEqual([431, 'headers_too_large']);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 

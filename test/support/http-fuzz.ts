@@ -131,7 +131,7 @@ export interface FuzzOutcome {
 }
 
 /** Requests the server may answer by closing the connection: they are sent on one of their own. */
-export const breaksFraming = (r: FuzzRequest) => r.body.kind === 'huge' || r.body.kind === 'short-length' || !KNOWN_METHODS.has(r.method) || r.path.length > 8000;
+export const breaksFraming = (r: FuzzRequest) => (r.method === 'HEAD' && r.body.kind !== 'none') || r.body.kind === 'huge' || r.body.kind === 'short-length' || !KNOWN_METHODS.has(r.method) || r.path.length > 8000;
 
 const describeRequest = (r: FuzzRequest) => `${r.method} ${r.path.slice(0, 120)} [${r.label}]`;
 
