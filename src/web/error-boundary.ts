@@ -56,10 +56,10 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): v
       ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'The address and headers are over 16 KB.']
       : [400, 'Bad Request', 'bad_request', 'The request could not be read as HTTP/1.1.'];
   const body = JSON.stringify({ error, message });
-  if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
-  }
-  socket.destroy();
+  if (!socket.writable) { socket.destroy(); return; }
+  // end (not destroy) so that the answer is sent before the connection closes.
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  setTimeout(() => socket.destroy(), 2000).unref();
 }
 
 function answerError(e: FastifyError, request: FastifyRequest, reply: FastifyReply, o: { logger: Logger; bodyLimit: number }): void {

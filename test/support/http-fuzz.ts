@@ -82,7 +82,7 @@ function bodyArb(world: FuzzWorld): fc.Arbitrary<{ body: Body; label: string }> 
     { weight: 3, arbitrary: bytes('random JSON', fc.json({ maxDepth: 4 })) },
     { weight: 1, arbitrary: bytes('deep arrays', fc.integer({ min: 100, max: 200_000 }).map((d) => '['.repeat(d) + ']'.repeat(d))) },
     { weight: 1, arbitrary: bytes('deep objects', fc.integer({ min: 100, max: 50_000 }).map((d) => '{"a":'.repeat(d) + '1' + '}'.repeat(d))) },
-    { weight: 1, arbitrary: fc.integer({ min: 1_000_001, max: 3_000_000 }).map((size) => ({ body: { kind: 'huge' as const, size }, label: 'huge' })) },
+    { weight: 1, arbitrary: fc.integer({ min: 1_000_001, max: 1_200_000 }).map((size) => ({ body: { kind: 'huge' as const, size }, label: 'huge' })) },
     { weight: 1, arbitrary: bytes('binary', fc.uint8Array({ maxLength: 500 }).map((a) => Buffer.from(a))) },
     { weight: 1, arbitrary: bytes('gzip JSON', fc.json({ maxDepth: 2 }).map((j) => gzipSync(j))) },
     { weight: 1, arbitrary: fc.string({ minLength: 2, maxLength: 100 }).map((s) => ({ body: { kind: 'short-length' as const, data: Buffer.from(`{"a":"${s}"}`) }, label: 'short content-length' })) },
@@ -113,7 +113,7 @@ function headersArb(): fc.Arbitrary<Record<string, string>> {
 /** A request: route, method, headers, body; some Slack ones correctly signed to reach Bolt. */
 export function requestArb(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
   return fc.record({
-    method: fc.constantFrom(...METHODS), path: pathArb(world), headers: headersArb(), body: bodyArb(world), chunked: fc.boolean(), signed: fc.boolean(),
+    method: fc.constantFrom(...METHODS), path: pathArb(world), headers: headersArb(), body: bodyArb(world), chunked: fc.integer({ min: 0, max: 4 }).map((n) => n === 0), signed: fc.boolean(),
   }).map(({ method, path, headers, body, chunked, signed }) => ({ method, path, headers, body: body.body, chunked, signed, label: `${method} ${body.label}${chunked ? ' chunked' : ''}${path.length > 8000 ? ' long path' : ''}` }));
 }
 
@@ -130,8 +130,12 @@ export interface FuzzOutcome {
   ms: number;
 }
 
-/** Requests the server may answer by closing the connection: they are sent on one of their own. */
-export const breaksFraming = (r: FuzzRequest) => (r.method === 'HEAD' && r.body.kind !== 'none') || r.body.kind === 'huge' || r.body.kind === 'short-length' || !KNOWN_METHODS.has(r.method) || r.path.length > 8000;
+/**
+ * Requests the server may answer by closing the connection: they are sent on one of their own.
+ * Node's parser refuses a chunked body on GET, HEAD and the like (400, then it closes).
+ */
+export const breaksFraming = (r: FuzzRequest) => (r.method === 'HEAD' && r.body.kind !== 'none')
+  || (r.chunked && r.body.kind !== 'none' && !['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method)) || r.body.kind === 'huge' || r.body.kind === 'short-length' || !KNOWN_METHODS.has(r.method) || r.path.length > 8000;
 
 const describeRequest = (r: FuzzRequest) => `${r.method} ${r.path.slice(0, 120)} [${r.label}]`;
 
