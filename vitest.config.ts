@@ -4,10 +4,14 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
-    // Generous: several tests spawn the real CLI a few times, and a spawn compiles TypeScript.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Modest: tests that run the `wardline` command run the compiled dist/ (global setup builds it
+    // when stale), under a second a run; the margin is for a busy shared machine. Tests that start
+    // PGlite or kill workers set their own.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
     pool: 'forks',
     maxWorkers: 2,
+    // The database handle refuses use from inside its own transactions, on PostgreSQL too (src/db/handle-guard.ts).
+    env: { WARDLINE_DB_GUARD: '1' },
   },
 });

@@ -56,7 +56,7 @@ export async function startChatRuntime(o: { core: Core; redis: Redis; redisUrl: 
   const senders: ChatSender[] = workspaceOn ? [createWorkspaceSender({ db, clock, events })] : [];
   let delivery: ReturnType<typeof startDeliveryLoop> | null = null;
   const flows = createConversationFlows({
-    db, clock, cases: core.cases, loadContext: core.loadContext, logger, zone: config.TZ_COUNCIL, platforms: core.platforms,
+    db, clock, cases: core.cases, casesOn: core.casesOn, loadContext: core.loadContext, logger, zone: config.TZ_COUNCIL, platforms: core.platforms,
     acceptStrangers: config.WARDLINE_STRANGERS === 'accept', invalidateContext: core.invalidateContext,
     afterTurn: () => delivery?.wake(),
   });

@@ -2,25 +2,28 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { CatalogueIndex } from './catalogue/catalogue.js';
 import { loadDefaultCatalogue } from './catalogue/default-catalogue.js';
-import { createCaseService, type CaseContext, type CaseService } from './cases/case-service.js';
+import { createCaseService, type CaseContext, type CaseService, type CaseServiceDeps } from './cases/case-service.js';
 import { DEFAULT_SLA_POLICIES, type SlaPolicy } from './cases/sla.js';
 import { createWorkingCalendar, type WorkingCalendar } from './cases/working-time.js';
 import { isLoopbackHost, type Config } from './config.js';
-import { createCaseStore } from './db/case-store.js';
+import { caseStoreOn, createCaseStore } from './db/case-store.js';
 import { loadCatalogue, syncCatalogue } from './db/catalogue-repo.js';
-import { openDatabase, type DbHandle } from './db/client.js';
+import { openDatabase, type DbHandle, type Tx } from './db/client.js';
+import { assertOutsideTransaction } from './db/handle-guard.js';
 import { loadPeople } from './db/directory-repo.js';
 import { loadRoutingTable } from './db/routing-repo.js';
 import { loadSlaPolicies } from './db/sla-repo.js';
+import { createStreetGazetteerLoader } from './db/streets-repo.js';
 import { buildDirectory } from './directory/person.js';
 import { startRedisServer } from './jobs/redis-server.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { AppError } from './shared/errors.js';
+import { redactUrls } from './shared/redact.js';
 import type { Logger } from './shared/logger.js';
 import { createMetrics, type Metrics } from './web/metrics.js';
-import { startWebServer, type WebPlugin, type WebServer } from './web/server.js';
+import type { WebPlugin, WebServer } from './web/server.js';
 import { createCaseNotifier } from './bot/case-notifier.js';
-import { startChatRuntime, type ChatRuntime } from './main-chat.js';
+import type { ChatRuntime } from './main-chat.js';
 import type { Platform } from './shared/enums.js';
 
 /**
@@ -34,6 +37,8 @@ export interface Core {
   dbh: DbHandle;
   calendar: WorkingCalendar;
   cases: CaseService;
+  /** The case services inside a transaction the caller holds, with a context read before it. */
+  casesOn(tx: Tx, ctx: CaseContext): CaseService;
   metrics: Metrics;
   platforms: Platform[];
   loadContext(): Promise<CaseContext>;
@@ -43,7 +48,7 @@ export interface Core {
 }
 
 export async function openCore(config: Config, logger: Logger, opts: { clock?: Clock; migrate?: boolean } = {}): Promise<Core> {
-  const dbh = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.WARDLINE_DATA_DIR });
+  const dbh = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.WARDLINE_DATA_DIR, ...(config.WARDLINE_DB_GUARD === '1' ? { guard: true } : {}) });
   try {
     if (opts.migrate !== false) {
       await dbh.migrate();
@@ -55,17 +60,22 @@ export async function openCore(config: Config, logger: Logger, opts: { clock?: C
   }
   const clock = opts.clock ?? systemClock;
   const calendar = createWorkingCalendar({ zone: config.TZ_COUNCIL, startHour: config.workingHours.start, endHour: config.workingHours.end });
+  const loadStreets = createStreetGazetteerLoader(dbh.db);
   const readContext = async (): Promise<CaseContext> => {
     const [catalogue, people, table, stored] = await Promise.all([
       loadCatalogue(dbh.db), loadPeople(dbh.db), loadRoutingTable(dbh.db), loadSlaPolicies(dbh.db),
     ]);
     const policies: SlaPolicy[] = [...DEFAULT_SLA_POLICIES, ...stored];
-    return { index: new CatalogueIndex(catalogue), directory: buildDirectory(people), table, policies };
+    const streets = await loadStreets(catalogue.wardSet);
+    return { index: new CatalogueIndex(catalogue), directory: buildDirectory(people), table, policies, streets };
   };
   // The catalogue, directory and routing table change rarely (imports, often from another
   // process): read at most once a second, and at once after a change made here.
   let cached: { at: number; ctx: Promise<CaseContext> } | null = null;
   const loadContext = (): Promise<CaseContext> => {
+    // Inside a transaction on dbh.db a stale cache would read through the handle and, on PGlite,
+    // wait forever: refused always, cached or not, so tests catch it.
+    assertOutsideTransaction(dbh.db, 'loadContext');
     const now = performance.now();
     if (!cached || now - cached.at > CONTEXT_TTL_MS) {
       const ctx = readContext();
@@ -77,8 +87,8 @@ export async function openCore(config: Config, logger: Logger, opts: { clock?: C
   const invalidateContext = () => { cached = null; };
   const metrics = createMetrics();
   const platforms = chatPlatforms(config);
-  const cases = createCaseService({
-    store: createCaseStore(dbh.db), clock, calendar, loadContext,
+  const caseDeps = {
+    clock, calendar,
     notify: createCaseNotifier({ platforms, wardNotices: config.WARDLINE_WARD_NOTICES === 'on' }),
     observe: ({ action, caseRecord }) => {
       if (action === 'open') {
@@ -86,8 +96,10 @@ export async function openCore(config: Config, logger: Logger, opts: { clock?: C
         metrics.casesRouted.labels(caseRecord.routing?.kind ?? 'unrouted').inc();
       } else metrics.transitions.labels(action, caseRecord.status).inc();
     },
-  });
-  return { config, logger, clock, dbh, calendar, cases, metrics, platforms, loadContext, invalidateContext, close: () => dbh.close() };
+  } satisfies Omit<CaseServiceDeps, 'store' | 'loadContext'>;
+  const cases = createCaseService({ ...caseDeps, store: createCaseStore(dbh.db), loadContext });
+  const casesOn = (tx: Tx, ctx: CaseContext) => createCaseService({ ...caseDeps, store: caseStoreOn(tx), loadContext: () => Promise.resolve(ctx) });
+  return { config, logger, clock, dbh, calendar, cases, casesOn, metrics, platforms, loadContext, invalidateContext, close: () => dbh.close() };
 }
 
 const CONTEXT_TTL_MS = 1000;
@@ -119,6 +131,10 @@ export async function startWardline(config: Config, logger: Logger, role: Proces
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => { for (const s of stops.reverse()) await s().catch((e) => logger.warn({ err: e }, 'stop failed')); };
   try {
+    // The database first: on PGlite it takes the data dir's lock, so a second process stops here
+    // before it starts a redis-server of its own in the same directory.
+    const core = await openCore(config, logger, opts.clock ? { clock: opts.clock } : {});
+    stops.push(core.close);
     let redisUrl = config.REDIS_URL;
     if (!redisUrl) {
       const managed = await startRedisServer({ bin: config.REDIS_SERVER_BIN, dataDir: join(config.WARDLINE_DATA_DIR, 'redis') });
@@ -128,19 +144,20 @@ export async function startWardline(config: Config, logger: Logger, role: Proces
     }
     const redis = await connectRedis(redisUrl);
     stops.push(async () => { redis.disconnect(); });
-    const core = await openCore(config, logger, opts.clock ? { clock: opts.clock } : {});
-    stops.push(core.close);
+    // Loaded here, not at the top: CLI commands open the core without the chat and queue libraries.
+    const { startChatRuntime } = await import('./main-chat.js');
     const chat = await startChatRuntime({ core, redis, redisUrl, role, prefix: opts.queuePrefix ?? 'wardline' });
     stops.push(chat.stop);
+    // Retention: the daily job runs where workers run.
+    if (role !== 'web') {
+      const { startRetention } = await import('./main-retention.js');
+      stops.push(await startRetention(core, redisUrl, opts.queuePrefix ?? 'wardline'));
+    }
     let web: WebServer | null = null;
     if (role !== 'worker') {
-      web = await startWebServer({
-        host: config.HOST, port: config.PORT, logger, metrics: core.metrics, plugins: [chat.routes, ...(opts.plugins ?? [])],
-        readiness: [
-          { name: 'database', check: () => core.dbh.ping() },
-          { name: 'redis', check: async () => { await redis.ping(); } },
-        ],
-      });
+      // Loaded here: workers and commands do without the HTTP server, the tracker and Open311.
+      const { startFrontDoor } = await import('./main-web.js');
+      web = await startFrontDoor({ core, redis, chat, ...(opts.plugins ? { extra: opts.plugins } : {}) });
       stops.push(web.close);
       stops.push(async () => chat.closeStreams());
       logger.info({ url: web.url, role, database: core.dbh.kind, platforms: core.platforms }, 'wardline is listening');
@@ -175,7 +192,7 @@ async function connectRedis(url: string): Promise<Redis> {
     await redis.ping();
   } catch (e) {
     redis.disconnect();
-    throw new AppError('redis.unavailable', `Cannot reach Redis at ${url} (${(e as Error).message}). Check that it is running and REDIS_URL is right, or unset REDIS_URL to let wardline run its own.`, { cause: e });
+    throw new AppError('redis.unavailable', `Cannot reach Redis at ${redactUrls(url)} (${(e as Error).message}). Check that it is running and REDIS_URL is right, or unset REDIS_URL to let wardline run its own.`, { cause: e });
   }
   return redis;
 }

@@ -2,7 +2,7 @@ import { claimInbound, markInboundDone, markInboundRetry, type InboundRow } from
 import type { Db } from '../db/client.js';
 import type { Platform } from '../shared/enums.js';
 import type { Clock } from '../shared/clock.js';
-import type { Logger } from '../shared/logger.js';
+import { errorSummary, type Logger } from '../shared/logger.js';
 
 export interface InboundWorker {
   /** Something was stored: look now rather than at the next poll. */
@@ -37,8 +37,8 @@ export function startInboundWorker(o: {
     } catch (e) {
       const failed = row.attempts >= MAX_ATTEMPTS;
       const at = new Date(o.clock.now().getTime() + Math.min(300_000, 1000 * 2 ** row.attempts));
-      o.logger.warn({ err: (e as Error).message, inbound: row.id, attempts: row.attempts, failed }, 'could not handle a stored event; will retry');
-      await markInboundRetry(o.db, row.id, at, (e as Error).message, failed).catch(() => undefined);
+      o.logger.warn({ err: e, inbound: row.id, attempts: row.attempts, failed }, 'could not handle a stored event; will retry');
+      await markInboundRetry(o.db, row.id, at, errorSummary(e), failed).catch(() => undefined);
       return false;
     }
   }
@@ -66,7 +66,7 @@ export function startInboundWorker(o: {
   const kick = () => {
     if (stopped) return;
     if (running) { again = true; return; }
-    running = drain().catch((e: unknown) => { o.logger.warn({ err: (e as Error).message }, 'inbound queue unavailable; will retry'); })
+    running = drain().catch((e: unknown) => { o.logger.warn({ err: e }, 'inbound queue unavailable; will retry'); })
       .finally(() => {
         running = null;
         if (again && !stopped) { kick(); return; }

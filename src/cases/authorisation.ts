@@ -44,8 +44,48 @@ function coversWard(actor: Person, c: CaseView): boolean {
   return (actor.roles.includes('wac') || actor.roles.includes('senior_officer')) && !!c.wardId && actor.wardIds.includes(c.wardId);
 }
 
-export function canView(actor: Person, c: CaseView): boolean {
-  return isStaffOnCase(actor, c) || isMemberOnCase(actor, c) || (actor.active && coversWard(actor, c)) || (actor.active && actor.roles.includes('manager'));
+/**
+ * Who may open a case. A restricted service's case (housing, community safety) is open only to
+ * those it may be described to (see `mayDescribe`) and to the ward's councillors, WACs and senior
+ * officers, who see that it exists but not what it says; other managers do not see it at all.
+ */
+export function canView(actor: Person, c: CaseView, opts: { restricted?: boolean } = {}): boolean {
+  if (isStaffOnCase(actor, c) || isMemberOnCase(actor, c) || (actor.active && coversWard(actor, c))) return true;
+  return actor.active && actor.roles.includes('manager') && !opts.restricted;
+}
+
+/**
+ * The one rule for restricted services, used by chat, digests and the web: their cases are counted
+ * everywhere but described (summary, description, place, timeline text) only to the case's staff
+ * (RM, deputy, assignee, the service's managers, admins) and to the councillor who raised or
+ * follows it. With no actor (a digest to a list of subscribers) a restricted case is never described.
+ */
+export function mayDescribe(actor: Person | null, c: CaseView | null, restricted: boolean): boolean {
+  if (!restricted) return true;
+  if (!actor || !c || !actor.active) return false;
+  return isStaffOnCase(actor, c) || actor.id === c.raisedById || c.watcherIds.includes(actor.id);
+}
+
+/**
+ * The cases a person works with, as a union of conditions for a database query: raised or
+ * followed (everyone), assigned or as RM or deputy (RMs), the wards they cover (WACs, senior
+ * officers; councillors their wards), the services they manage (managers); admins see all.
+ */
+export interface CaseScope {
+  all: boolean;
+  personId: PersonId;
+  wardIds: WardId[];
+  serviceIds: ServiceId[];
+}
+
+export function caseScopeOf(actor: Person): CaseScope {
+  const wardRoles = actor.roles.some((r) => r === 'councillor' || r === 'wac' || r === 'senior_officer');
+  return {
+    all: actor.active && actor.roles.includes('admin'),
+    personId: actor.id,
+    wardIds: actor.active && wardRoles ? actor.wardIds : [],
+    serviceIds: actor.active && actor.roles.includes('manager') ? actor.serviceIds : [],
+  };
 }
 
 export function can(actor: Person, action: CaseAction, c: CaseView, now: Date): Permission {

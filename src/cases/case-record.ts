@@ -1,6 +1,7 @@
 import type { CaseEventType, CaseStatus, Platform, ThreadOwner, Urgency } from '../shared/enums.js';
 import type { CaseId, PersonId, ServiceId, WardId } from '../shared/ids.js';
 import type { RouteDecision } from '../routing/routing-table.js';
+import type { CaseScope } from './authorisation.js';
 
 /** A case as the core sees it; the store maps it to and from rows. */
 export interface CaseRecord {
@@ -87,6 +88,8 @@ export interface CaseFilter {
   serviceIds?: string[];
   assigneeId?: string;
   raisedOrWatchedBy?: string;
+  /** Only the cases a person works with (see `caseScopeOf`). */
+  scope?: CaseScope;
   statuses?: CaseStatus[];
   limit?: number;
 }

@@ -1,5 +1,6 @@
 import type { CatalogueIndex } from '../catalogue/catalogue.js';
 import type { Directory, Person } from '../directory/person.js';
+import type { StreetGazetteer } from '../intake/street-gazetteer.js';
 import { routeCase } from '../routing/route-case.js';
 import type { RouteDecision, RoutingTable } from '../routing/routing-table.js';
 import type { Clock } from '../shared/clock.js';
@@ -18,6 +19,8 @@ export interface CaseContext {
   directory: Directory;
   table: RoutingTable;
   policies: SlaPolicy[];
+  /** The council's street gazetteer, for reading messages. */
+  streets?: StreetGazetteer;
 }
 
 export interface CaseDraft {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SCOPES } from '../shared/enums.js';
 import { AppError } from '../shared/errors.js';
-import { asDistrictId, asServiceId, asWardId } from '../shared/ids.js';
+import { asDistrictId, asServiceId, asWardId, type WardId } from '../shared/ids.js';
 import type { Catalogue, District, ServiceClaim } from './catalogue.js';
 
 /** The shipped Birmingham catalogue: services, the 2018 (default) and 2004 ward sets. */
@@ -30,6 +30,7 @@ const vocabularyFile = z.object({
   services: z.record(z.string(), z.array(z.string())),
   claims: z.array(z.object({ service: z.string(), from: z.array(z.string()), when: z.array(z.string()) })),
 }).partial();
+const postcodesFile = z.object({ sets: z.record(z.string(), z.record(z.string(), z.string())) }).partial();
 const aliasesFile = z.object({ sets: z.record(z.string(), z.record(z.string(), z.string().nullable())) }).partial();
 
 export const catalogueDir = fileURLToPath(new URL('../../catalogue/birmingham/', import.meta.url));
@@ -58,6 +59,12 @@ export function defaultClaims(): ServiceClaim[] {
 export function defaultAmbiguousAreas(wardSet: WardSet = 'birmingham-2018'): string[] {
   const aliases = readJson('aliases.json', aliasesFile, true)?.sets?.[wardSet] ?? {};
   return Object.entries(aliases).filter(([, w]) => w === null).map(([a]) => a);
+}
+
+/** The shipped postcode districts that lie wholly in one ward (a short list; see the file). */
+export function defaultPostcodeDistricts(wardSet: string = 'birmingham-2018'): { district: string; wardId: WardId }[] {
+  const sets = readJson('postcode-districts.json', postcodesFile, true)?.sets ?? {};
+  return Object.entries(sets[wardSet] ?? {}).map(([district, ward]) => ({ district, wardId: asWardId(ward) }));
 }
 
 export function loadDefaultCatalogue(wardSet: WardSet = 'birmingham-2018'): Catalogue {

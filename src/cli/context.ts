@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from '../config.js';
+import { loadConfig } from '../config.js';
 import { openCore, type Core } from '../main.js';
 import { createLogger } from '../shared/logger.js';
 
@@ -11,8 +11,4 @@ export async function withCore<T>(fn: (core: Core) => Promise<T>): Promise<T> {
   } finally {
     await core.close();
   }
-}
-
-export function configOnly(): Config {
-  return loadConfig();
 }

@@ -1,13 +1,5 @@
-import { Command, Option } from 'commander';
-import { loadConfig } from '../config.js';
-import { PROCESS_ROLES, startWardline, type ProcessRole } from '../main.js';
-import { createLogger } from '../shared/logger.js';
-import { registerCaseCommands, registerIntakeCommands } from './commands-cases.js';
-import { registerDigestCommands, registerSubscriptionCommands } from './commands-digest.js';
-import { registerDirectoryCommands } from './commands-directory.js';
-import { registerOutboxCommands } from './commands-outbox.js';
-import { registerRoutingCommands } from './commands-routing.js';
-import { registerSystemCommands } from './commands-system.js';
+import { Command } from 'commander';
+import { registerCommands } from './commands.js';
 import { reportFailure } from './output.js';
 
 const program = new Command('wardline')
@@ -15,33 +7,7 @@ const program = new Command('wardline')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-program.command('start').description('Run wardline: web server, chat adapters and background workers')
-  .addOption(new Option('--role <role>', 'which part to run in this process').choices(PROCESS_ROLES).default('all'))
-  .action(async (opts: { role: ProcessRole }) => {
-    const config = loadConfig();
-    const logger = createLogger(config.LOG_LEVEL);
-    const running = await startWardline(config, logger, opts.role, { queuePrefix: config.WARDLINE_QUEUE_PREFIX });
-    let stopping = false;
-    const shutdown = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, 'shutting down');
-      await running.stop();
-      process.exit(0);
-    };
-    process.on('SIGTERM', () => void shutdown('SIGTERM'));
-    process.on('SIGINT', () => void shutdown('SIGINT'));
-    if (running.web) process.stderr.write(`wardline is running at ${running.web.url} (Ctrl+C to stop)\n`);
-  });
-
-registerSystemCommands(program);
-registerDirectoryCommands(program);
-registerRoutingCommands(program);
-registerCaseCommands(program);
-registerIntakeCommands(program);
-registerDigestCommands(program);
-registerSubscriptionCommands(program);
-registerOutboxCommands(program);
+registerCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -8,12 +8,16 @@ import { AppError } from '../shared/errors.js';
 import type { CaseStatus } from '../shared/enums.js';
 import { asCaseId, asPersonId, asServiceId, asWardId, type CaseId, type PersonId } from '../shared/ids.js';
 import type { Db, Tx } from './client.js';
+import { caseScopeSql } from './case-scope-sql.js';
 import { enqueueOutbound } from './outbox-repo.js';
 import { scheduleSlaCheck } from './sla-sweep-repo.js';
 import { insertLink, linksForCase } from './conversation-repo.js';
 import { caseEvents, cases, caseWatchers, intakeCorrections } from './tables.js';
 
 type CaseRow = typeof cases.$inferSelect;
+
+/** The advisory lock that numbers cases one at a time (any constant unique to this use). */
+const CASE_NUMBER_LOCK = 0x574c_0001;
 
 function toRecord(r: CaseRow, watcherIds: PersonId[]): CaseRecord {
   return {
@@ -52,8 +56,15 @@ class DrizzleCaseRepo implements CaseRepo {
     return (await this.withWatchers(rows))[0] ?? null;
   }
 
+  /**
+   * References have no gaps: the next number is taken under a transaction-scoped lock, not from
+   * the column's sequence, which skips values after a rolled-back open and jumps by up to 32 after
+   * an unclean stop (PostgreSQL logs sequences ahead; PGlite in ./.wardline then recovers).
+   */
   async insertCase(c: NewCase): Promise<CaseRecord> {
-    const [row] = await this.db.insert(cases).values({ ...c, routing: c.routing }).returning();
+    await this.db.execute(sql`select pg_advisory_xact_lock(${CASE_NUMBER_LOCK})`);
+    const next = sql`(select coalesce(max(${cases.seq}), 0) + 1 from ${cases})`;
+    const [row] = await this.db.insert(cases).values({ ...c, routing: c.routing, seq: next }).returning();
     await scheduleSlaCheck(this.db, row!.id, row!.status, row!.updatedAt);
     return toRecord(row!, []);
   }
@@ -86,6 +97,7 @@ class DrizzleCaseRepo implements CaseRepo {
     if (f.wardIds) conds.push(f.wardIds.length ? inArray(cases.wardId, f.wardIds) : sql`false`);
     if (f.serviceIds) conds.push(f.serviceIds.length ? inArray(cases.serviceId, f.serviceIds) : sql`false`);
     if (f.assigneeId) conds.push(eq(cases.assigneeId, f.assigneeId));
+    if (f.scope) conds.push(caseScopeSql(f.scope));
     if (f.statuses) conds.push(inArray(cases.status, f.statuses));
     if (f.raisedOrWatchedBy) {
       conds.push(or(eq(cases.raisedById, f.raisedOrWatchedBy),
@@ -122,6 +134,25 @@ function toEvent(r: typeof caseEvents.$inferSelect): CaseEvent {
 
 /** The case repository on a transaction or the database, for other stores' transactions. */
 export const caseRepoOn = (db: Tx): CaseRepo => new DrizzleCaseRepo(db);
+
+/**
+ * The case store inside a transaction the caller holds: each change is a savepoint, so a refused
+ * change leaves the rest of the caller's work in place; all of it commits with the caller's.
+ */
+export function caseStoreOn(tx: Tx): CaseStore {
+  return {
+    transaction: (fn) => tx.transaction((sp) => fn(new DrizzleCaseRepo(sp))),
+    read: (fn) => fn(new DrizzleCaseRepo(tx)),
+  };
+}
+
+/**
+ * Serialises duplicate checks for one ward and service until the caller's transaction ends, so two
+ * identical messages at once cannot both find no open case and both open one.
+ */
+export async function lockWardService(tx: Tx, wardId: string, serviceId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`dup:${wardId}:${serviceId}`}))`);
+}
 
 export function createCaseStore(db: Db): CaseStore {
   return {

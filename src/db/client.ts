@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { AppError } from '../shared/errors.js';
 import * as tables from './tables.js';
 import { acquireDirLock, type DirLock } from './dir-lock.js';
+import { guardHandle } from './handle-guard.js';
 
 export type Schema = typeof tables;
 /** The database, whichever driver is underneath (postgres.js on real servers, PGlite embedded). */
@@ -22,8 +23,15 @@ export interface DbHandle {
 
 export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
-export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string }): Promise<DbHandle> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
+/**
+ * Opens the database. `guard` makes the handle refuse use from inside its own transactions
+ * (src/db/handle-guard.ts): always on for PGlite, where such use waits forever; on for PostgreSQL
+ * when asked (WARDLINE_DB_GUARD=1 in the config, or in the environment of a test run).
+ */
+export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string; guard?: boolean }): Promise<DbHandle> {
+  const handle = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : await openPglite(opts.dataDir);
+  const guard = opts.guard ?? process.env.WARDLINE_DB_GUARD === '1';
+  return handle.kind === 'pglite' || guard ? { ...handle, db: guardHandle(handle.db) } : handle;
 }
 
 async function openPostgres(url: string): Promise<DbHandle> {

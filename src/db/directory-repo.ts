@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Person } from '../directory/person.js';
 import type { Role } from '../shared/enums.js';
 import { asPersonId, asServiceId, asWardId } from '../shared/ids.js';
@@ -33,49 +33,84 @@ export async function loadPeople(db: Tx, opts: { includeInactive?: boolean } = {
   }));
 }
 
+const BATCH = 5000;
+type NewPerson = Omit<Person, 'id'>;
+
+/** Rows as one JSON parameter, read back with json_to_recordset: one statement per batch, any driver. */
+const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::json`;
+const uuids = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+
 /**
  * The imported file is the directory: people in it are created or updated (matched by email),
- * people not in it are marked inactive (their cases keep their names). Returns counts.
+ * people not in it are marked inactive (their cases keep their names). Written in batches, one
+ * statement per table each; `onProgress` hears how many people are written. Returns counts.
  */
-export async function replacePeople(db: Tx, list: Omit<Person, 'id'>[]): Promise<{ created: number; updated: number; deactivated: number }> {
-  const existing = await db.select({ id: people.id, email: people.email }).from(people);
+export async function replacePeople(db: Tx, list: NewPerson[], opts: { onProgress?: (done: number) => void; current?: Person[] } = {}): Promise<{ created: number; updated: number; unchanged: number; deactivated: number }> {
+  const existing = await db.select({ id: people.id, email: people.email, active: people.active }).from(people);
   const byEmail = new Map(existing.map((p) => [p.email.toLowerCase(), p.id]));
+  // People already exactly as the file says (given the directory as loaded) are left alone.
+  const same = new Set((opts.current ?? []).map(personKey));
   let created = 0;
   let updated = 0;
   const keep = new Set<string>();
-  for (const p of list) {
-    let id = byEmail.get(p.email.toLowerCase());
-    if (id) {
-      await db.update(people).set({ email: p.email, name: p.name, roles: p.roles, active: true }).where(eq(people.id, id));
-      updated++;
-    } else {
-      const [row] = await db.insert(people).values({ email: p.email, name: p.name, roles: p.roles, active: true }).returning({ id: people.id });
-      id = row!.id;
-      created++;
+  for (let i = 0; i < list.length; i += BATCH) {
+    const all = list.slice(i, i + BATCH);
+    for (const p of all) if (byEmail.has(p.email.toLowerCase())) keep.add(byEmail.get(p.email.toLowerCase())!);
+    const chunk = all.filter((p) => !same.has(personKey(p)));
+    const fresh = chunk.filter((p) => !byEmail.has(p.email.toLowerCase()));
+    const known = chunk.filter((p) => byEmail.has(p.email.toLowerCase()));
+    if (fresh.length) {
+      const rows = await db.execute<{ id: string; email: string }>(sql`insert into ${people} (email, name, roles)
+        select email, name, roles::role[] from json_to_recordset(${json(fresh.map((p) => ({ email: p.email, name: p.name, roles: `{${p.roles.join(',')}}` })))})
+        as x(email text, name text, roles text) returning id, email`);
+      for (const r of rowsOf<{ id: string; email: string }>(rows)) byEmail.set(r.email.toLowerCase(), r.id);
+      created += fresh.length;
     }
-    keep.add(id);
-    await writePersonDetails(db, id, p);
+    updated += known.length;
+    if (known.length) {
+      await db.execute(sql`update ${people} set email = x.email, name = x.name, roles = x.roles::role[], active = true
+        from json_to_recordset(${json(known.map((p) => ({ id: byEmail.get(p.email.toLowerCase()), email: p.email, name: p.name, roles: `{${p.roles.join(',')}}` })))})
+        as x(id uuid, email text, name text, roles text) where ${people.id} = x.id`);
+    }
+    const ids = chunk.map((p) => byEmail.get(p.email.toLowerCase())!);
+    for (const id of ids) keep.add(id);
+    if (chunk.length) await writePeopleDetails(db, chunk, ids, known.map((p) => byEmail.get(p.email.toLowerCase())!));
+    opts.onProgress?.(i + all.length);
   }
-  const gone = existing.filter((p) => !keep.has(p.id)).map((p) => p.id);
-  if (gone.length) await db.update(people).set({ active: false }).where(inArray(people.id, gone));
-  return { created, updated, deactivated: gone.length };
+  const gone = existing.filter((p) => p.active && !keep.has(p.id)).map((p) => p.id);
+  if (gone.length) await db.execute(sql`update ${people} set active = false where id = any(${uuids(gone)})`);
+  return { created, updated, unchanged: list.length - created - updated, deactivated: gone.length };
 }
 
-async function writePersonDetails(db: Tx, id: string, p: Omit<Person, 'id'>): Promise<void> {
-  await db.delete(personWards).where(eq(personWards.personId, id));
-  await db.delete(personServices).where(eq(personServices.personId, id));
-  await db.delete(personAway).where(eq(personAway.personId, id));
-  await db.delete(chatIdentities).where(eq(chatIdentities.personId, id));
-  if (p.wardIds.length) await db.insert(personWards).values(p.wardIds.map((w) => ({ personId: id, wardId: w })));
-  if (p.serviceIds.length) await db.insert(personServices).values(p.serviceIds.map((s) => ({ personId: id, serviceId: s })));
-  if (p.away.length) await db.insert(personAway).values(p.away.map((a) => ({ personId: id, fromDate: a.from, toDate: a.to })));
-  const identities = [
-    ...(p.slackUserId ? [{ platform: 'slack' as const, externalId: p.slackUserId, personId: id }] : []),
-    ...(p.teamsUserId ? [{ platform: 'teams' as const, externalId: p.teamsUserId, personId: id }] : []),
-    { platform: 'local' as const, externalId: p.email.toLowerCase(), personId: id },
-  ];
-  await db.insert(chatIdentities).values(identities)
-    .onConflictDoUpdate({ target: [chatIdentities.platform, chatIdentities.externalId], set: { personId: sql`excluded.person_id` } });
+/** Everything an import sets on a person, as one comparable string. */
+function personKey(p: NewPerson): string {
+  const sorted = (xs: readonly string[]) => [...xs].sort().join(';');
+  return [p.active ? 'active' : 'inactive', p.email, p.name, sorted(p.roles), sorted(p.wardIds), sorted(p.serviceIds),
+    p.slackUserId ?? '', p.teamsUserId ?? '', p.away.map((a) => `${a.from}..${a.to}`).sort().join(';')].join('\u0000');
+}
+
+/** postgres.js returns the rows; PGlite an object holding them. */
+const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+
+/** Replaces the wards, services, absences and chat ids of `list` (whose ids are `ids`; `known` had some before). */
+async function writePeopleDetails(db: Tx, list: NewPerson[], ids: string[], known: string[]): Promise<void> {
+  for (const table of known.length ? ['person_wards', 'person_services', 'person_away', 'chat_identities'] : []) {
+    await db.execute(sql`delete from ${sql.identifier(table)} where person_id = any(${uuids(known)})`);
+  }
+  const wardRows = list.flatMap((p, i) => p.wardIds.map((w) => ({ p: ids[i], w })));
+  const serviceRows = list.flatMap((p, i) => p.serviceIds.map((s) => ({ p: ids[i], s })));
+  const awayRows = list.flatMap((p, i) => p.away.map((a) => ({ p: ids[i], f: a.from, t: a.to })));
+  const identities = list.flatMap((p, i) => [
+    ...(p.slackUserId ? [{ k: 'slack', e: p.slackUserId, p: ids[i] }] : []),
+    ...(p.teamsUserId ? [{ k: 'teams', e: p.teamsUserId, p: ids[i] }] : []),
+    { k: 'local', e: p.email.toLowerCase(), p: ids[i] },
+  ]);
+  if (wardRows.length) await db.execute(sql`insert into ${personWards} (person_id, ward_id) select p, w from json_to_recordset(${json(wardRows)}) as x(p uuid, w text)`);
+  if (serviceRows.length) await db.execute(sql`insert into ${personServices} (person_id, service_id) select p, s from json_to_recordset(${json(serviceRows)}) as x(p uuid, s text)`);
+  if (awayRows.length) await db.execute(sql`insert into ${personAway} (person_id, from_date, to_date) select p, f, t from json_to_recordset(${json(awayRows)}) as x(p uuid, f date, t date)`);
+  await db.execute(sql`insert into ${chatIdentities} (platform, external_id, person_id)
+    select k::platform, e, p from json_to_recordset(${json(identities)}) as x(k text, e text, p uuid)
+    on conflict (platform, external_id) do update set person_id = excluded.person_id`);
 }
 
 export async function findPersonByChatId(db: Tx, platform: 'slack' | 'teams' | 'local', externalId: string): Promise<string | null> {

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Platform } from '../shared/enums.js';
 import type { Tx } from './client.js';
+import { isPoisonDbError, sqlState } from './db-errors.js';
 import { inboundQueue } from './tables.js';
 
 export type InboundRow = typeof inboundQueue.$inferSelect;
@@ -41,35 +42,76 @@ export async function inboundDepth(db: Tx): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 
+/** What became of a stored event: new, a repeat of one already stored, or parked as `failed`. */
+export type StoreOutcome = { kind: 'stored' } | { kind: 'repeat' } | { kind: 'parked'; reason: string };
+
+type Waiting = { key: string; body: unknown; ok: (o: StoreOutcome) => void; fail: (e: unknown) => void };
+
 /**
  * Stores events arriving close together in one INSERT (one round trip and one commit for many
- * acknowledgements under load); each caller learns whether its event was new.
+ * acknowledgements under load); each caller learns whether its event was new. When the database
+ * refuses the batch for what a row holds, each row is stored alone: the bad one is parked as
+ * `failed` with the reason (its body dropped) and the good ones are stored as usual.
  */
 export function inboundBatcher(db: Tx, platform: Platform, now: () => Date, maxWaitMs = 2, maxBatch = 200) {
-  type Waiting = { key: string; body: unknown; ok: (fresh: boolean) => void; fail: (e: unknown) => void };
   let waiting: Waiting[] = [];
   let timer: NodeJS.Timeout | null = null;
+  const insert = async (rows: Waiting[], at: Date): Promise<Set<string>> => {
+    const stored = await db.insert(inboundQueue).values(rows.map((w) => ({ platform, eventKey: w.key, body: w.body, receivedAt: at, nextAttemptAt: at })))
+      .onConflictDoNothing().returning({ eventKey: inboundQueue.eventKey });
+    return new Set(stored.map((r) => r.eventKey));
+  };
+  const settle = (batch: Waiting[], fresh: Set<string>, parked: Map<string, string>) => {
+    for (const w of batch) {
+      const reason = parked.get(w.key);
+      if (reason !== undefined) w.ok({ kind: 'parked', reason });
+      else w.ok(fresh.has(w.key) ? { kind: 'stored' } : { kind: 'repeat' });
+      fresh.delete(w.key);
+      parked.delete(w.key);
+    }
+  };
   const flush = async () => {
     timer = null;
     const batch = waiting;
     waiting = [];
     if (!batch.length) return;
     const at = now();
+    // One row per key: the same event twice in one batch is stored once.
+    const unique = [...new Map(batch.map((w) => [w.key, w])).values()];
     try {
-      // One row per key: the same event twice in one batch is stored once.
-      const unique = [...new Map(batch.map((w) => [w.key, w])).values()];
-      const rows = await db.insert(inboundQueue).values(unique.map((w) => ({ platform, eventKey: w.key, body: w.body, receivedAt: at, nextAttemptAt: at })))
-        .onConflictDoNothing().returning({ eventKey: inboundQueue.eventKey });
-      const fresh = new Set(rows.map((r) => r.eventKey));
-      for (const w of batch) {
-        w.ok(fresh.has(w.key));
-        fresh.delete(w.key);
-      }
+      settle(batch, await insert(unique, at), new Map());
     } catch (e) {
-      for (const w of batch) w.fail(e);
+      if (!isPoisonDbError(e)) {
+        for (const w of batch) w.fail(e);
+        return;
+      }
+      await isolate(batch, unique, at);
     }
   };
-  return (key: string, body: unknown): Promise<boolean> => new Promise((ok, fail) => {
+  const isolate = async (batch: Waiting[], unique: Waiting[], at: Date) => {
+    const fresh = new Set<string>();
+    const parked = new Map<string, string>();
+    const failed = new Map<string, unknown>();
+    for (const w of unique) {
+      try {
+        for (const k of await insert([w], at)) fresh.add(k);
+      } catch (e) {
+        if (!isPoisonDbError(e)) { failed.set(w.key, e); continue; }
+        const reason = `the database refused the event (SQLSTATE ${sqlState(e)})`;
+        try {
+          await db.insert(inboundQueue).values({ platform, eventKey: w.key, body: null, status: 'failed', lastError: reason, receivedAt: at, nextAttemptAt: at })
+            .onConflictDoNothing();
+          parked.set(w.key, reason);
+        } catch (e2) {
+          failed.set(w.key, e2);
+        }
+      }
+    }
+    const rest = batch.filter((w) => !failed.has(w.key));
+    for (const w of batch) if (failed.has(w.key)) w.fail(failed.get(w.key));
+    settle(rest, fresh, parked);
+  };
+  return (key: string, body: unknown): Promise<StoreOutcome> => new Promise((ok, fail) => {
     waiting.push({ key, body, ok, fail });
     if (waiting.length >= maxBatch) void flush();
     else timer ??= setTimeout(() => void flush(), maxWaitMs);

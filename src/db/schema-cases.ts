@@ -46,6 +46,10 @@ export const cases = pgTable('cases', {
   index('cases_assignee_idx').on(t.assigneeId, t.status),
   index('cases_raised_by_idx').on(t.raisedById),
   index('cases_ack_due_idx').on(t.acknowledgeBy).where(sql`status in ('new','routed','reopened')`),
+  // The tracker's dashboards: a service's or a topic's cases by date, and what is open now.
+  index('cases_service_created_idx').on(t.serviceId, t.createdAt),
+  index('cases_topic_created_idx').on(t.topic, t.createdAt),
+  index('cases_open_idx').on(t.wardId, t.serviceId).where(sql`status in ('new','routed','acknowledged','in_progress','needs_info','reopened')`),
   index('cases_respond_due_idx').on(t.respondBy).where(sql`status in ('routed','acknowledged','in_progress','reopened')`),
 ]);
 

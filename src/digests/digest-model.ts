@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { CatalogueIndex } from '../catalogue/catalogue.js';
+import { mayDescribe } from '../cases/authorisation.js';
 import { AppError } from '../shared/errors.js';
 
 /** One ISO week in council time: Monday 00:00 to the next Monday 00:00. */
@@ -71,7 +72,8 @@ export function buildWardDigest(agg: WardWeekAggregate, index: CatalogueIndex, w
     oldestOpen: agg.oldestOpen.map((c) => ({
       reference: c.reference, service: serviceName(c.serviceId), status: c.status,
       ageDays: Math.floor((week.end.getTime() - c.openedAt.getTime()) / 86_400_000),
-      summary: restricted(c.serviceId) ? null : c.summary,
+      // A digest goes to a list of subscribers: restricted services are counted, never described.
+      summary: mayDescribe(null, null, restricted(c.serviceId)) ? c.summary : null,
     })),
     topIssues: agg.topTopics,
   };

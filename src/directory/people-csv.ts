@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CatalogueIndex } from '../catalogue/catalogue.js';
 import { LineErrors, readCsv, splitList, writeCsv } from '../routing/csv-support.js';
 import { ROLES, type Role } from '../shared/enums.js';
+import { parseCalendarDate } from '../shared/iso-dates.js';
 import { asServiceId, asWardId } from '../shared/ids.js';
 import type { AwayPeriod, Person } from './person.js';
 
@@ -9,17 +10,17 @@ export const PEOPLE_HEADER = ['email', 'name', 'roles', 'wards', 'slack_user_id'
 export const PEOPLE_OPTIONAL = ['services', 'away'] as const;
 
 const email = z.email();
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 type NewPerson = Omit<Person, 'id'>;
 
 function parseAway(cell: string, errors: LineErrors, line: number): AwayPeriod[] {
   const out: AwayPeriod[] = [];
   for (const part of splitList(cell)) {
-    const [from, to] = part.split('..').map((s) => s.trim());
-    const valid = (d: string | undefined) => !!d && DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`));
-    if (!valid(from) || !valid(to)) errors.add(line, `away "${part}" must look like 2026-12-21..2027-01-02`);
-    else if (from! > to!) errors.add(line, `away "${part}" ends before it starts`);
-    else out.push({ from: from!, to: to! });
+    const [from, to] = part.split('..').map((d) => parseCalendarDate(d));
+    if (!from?.ok || !to?.ok || part.split('..').length !== 2) {
+      const problem = (from && !from.ok && from.problem) || (to && !to.ok && to.problem);
+      errors.add(line, `away "${part}" must look like 2026-12-21..2027-01-02${problem ? ` (${problem})` : ''}`);
+    } else if (from.value > to.value) errors.add(line, `away "${part}" ends before it starts`);
+    else out.push({ from: from.value, to: to.value });
   }
   return out;
 }

@@ -1,23 +1,24 @@
 import { createInterface } from 'node:readline';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { parseMessage } from './parse-message.js';
+import type { StreetGazetteer } from './street-gazetteer.js';
 
 /**
  * `wardline parse`: JSON Lines in ({id, platform, channel, sender: {name, role, wards[]}, text}),
  * one JSON line out per input, in order. A line that is not JSON gives {"id": null, "error"} and
  * parsing goes on. Blank lines are skipped.
  */
-export async function runParseJsonl(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, catalogue: Catalogue): Promise<void> {
+export async function runParseJsonl(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, catalogue: Catalogue, streets?: StreetGazetteer): Promise<void> {
   const rl = createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;
   for await (const line of rl) {
     lineNo++;
     if (!line.trim()) continue;
-    output.write(`${JSON.stringify(parseLine(line, lineNo, catalogue))}\n`);
+    output.write(`${JSON.stringify(parseLine(line, lineNo, catalogue, streets))}\n`);
   }
 }
 
-export function parseLine(line: string, lineNo: number, catalogue: Catalogue): Record<string, unknown> {
+export function parseLine(line: string, lineNo: number, catalogue: Catalogue, streets?: StreetGazetteer): Record<string, unknown> {
   let msg: unknown;
   try {
     msg = JSON.parse(line);
@@ -32,6 +33,7 @@ export function parseLine(line: string, lineNo: number, catalogue: Catalogue): R
     sender: { role: typeof m.sender?.role === 'string' ? m.sender.role : null, wards },
     channelName: typeof m.channel === 'string' ? m.channel : '',
     catalogue,
+    streets,
   });
   return {
     id, kind: r.kind,

@@ -5,6 +5,7 @@ import { findLocation, maskPlaces } from './location.js';
 import { normaliseText } from './normalise.js';
 import { activeClaims, applyClaims, findHits, scoreServices, type Hit, type ServiceScore } from './service-classifier.js';
 import { CHATTER, PROBLEM, REQUEST, SOCIAL, UNSURE, VAGUE } from './signals.js';
+import type { StreetGazetteer } from './street-gazetteer.js';
 import { isUrgent } from './urgency.js';
 import { findWard } from './ward-finder.js';
 
@@ -12,6 +13,8 @@ export interface ParseContext {
   sender: { role?: string | null; wards: string[] };
   channelName?: string | null;
   catalogue: Catalogue;
+  /** The council's street gazetteer, when it has loaded one. */
+  streets?: StreetGazetteer;
 }
 
 export interface ParsedCase {
@@ -113,7 +116,7 @@ export function parseMessage(message: { text: unknown; platform?: string | null 
   if (!scores.length || (scores[0]!.score < 2 && !request)) {
     if (!(request || vague || PROBLEM.test(text))) return EMPTY;
   }
-  const ward = findWard(text, ctx.channelName ?? '', ctx.sender.wards ?? [], lex);
+  const ward = findWard(text, ctx.channelName ?? '', ctx.sender.wards ?? [], lex, ctx.streets);
   const { chosen, unsure } = vague && topTopic < 2 ? { chosen: [], unsure: true } : chooseServices(text, lex, hits, scores, claims);
   const missing: ('ward' | 'service')[] = [];
   if (ward.kind === 'missing') missing.push('ward');

@@ -1,7 +1,8 @@
 import type { WardId } from '../shared/ids.js';
 import { canonicalPlace, type Lexicon } from './lexicon.js';
+import type { StreetGazetteer } from './street-gazetteer.js';
 
-export type WardSource = 'text' | 'channel' | 'sender';
+export type WardSource = 'text' | 'street' | 'channel' | 'sender';
 export type WardFinding =
   | { kind: 'found'; wardId: WardId; source: WardSource }
   | { kind: 'missing'; candidates: WardId[] };
@@ -40,11 +41,12 @@ function channelWard(channel: string, lex: Lexicon): WardId | null {
 }
 
 /**
- * The ward, in this order: a ward or unambiguous area named in the text, then a channel named
- * after a ward, then the sender's only ward. Two different wards named, or only names that span
- * several wards, leave it missing — the bot asks rather than guess.
+ * The ward, in this order: a ward or unambiguous area named in the text, then a street or
+ * postcode in the council's gazetteer, then a channel named after a ward, then the sender's only
+ * ward. Two different wards named, or only names that span several wards, leave it missing — the
+ * bot asks rather than guess.
  */
-export function findWard(text: string, channel: string, senderWards: string[], lex: Lexicon): WardFinding {
+export function findWard(text: string, channel: string, senderWards: string[], lex: Lexicon, streets?: StreetGazetteer): WardFinding {
   const named = mentions(text, lex);
   const known = [...new Set(named.filter((m) => m.wardId).map((m) => m.wardId!))];
   const senderKnown = senderWards.filter((w) => lex.wardIds.has(w)) as WardId[];
@@ -61,6 +63,10 @@ export function findWard(text: string, channel: string, senderWards: string[], l
     if (lead && !ALTERNATIVES.test(between)) return { kind: 'found', wardId: first.wardId!, source: 'text' };
     return { kind: 'missing', candidates: known };
   }
+  // The council's street gazetteer: a street or postcode in one ward (or one of the sender's).
+  const street = streets?.find(text, senderKnown);
+  if (street?.kind === 'settled') return { kind: 'found', wardId: street.wardId, source: 'street' };
+  if (street?.kind === 'candidates') return { kind: 'missing', candidates: street.wardIds };
   if (named.length) return { kind: 'missing', candidates: senderKnown };
   const fromChannel = channelWard(channel, lex);
   if (fromChannel) return { kind: 'found', wardId: fromChannel, source: 'channel' };

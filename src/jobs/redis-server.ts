@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AppError } from '../shared/errors.js';
+import { currentOwner, ownerAlive, type LockOwner } from '../shared/process-owner.js';
 
 export interface ManagedRedis {
   url: string;
@@ -48,7 +49,9 @@ export async function startRedisServer(opts: { bin: string; dataDir: string; hos
   const persist = opts.persist ?? true;
   const args = ['--port', String(port), '--bind', host, '--dir', dir, '--save', '',
     '--appendonly', persist ? 'yes' : 'no', '--protected-mode', 'yes', '--loglevel', 'warning'];
-  const child = spawn(opts.bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  await stopOrphan(dir);
+  // Its own process group: Ctrl+C in a terminal reaches wardline, which stops Redis after its workers.
+  const child = spawn(opts.bin, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
   const spawned = await new Promise<Error | null>((done) => {
@@ -62,7 +65,7 @@ export async function startRedisServer(opts: { bin: string; dataDir: string; hos
     }
     throw new AppError('redis.unavailable', `Could not start redis-server: ${spawned.message}`, { cause: spawned });
   }
-  const kill = () => { if (child.exitCode === null) child.kill('SIGTERM'); };
+  const kill = () => { if (child.exitCode === null) child.kill('SIGTERM'); forgetOwner(dir); };
   process.once('exit', kill);
   try {
     await waitForPort(port, host, child, 10_000);
@@ -70,14 +73,50 @@ export async function startRedisServer(opts: { bin: string; dataDir: string; hos
     kill();
     throw new AppError('redis.unavailable', `redis-server did not start: ${(e as Error).message}. ${stderr.trim()}`, { cause: e });
   }
+  if (child.pid) writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ owner: currentOwner(), redisPid: child.pid }));
   return {
     url: `redis://${host}:${port}`,
     port,
     stop: () => new Promise<void>((done) => {
       process.removeListener('exit', kill);
-      if (child.exitCode !== null) return done();
-      child.once('exit', () => done());
+      if (child.exitCode !== null) { forgetOwner(dir); return done(); }
+      child.once('exit', () => { forgetOwner(dir); done(); });
       child.kill('SIGTERM');
     }),
   };
+}
+
+/** Which wardline process started the redis-server that uses this directory. */
+const OWNER_FILE = 'wardline-redis.json';
+
+function forgetOwner(dir: string): void {
+  rmSync(join(dir, OWNER_FILE), { force: true });
+}
+
+/**
+ * A redis-server left running by a wardline process that was killed (its owner is gone) would
+ * share the directory with the new one: stop it first. One whose owner still runs is left alone.
+ */
+async function stopOrphan(dir: string): Promise<void> {
+  let recorded: { owner: LockOwner; redisPid: number };
+  try {
+    recorded = JSON.parse(readFileSync(join(dir, OWNER_FILE), 'utf8')) as typeof recorded;
+  } catch {
+    return;
+  }
+  if (ownerAlive(recorded.owner)) return;
+  if (!isRedisServer(recorded.redisPid)) return forgetOwner(dir);
+  process.kill(recorded.redisPid, 'SIGTERM');
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline && isRedisServer(recorded.redisPid)) await new Promise((r) => setTimeout(r, 50));
+  if (isRedisServer(recorded.redisPid)) process.kill(recorded.redisPid, 'SIGKILL');
+  forgetOwner(dir);
+}
+
+function isRedisServer(pid: number): boolean {
+  try {
+    return /redis-server|redis-check/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return false;
+  }
 }

@@ -27,14 +27,16 @@ export interface SlaSweepDeps {
  */
 export async function runSlaSweep(deps: SlaSweepDeps): Promise<{ checked: number; actions: number; nextDueAt: Date | null }> {
   const now = deps.clock.now();
-  let context: CaseContext | null = null;
+  const first = await nextCheckDue(deps.db);
+  if (!first || first > now) return { checked: 0, actions: 0, nextDueAt: first };
+  // Read before the transaction: nothing inside may use the handle (on PGlite it would wait forever).
+  const context = await deps.loadContext();
   let checked = 0;
   let actions = 0;
   for (;;) {
     const batch = await deps.db.transaction(async (tx) => {
       const ids = await claimDueChecks(tx, now, deps.batchSize ?? 200);
       if (!ids.length) return 0;
-      context ??= await deps.loadContext();
       const sent = await sentKeysFor(tx, ids);
       const repo = caseRepoOn(tx);
       for (const id of ids) {

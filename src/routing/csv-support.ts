@@ -17,9 +17,9 @@ export type CsvResult<T> = { ok: true } & T | { ok: false; errors: string[] };
 export function readCsv(text: string, required: readonly string[], optional: readonly string[] = []): { ok: true; rows: CsvRow[] } | { ok: false; errors: string[] } {
   const body = text.replace(/^\uFEFF/, '');
   if (!body.trim()) return { ok: false, errors: [`line 1: the file is empty; the first line must be the header ${required.join(',')}`] };
-  let records: { record: string[]; info: { lines: number }; raw: string }[];
+  let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(body, { info: true, raw: true, skip_empty_lines: true, relax_column_count: true, trim: true, bom: true }) as unknown as typeof records;
+    records = parse(body, { info: true, skip_empty_lines: true, relax_column_count: true, trim: true, bom: true }) as unknown as typeof records;
   } catch (e) {
     const line = (e as { lines?: number }).lines;
     return { ok: false, errors: [`line ${line ?? '?'}: ${(e as Error).message.replace(/^[^:]*: /, '').replace(/ at line \d+$/, '')}`] };
@@ -35,7 +35,9 @@ export function readCsv(text: string, required: readonly string[], optional: rea
   const errors: string[] = [];
   const rows: CsvRow[] = [];
   for (const r of data) {
-    const inner = (r.raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '').match(/\n/g) ?? []).length;
+    // The record ends on info.lines; it starts as many lines earlier as its cells hold newlines.
+    let inner = 0;
+    for (const cell of r.record) if (cell.includes('\n')) inner += cell.split('\n').length - 1;
     const line = r.info.lines - inner;
     if (r.record.length > header.length) {
       errors.push(`line ${line}: ${r.record.length} cells, but the header has ${header.length}; quote cells that contain commas`);

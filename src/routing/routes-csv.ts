@@ -85,3 +85,16 @@ export function exportRoutesCsv(rules: Omit<RoutingRule, 'id'>[], directory: Dir
   const sorted = [...rules].sort((a, b) => a.serviceId.localeCompare(b.serviceId) || SCOPE_ORDER[a.scope] - SCOPE_ORDER[b.scope] || (a.area ?? '').localeCompare(b.area ?? ''));
   return writeCsv(ROUTES_HEADER, sorted.map((r) => [r.serviceId, r.scope, r.area ?? '', email(r.rmId), email(r.deputyId)]));
 }
+
+/** The rows of a routes file as comparable keys (emails in lower case, order ignored); null if unreadable. */
+function routeKeys(text: string): string[] | null {
+  const read = readCsv(text, ROUTES_HEADER);
+  if (!read.ok) return null;
+  return read.rows.map(({ cells: c }) => [c.service, c.scope, c.area, c.rm?.toLowerCase(), c.deputy?.toLowerCase()].join(',')).sort();
+}
+
+/** Whether a routes file says exactly what the current table (as exported) says. */
+export function sameRoutes(text: string, currentExport: string): boolean {
+  const [a, b] = [routeKeys(text), routeKeys(currentExport)];
+  return !!a && !!b && a.length === b.length && a.every((k, i) => k === b[i]);
+}

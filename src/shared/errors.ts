@@ -3,6 +3,7 @@ export const ERROR_CODES = [
   'config.invalid',
   'db.unavailable',
   'db.locked',
+  'db.nested_use',
   'redis.unavailable',
   'redis.missing_binary',
   'catalogue.unknown_ward',

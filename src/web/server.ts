@@ -26,11 +26,30 @@ export const TIMEOUTS = { connectionMs: 60_000, requestMs: 15_000, headersMs: 10
 
 /**
  * The HTTP server (fastify): health, readiness, metrics, and the routes `plugins` add (chat
- * adapters, the workspace, later web features). One error boundary answers every failure.
+ * adapters, the workspace, the tracker, Open311). One error boundary answers every failure.
  */
-export async function startWebServer(opts: {
-  host: string; port: number; logger: Logger; metrics: Metrics; readiness: ReadinessCheck[]; plugins?: WebPlugin[];
-}): Promise<WebServer> {
+export async function startWebServer(opts: WebAppOptions & { host: string; port: number }): Promise<WebServer> {
+  const app = await createWebApp(opts);
+  await app.listen({ port: opts.port, host: opts.host });
+  const addr = app.server.address();
+  const port = addr && typeof addr === 'object' ? addr.port : opts.port;
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  return {
+    app, server: app.server, url: `http://${host}:${port}`,
+    close: async () => {
+      const force = setTimeout(() => app.server.closeAllConnections(), 5000).unref();
+      await app.close();
+      clearTimeout(force);
+    },
+  };
+}
+
+export interface WebAppOptions {
+  logger: Logger; metrics: Metrics; readiness: ReadinessCheck[]; plugins?: WebPlugin[];
+}
+
+/** The front door without a listener (tests inject into it): every plugin registered, ready. */
+export async function createWebApp(opts: WebAppOptions): Promise<FastifyInstance> {
   const boundary = { logger: opts.logger, bodyLimit: BODY_LIMIT };
   const app = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
@@ -48,7 +67,8 @@ export async function startWebServer(opts: {
     return503OnClosing: true,
   });
   installErrorBoundary(app, boundary);
-  // Bodies stay raw bytes (Slack's signature is over the exact bytes); each route parses its own.
+  // Bodies stay raw bytes (Slack's signature is over the exact bytes); each route parses its own
+  // (a plugin may add a parser in its own scope, as forms for the tracker and Open311).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.addHook('onResponse', async (request, reply) => {
@@ -57,19 +77,8 @@ export async function startWebServer(opts: {
   });
   addHealthRoutes(app, opts);
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
-
-  await app.listen({ port: opts.port, host: opts.host });
-  const addr = app.server.address();
-  const port = addr && typeof addr === 'object' ? addr.port : opts.port;
-  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  return {
-    app, server: app.server, url: `http://${host}:${port}`,
-    close: async () => {
-      const force = setTimeout(() => app.server.closeAllConnections(), 5000).unref();
-      await app.close();
-      clearTimeout(force);
-    },
-  };
+  await app.ready();
+  return app;
 }
 
 function addHealthRoutes(app: FastifyInstance, opts: { metrics: Metrics; readiness: ReadinessCheck[] }): void {

@@ -9,6 +9,7 @@ import type { CaseContext } from '../cases/case-service.js';
 import type { Db } from '../db/client.js';
 import { channelsFor, directChannelId, ensureChannel, getChannel, getMessage, insertMessage, listMessages } from '../db/workspace-repo.js';
 import type { Person } from '../directory/person.js';
+import { parseInboundJson } from '../shared/clean-text.js';
 import type { Clock } from '../shared/clock.js';
 import { pickList } from '../bot/pick-list.js';
 import { HttpProblem } from './http-problem.js';
@@ -29,13 +30,12 @@ const postAction = z.object({
 });
 
 async function json<T>(request: FastifyRequest, schema: z.ZodType<T>): Promise<T> {
-  let data: unknown;
-  try {
-    data = JSON.parse(rawBody(request).toString('utf8'));
-  } catch {
-    throw new HttpProblem(400, 'invalid_json', 'The body is not JSON; send {"as": "<person id>", ...}.');
+  // Cleaned of what the database cannot store (NUL, lone surrogates); too deep is refused.
+  const data = parseInboundJson(rawBody(request).toString('utf8'));
+  if (!data.ok) {
+    throw new HttpProblem(data.status, data.code, data.code === 'invalid_json' ? 'The body is not JSON; send {"as": "<person id>", ...}.' : data.message);
   }
-  const parsed = schema.safeParse(data);
+  const parsed = schema.safeParse(data.value);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
     throw new HttpProblem(422, 'invalid_request', `${i.path.join('.') || 'body'}: ${i.message}`);

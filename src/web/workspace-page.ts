@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 
 const STATIC = new URL('./static/', import.meta.url);
 const FILES: Record<string, { file: string; type: string }> = {
-  '/': { file: 'workspace.html', type: 'text/html; charset=utf-8' },
+  '/workspace': { file: 'workspace.html', type: 'text/html; charset=utf-8' },
   '/workspace.js': { file: 'workspace.js', type: 'text/javascript; charset=utf-8' },
   '/workspace.css': { file: 'workspace.css', type: 'text/css; charset=utf-8' },
 };

@@ -25,7 +25,7 @@ afterAll(async () => {
 
 async function openAs(name: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(app.url);
+  await page.goto(`${app.url}/workspace`);
   const persona = page.getByLabel('Acting as');
   await expect.poll(async () => persona.locator('option').count()).toBeGreaterThan(10);
   const value = await persona.locator('option', { hasText: name }).first().getAttribute('value');
@@ -76,5 +76,17 @@ describe('the built-in workspace in a browser', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to the message box');
     for (const label of ['Acting as', 'Message wardline']) expect(await page.getByLabel(label).count()).toBe(1);
     expect(await page.getByRole('navigation', { name: 'Channels' }).getByRole('button').count()).toBeGreaterThan(2);
+  });
+
+  it('keeps the message box in view at 1366×900 and 390×844, with no empty thread pane and no sideways scroll', async () => {
+    for (const [width, height] of [[1366, 900], [390, 844]] as const) {
+      const page = await openAs('Cllr Amina Hussain');
+      await page.setViewportSize({ width, height });
+      expect(await page.locator('#thread').isVisible()).toBe(false);
+      const box = await page.getByLabel('Message wardline').boundingBox();
+      expect(box!.y + box!.height, `${width}`).toBeLessThanOrEqual(height);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${width}`).toBeLessThanOrEqual(width);
+      await page.close();
+    }
   });
 });

@@ -21,7 +21,7 @@ beforeAll(async () => {
     summary: 'Fly-tipping on Slade Road', description: 'Fly-tipping again on Slade Road, Erdington',
   });
   reference = c.reference;
-}, 60_000);
+});
 afterAll(async () => { await core?.close(); });
 
 describe('wardline cases and case', () => {
@@ -30,7 +30,7 @@ describe('wardline cases and case', () => {
     expect(text.stdout).toMatch(new RegExp(`^${reference}\\trouted\\twaste-enforcement\\terdington\\tFly-tipping on Slade Road`, 'm'));
     const json = JSON.parse((await runCli(['cases', 'list', '--json'], { env })).stdout) as { reference: string; status: string }[];
     expect(json.map((c) => [c.reference, c.status])).toEqual([[reference, 'routed']]);
-  }, 60_000);
+  });
 
   it('shows one case with its timeline, as `case REF` and `case show REF`', async () => {
     const a = await runCli(['case', reference], { env });
@@ -42,5 +42,5 @@ describe('wardline cases and case', () => {
     const bad = await runCli(['case', 'show', 'nonsense'], { env });
     expect(bad.code).not.toBe(0);
     expect(bad.stderr.trim()).toMatch(/^(wardline: )?"nonsense" is not a case reference; they look like WL-000123.$/);
-  }, 60_000);
+  });
 });

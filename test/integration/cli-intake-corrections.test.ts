@@ -37,13 +37,15 @@ describe('wardline intake corrections', () => {
     const json = JSON.parse((await runCli(['intake', 'corrections', '--json'], { env })).stdout) as { corrections: unknown[]; suggestions: { kind: string; phrase?: string; serviceId?: string }[] };
     expect(json.corrections).toHaveLength(3);
     expect(json.suggestions[0]).toEqual({ kind: 'vocabulary', phrase: 'abandoned trolleys', serviceId: 'street-cleaning', count: 2 });
-  }, 90_000);
+  });
 
   it('refuses a bad --since or --limit with what to type', async () => {
     const r = await runCli(['intake', 'corrections', '--since', 'last week'], { env });
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/--since last week is not a date; use YYYY-MM-DD/);
+    expect(r.stderr).toMatch(/--since "last week" is not a date; write it as YYYY-MM-DD/);
+    const feb = await runCli(['intake', 'corrections', '--since', '2026-02-30'], { env });
+    expect(feb.stderr.trim()).toBe('wardline: --since "2026-02-30" is not a date (February 2026 has 28 days); write it as YYYY-MM-DD, e.g. 2026-12-24.');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect((await runCli(['intake', 'corrections', '--limit', '0'], { env })).stderr).toMatch(/positive whole number/);
-  }, 90_000);
+  }, 60_000); // three CLI runs: seconds each on a busy machine
 });

@@ -34,4 +34,17 @@ describe('wardline sla due', () => {
     expect(b.code).toBe(1);
     expect(b.stderr).toMatch(/not an ISO 8601 time/);
   });
+
+  it('refuses 30 February instead of taking it as 2 March, and says what to write', async () => {
+    const r = await runCli(['sla', 'due', '--service', 'parks', '--at', '2026-02-30T10:00:00Z'], { env: { DATABASE_URL: dbh.url } });
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr.trim()).toBe('wardline: --at "2026-02-30T10:00:00Z" is not an ISO 8601 time (February 2026 has 28 days); '
+      + 'write it as YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM], e.g. 2026-12-24T16:00:00Z (without Z or an offset it is Europe/London time).');
+  });
+
+  it('takes a time without an offset as council time', async () => {
+    const r = await runCli(['sla', 'due', '--service', 'community-safety', '--urgent', '--at', '2026-07-03T16:30'], { env: { DATABASE_URL: dbh.url } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ openedAt: '2026-07-03T16:30:00.000+01:00', acknowledgeBy: '2026-07-06T10:30:00.000+01:00' });
+  });
 });

@@ -46,11 +46,11 @@ describe('wardline teams package', () => {
     expect(rsc.stdout).toMatch(/asks to read channel messages/);
     const withRsc = JSON.parse(unzip(readFileSync(out)).get('manifest.json')!.toString()) as { authorization: unknown };
     expect(withRsc.authorization).toEqual({ permissions: { resourceSpecific: [{ name: 'ChannelMessage.Read.Group', type: 'Application' }] } });
-  }, 60_000);
+  });
 
   it('says what is missing', async () => {
     const r = await runCli(['teams', 'package', '--host', 'wardline.example.gov.uk'], { env: { MICROSOFT_APP_ID: undefined } });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/Give the bot's Microsoft app id \(a GUID\) with --app-id or MICROSOFT_APP_ID/);
-  }, 60_000);
+  });
 });

@@ -148,6 +148,28 @@ describe('Slack at its HTTP boundary', () => {
     expect(inThread(mention)).toMatch(/WL-\d{6}.*Erdington \(Orphanage Road\)/s);
   });
 
+  it('asks again for a channel\'s name after a failed lookup, instead of never listening there', async () => {
+    const user = ids.get(CLLR)!;
+    const before = await count('cases');
+    const inChannel = async (text: string) => {
+      const m = api.addUserMessage('C0ERDNEW', user, text);
+      await post(JSON.stringify(eventCallback({ type: 'message', channel: 'C0ERDNEW', user, text, ts: m.ts, event_ts: m.ts, channel_type: 'channel' })));
+      await settle();
+    };
+    // Slack fails the lookup (the channel is not known to it yet): the message is not one wardline listens to.
+    api.failOn.set('conversations.info', 'internal_error');
+    await inChannel('Fly-tipping on Holly Lane, Erdington, mattresses this time');
+    expect(api.callsTo('conversations.info').filter((c) => c.body.channel === 'C0ERDNEW')).toHaveLength(1);
+    expect(await count('cases')).toBe(before);
+    // Slack answers again: the next message looks the name up, it is a listened channel, and the name is kept.
+    api.failOn.delete('conversations.info');
+    api.channelNames.set('C0ERDNEW', 'erdington-ward');
+    await inChannel('Fly-tipping on Holly Lane, Erdington, sofas dumped overnight');
+    expect(await count('cases')).toBe(before + 1);
+    await inChannel('Potholes all along Holly Lane, Erdington');
+    expect(api.callsTo('conversations.info').filter((c) => c.body.channel === 'C0ERDNEW')).toHaveLength(2);
+  });
+
   it('/escalate with text opens a case under a DM root; without text opens the form, whose pickers win', async () => {
     const user = ids.get(CLLR)!;
     const before = await count('cases');

@@ -111,6 +111,29 @@ describe('Teams at its HTTP boundary', () => {
     expect(card.body.find((b: El) => b.id === 'wl_status_0').text).toMatch(/^WL-\d{6}: Sent to the RM$/);
   });
 
+  it('refreshes no card for someone who may not see the case, nor for a stranger: a neutral card instead', async () => {
+    const last = await app.running.core.dbh.db.query.cases.findFirst({ orderBy: (c, { desc }) => desc(c.seq) });
+    const refreshAs = (who: { id: string; aadObjectId: string | undefined }, kind: string) => postActivity(app.url, {
+      ...inChannel({}), from: who, type: 'invoke', name: 'adaptiveCard/action', id: connector.nextId(), replyToId: connector.nextId(),
+      value: { action: { type: 'Action.Execute', verb: 'wl.refresh', data: { wl: 'wl.refresh', v: JSON.stringify({ kind, caseIds: [last!.id] }) } }, trigger: 'manual' },
+    });
+    // Erdington's case: a Small Heath councillor and a libraries RM may not see it; the ward's councillor may.
+    for (const email of ['cllr.latif@birmingham.example', 'rm.libraries@birmingham.example']) {
+      for (const kind of ['case_card', 'confirmation']) {
+        const r = await refreshAs(from(email), kind);
+        expect((r.body as El).type, email).toBe('application/vnd.microsoft.card.adaptive');
+        const shown = JSON.stringify((r.body as El).value);
+        expect(shown).toContain('This case is not available to you.');
+        expect(shown).not.toContain(last!.summary);
+        expect(shown).not.toMatch(/WL-\d{6}|Acknowledge|Kingsbury/);
+      }
+    }
+    const stranger = await refreshAs({ id: '29:stranger', aadObjectId: '00000000-0000-4000-8000-000000000000' }, 'case_card');
+    expect(JSON.stringify((stranger.body as El).value)).toContain('This case is not available to you.');
+    const allowed = await refreshAs(from('cllr.whitfield@birmingham.example'), 'confirmation');
+    expect(JSON.stringify((allowed.body as El).value)).toContain(`WL-${String(last!.seq).padStart(6, '0')}`);
+  });
+
   it('waits out 429, retries 412/502/504, reports 413 and an unreachable person to the admins', async () => {
     const db = app.running.core.dbh.db;
     const person = (await app.running.core.loadContext()).directory.byEmail.get(CLLR)!;

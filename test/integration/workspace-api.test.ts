@@ -64,7 +64,7 @@ describe('the workspace API with bad input', () => {
   });
 
   it('serves the page with the demo warning and a content security policy', async () => {
-    const page = await fetch(app.url);
+    const page = await fetch(`${app.url}/workspace`);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await page.text()).toContain('Demo and test workspace.');
   });

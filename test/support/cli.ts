@@ -13,7 +13,7 @@ export interface CliResult {
 /** Runs the real `wardline` command as a child process. */
 export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...opts.env };
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', WARDLINE_DB_GUARD: process.env.WARDLINE_DB_GUARD, ...opts.env };
     const child = spawn(process.execPath, [`${repoRoot}bin/wardline.js`, ...args], { cwd: repoRoot, env });
     let stdout = '';
     let stderr = '';

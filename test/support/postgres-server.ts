@@ -7,6 +7,8 @@ import { freePort } from '../../src/jobs/redis-server.js';
 /** A throwaway PostgreSQL cluster in a temp dir, run as the `postgres` user when we are root. */
 export interface TestPostgres {
   url: string;
+  /** Stops the server (fast: open connections are cut) and starts it again on the same port. */
+  restart(): void;
   stop(): void;
 }
 
@@ -36,6 +38,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`, 'start']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    restart: () => run(pgBin('pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-m', 'fast', '-w', 'restart']),
     stop: () => {
       try { run(pgBin('pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']); } catch { /* already down */ }
       rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { canView } from '../../cases/authorisation.js';
+import { canView, caseScopeOf, mayDescribe } from '../../cases/authorisation.js';
 import type { CaseEvent, CaseRecord } from '../../cases/case-record.js';
 import { parseReference } from '../../cases/reference.js';
 import { formatLondonIso } from '../../cases/sla.js';
@@ -52,7 +52,11 @@ function caseLine(ctx: CaseContext, zone: string, c: CaseRecord): string {
 
 const OPEN = ['new', 'routed', 'acknowledged', 'in_progress', 'needs_info', 'reopened'] as const;
 
-/** A person's open cases: assigned to them (RM view) and raised or followed by them (councillor view). */
+/**
+ * A person's open cases: assigned to them (RM view), raised or followed by them (councillor view),
+ * and for WACs, senior officers, managers and admins the others they oversee, by the same rights
+ * function as the web's case list (`caseScopeOf`).
+ */
 export async function describeMyCases(deps: Pick<FlowDeps, 'db' | 'zone'>, ctx: CaseContext, person: Person): Promise<string> {
   const repo = caseRepoOn(deps.db);
   const assigned = await repo.listCases({ assigneeId: person.id, statuses: [...OPEN], limit: 20 });
@@ -60,6 +64,13 @@ export async function describeMyCases(deps: Pick<FlowDeps, 'db' | 'zone'>, ctx: 
   const parts: string[] = [];
   if (assigned.length) parts.push(`Assigned to you:\n${assigned.map((c) => caseLine(ctx, deps.zone, c)).join('\n')}`);
   if (mine.length) parts.push(`Raised or followed by you:\n${mine.map((c) => caseLine(ctx, deps.zone, c)).join('\n')}`);
+  const overseer = ['wac', 'senior_officer', 'manager', 'admin'].some((r) => hasRole(person, r as never));
+  if (overseer) {
+    const shown = new Set([...assigned, ...mine].map((c) => c.id));
+    const others = (await repo.listCases({ scope: caseScopeOf(person), statuses: [...OPEN], limit: 40 })).filter((c) => !shown.has(c.id)).slice(0, 20);
+    const heading = hasRole(person, 'admin') ? 'Open cases across the city' : 'Open cases in your wards and services';
+    if (others.length) parts.push(`${heading} (newest first):\n${others.map((c) => caseLine(ctx, deps.zone, c)).join('\n')}`);
+  }
   return parts.length ? parts.join('\n\n') : 'You have no open cases.';
 }
 
@@ -83,9 +94,11 @@ export function createCommands(deps: FlowDeps) {
         case 'case': {
           const seq = parseReference(cmd.reference);
           const c = seq ? await repo.getCaseByReference(seq) : null;
-          if (!c || !canView(person, c)) return reply(`I cannot find ${cmd.reference.toUpperCase()} among the cases you can see.`);
+          const restricted = !!c?.serviceId && !!ctx.index.service(c.serviceId)?.restricted;
+          if (!c || !canView(person, c, { restricted })) return reply(`I cannot find ${cmd.reference.toUpperCase()} among the cases you can see.`);
           const events = await repo.listEvents(c.id);
-          return reply(`${line(turn, c)}\n${c.summary}\nTimeline:\n${events.slice(-12).map((e) => eventLine(turn, e)).join('\n')}`);
+          const summary = mayDescribe(person, c, restricted) ? c.summary : 'Restricted service: details are shown only to the people working on it.';
+          return reply(`${line(turn, c)}\n${summary}\nTimeline:\n${events.slice(-12).map((e) => eventLine(turn, e)).join('\n')}`);
         }
         case 'who_covers': {
           const serviceId = matchService(cmd.service, ctx.index.catalogue);

@@ -1,15 +1,23 @@
 import { enqueueOutbound } from '../../db/outbox-repo.js';
 import { addGuest, findPersonByChatId } from '../../db/directory-repo.js';
 import { linksForThread, openDraftsInThread } from '../../db/conversation-repo.js';
-import { forgetProcessed, markProcessed } from '../../db/processed-events-repo.js';
+import type { CaseContext } from '../../cases/case-service.js';
+import type { Tx } from '../../db/client.js';
+import { isTransientDbError } from '../../db/db-errors.js';
+import { markProcessed } from '../../db/processed-events-repo.js';
+import type { Person } from '../../directory/person.js';
 import { hasRole } from '../../directory/person.js';
 import { normaliseText } from '../../intake/normalise.js';
+import { cleanText } from '../../shared/clean-text.js';
+import { AppError } from '../../shared/errors.js';
 import { asServiceId, asWardId } from '../../shared/ids.js';
+import type { OutboundMessage } from '../../cases/case-record.js';
 import type { InboundEvent, InboundReply } from '../chat-port.js';
 import { notice } from '../messages.js';
 import { createCaseActions } from './case-actions.js';
 import { createCommands, parseCommand } from './commands.js';
 import { explain, Turn, withAttachments, type FlowDeps, type MessageEvent } from './flow-kit.js';
+import type { Logger } from '../../shared/logger.js';
 import { createIntakeFlow } from './intake-flow.js';
 import { createThreadFlow } from './thread-flow.js';
 
@@ -26,13 +34,16 @@ export interface ConversationFlows {
  * What it says back goes through the outbox, so nothing is lost if a platform is slow or down.
  */
 export function createConversationFlows(deps: FlowDeps & { afterTurn?: () => void }): ConversationFlows {
-  const intake = createIntakeFlow(deps);
-  const actions = createCaseActions(deps);
-  const threads = createThreadFlow(deps);
-  const commands = createCommands(deps);
+  /** The flows for one turn, on its transaction and the context read before it. */
+  function flowsOn(tx: Tx, ctx: CaseContext) {
+    const scoped: FlowDeps = { ...deps, db: tx, cases: deps.casesOn(tx, ctx), loadContext: () => Promise.resolve(ctx) };
+    return {
+      intake: createIntakeFlow(scoped), actions: createCaseActions(scoped), threads: createThreadFlow(scoped), commands: createCommands(scoped), db: tx,
+    };
+  }
+  type Flows = ReturnType<typeof flowsOn>;
 
-  async function stranger(ev: InboundEvent): Promise<InboundReply> {
-    const ctx = await deps.loadContext();
+  function stranger(ev: InboundEvent, ctx: CaseContext): { out: OutboundMessage[]; reply: InboundReply } {
     const admins = ctx.directory.people.filter((p) => p.active && hasRole(p, 'admin'));
     const day = deps.clock.now().toISOString().slice(0, 10);
     const where = ev.kind === 'message' && !ev.isDirect ? ` in #${ev.channelName}` : ' in a direct message';
@@ -51,12 +62,11 @@ export function createConversationFlows(deps: FlowDeps & { afterTurn?: () => voi
         payload: { op: 'post', to: { kind: 'channel', channelId: ev.address.channelId, threadId }, render: { kind: 'message', message: notice(said) } },
       });
     }
-    await enqueueOutbound(deps.db, out, null, deps.clock.now());
-    return ev.kind === 'action' ? { ephemeral: said } : {};
+    return { out, reply: ev.kind === 'action' ? { ephemeral: said } : {} };
   }
 
-  /** WARDLINE_STRANGERS=accept: someone not in the directory becomes a guest, and the admins are told. */
-  async function adoptGuest(ev: MessageEvent) {
+  /** WARDLINE_STRANGERS=accept: someone not in the directory becomes a guest; the admins' notices are returned. */
+  async function adoptGuest(ev: MessageEvent): Promise<{ ctx: CaseContext; person: Person | undefined; out: OutboundMessage[] }> {
     const { platform } = ev.address;
     const id = ev.userExternalId;
     const email = /^[^@\s]+@[^@\s]+$/.test(id) ? id.toLowerCase() : `${platform}.${id.toLowerCase().replace(/[^a-z0-9._-]/g, '')}@guests.invalid`;
@@ -70,77 +80,110 @@ export function createConversationFlows(deps: FlowDeps & { afterTurn?: () => voi
       t.tell(a, `guest:${platform}:${id}:${a.id}`, notice(`Someone not in the directory (${platform} user ${id}) wrote to wardline and was added as a guest, because WARDLINE_STRANGERS is accept. Add them properly with \`wardline people import\`.`));
       return t.replies;
     });
-    await enqueueOutbound(deps.db, out, null, deps.clock.now());
-    return { ctx, person };
+    return { ctx, person, out };
   }
 
-  async function onMessage(turn: Turn, ev: MessageEvent): Promise<void> {
+  async function onMessage(f: Flows, turn: Turn, ev: MessageEvent): Promise<void> {
     const raw = ev.text.length > MAX_MESSAGE_CHARS ? ev.text.slice(0, MAX_MESSAGE_CHARS) : ev.text;
     const text = withAttachments(normaliseText(raw, MAX_MESSAGE_CHARS), ev.attachments);
     if (!text.trim()) return;
     if (ev.address.threadId) {
-      const links = await linksForThread(deps.db, ev.address.platform, ev.address.channelId, ev.address.threadId);
-      if (links.length) return threads.reply(turn, ev, links, text);
-      const [draft] = await openDraftsInThread(deps.db, ev.address.platform, ev.address.channelId, ev.address.threadId);
-      if (draft) return intake.answer(turn, draft.id, { text });
+      const links = await linksForThread(f.db, ev.address.platform, ev.address.channelId, ev.address.threadId);
+      if (links.length) return f.threads.reply(turn, ev, links, text);
+      const [draft] = await openDraftsInThread(f.db, ev.address.platform, ev.address.channelId, ev.address.threadId);
+      if (draft) return f.intake.answer(turn, draft.id, { text });
     }
     const addressed = ev.isDirect || ev.mentionsBot;
     if (addressed) {
       const cmd = parseCommand(text);
-      if (cmd) return commands.run(turn, cmd);
+      if (cmd) return f.commands.run(turn, cmd);
     }
     if (!addressed && !ev.listening) return;
     if (ev.address.threadId && !addressed) return;
-    await intake.escalate(turn, ev, text, addressed);
+    await f.intake.escalate(turn, ev, text, addressed);
     if (ev.text.length > MAX_MESSAGE_CHARS) {
       turn.reply(notice(`Your message was over ${MAX_MESSAGE_CHARS.toLocaleString('en-GB')} characters; I kept the first ${MAX_MESSAGE_CHARS.toLocaleString('en-GB')}. Put long documents in a link.`));
     }
   }
 
-  async function onAction(turn: Turn, ev: Extract<InboundEvent, { kind: 'action' }>): Promise<void> {
+  async function onAction(f: Flows, turn: Turn, ev: Extract<InboundEvent, { kind: 'action' }>): Promise<void> {
     const [draftId, choice] = ev.value.split('|');
     switch (ev.actionId) {
-      case 'clarify.service': return intake.answer(turn, draftId!, { serviceId: choice ? asServiceId(choice) : null });
-      case 'clarify.ward': return intake.answer(turn, draftId!, { wardId: choice ? asWardId(choice) : null });
-      case 'duplicate.link': return intake.decideDuplicate(turn, draftId!, true);
-      case 'duplicate.new': return intake.decideDuplicate(turn, draftId!, false);
-      default: return actions.handle(turn, ev);
+      case 'clarify.service': return f.intake.answer(turn, draftId!, { serviceId: choice ? asServiceId(choice) : null });
+      case 'clarify.ward': return f.intake.answer(turn, draftId!, { wardId: choice ? asWardId(choice) : null });
+      case 'duplicate.link': return f.intake.decideDuplicate(turn, draftId!, true);
+      case 'duplicate.new': return f.intake.decideDuplicate(turn, draftId!, false);
+      default: return f.actions.handle(turn, ev);
+    }
+  }
+
+  /**
+   * The turn proper, in a savepoint of the event's transaction: a refusal (or a fault that is not
+   * the database going away) undoes what the turn changed and answers instead.
+   */
+  async function runTurn(tx: Tx, ctx: CaseContext, turn: Turn, log: Logger): Promise<void> {
+    const { ev } = turn;
+    try {
+      await tx.transaction(async (sp) => {
+        const f = flowsOn(sp, ctx);
+        if (ev.kind === 'message') await onMessage(f, turn, ev);
+        else await onAction(f, turn, ev);
+      });
+    } catch (e) {
+      if (!(e instanceof AppError) && isTransientDbError(e)) throw e;
+      turn.replies.splice(0);
+      turn.ephemeral = null;
+      const said = explain(e, log);
+      if (ev.kind === 'action') turn.ephemeral = said;
+      else turn.reply(notice(said));
     }
   }
 
   return {
-    async handle(ev) {
+    async handle(received) {
+      const ev = cleanEvent(received);
       const log = deps.logger.child({ platform: ev.address.platform, event: ev.eventId, kind: ev.kind });
       try {
-        const fresh = await markProcessed(deps.db, ev.address.platform, ev.eventId, deps.clock.now());
-        if (!fresh) {
-          log.debug('repeat delivery ignored');
-          return {};
-        }
+        // Read before the transaction: inside it only the transaction's own handle may be used.
         const personId = await findPersonByChatId(deps.db, ev.address.platform, ev.userExternalId);
         let ctx = await deps.loadContext();
         let person = personId ? ctx.directory.byId.get(personId) : undefined;
-        if (!person && deps.acceptStrangers && ev.kind === 'message') {
-          ({ ctx, person } = await adoptGuest(ev));
+        let before: OutboundMessage[] = [];
+        if (!person && deps.acceptStrangers && ev.kind === 'message') ({ ctx, person, out: before } = await adoptGuest(ev));
+        const found = person;
+        // One transaction: the processed mark, the cases opened and every message about them.
+        const reply = await deps.db.transaction(async (tx): Promise<InboundReply | null> => {
+          if (!(await markProcessed(tx, ev.address.platform, ev.eventId, deps.clock.now()))) return null;
+          if (!found || !found.active) {
+            const s = stranger(ev, ctx);
+            await enqueueOutbound(tx, [...before, ...s.out], null, deps.clock.now());
+            return s.reply;
+          }
+          const turn = new Turn(ev, found, ctx, deps.platforms);
+          await runTurn(tx, ctx, turn, log);
+          await enqueueOutbound(tx, [...before, ...turn.replies], null, deps.clock.now());
+          return turn.ephemeral ? { ephemeral: turn.ephemeral } : {};
+        });
+        if (!reply) {
+          log.debug('repeat delivery ignored');
+          return {};
         }
-        if (!person || !person.active) return await stranger(ev);
-        const turn = new Turn(ev, person, ctx, deps.platforms);
-        try {
-          if (ev.kind === 'message') await onMessage(turn, ev);
-          else await onAction(turn, ev);
-        } catch (e) {
-          const said = explain(e, log);
-          if (ev.kind === 'action') turn.ephemeral = said;
-          else turn.reply(notice(said));
-        }
-        await enqueueOutbound(deps.db, turn.replies, null, deps.clock.now());
         deps.afterTurn?.();
-        return turn.ephemeral ? { ephemeral: turn.ephemeral } : {};
+        return reply;
       } catch (e) {
-        // Nothing was answered: let the platform's retry (or the person's second try) run it again.
-        await forgetProcessed(deps.db, ev.address.platform, ev.eventId).catch(() => undefined);
+        // Nothing was kept (not even the processed mark): the platform's retry, or the stored
+        // event's next attempt, handles it afresh.
         return { ephemeral: explain(e, log), failed: true };
       }
     },
+  };
+}
+
+/** Every platform's event passes here: its words cleaned of what the database cannot store. */
+function cleanEvent(ev: InboundEvent): InboundEvent {
+  if (ev.kind === 'action') return { ...ev, value: cleanText(ev.value), input: ev.input === null ? null : cleanText(ev.input), userExternalId: cleanText(ev.userExternalId) };
+  return {
+    ...ev, text: cleanText(ev.text), channelName: cleanText(ev.channelName), userExternalId: cleanText(ev.userExternalId),
+    attachments: ev.attachments.map((a) => ({ name: cleanText(a.name), url: cleanText(a.url) })),
   };
 }

@@ -1,6 +1,6 @@
 import type { OutboundMessage } from '../../cases/case-record.js';
 import type { CaseContext, CaseService } from '../../cases/case-service.js';
-import type { Db } from '../../db/client.js';
+import type { Tx } from '../../db/client.js';
 import type { Person } from '../../directory/person.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Platform } from '../../shared/enums.js';
@@ -12,9 +12,12 @@ import { outbound, personTarget } from '../outbound.js';
 import { platformFor } from '../case-notifier.js';
 
 export interface FlowDeps {
-  db: Db;
+  /** Inside a turn: the turn's transaction (never the database handle itself). */
+  db: Tx;
   clock: Clock;
   cases: CaseService;
+  /** The case services on a transaction, with the context read before it began. */
+  casesOn: (tx: Tx, ctx: CaseContext) => CaseService;
   loadContext: () => Promise<CaseContext>;
   logger: Logger;
   /** The council's time zone, for dates people read. */

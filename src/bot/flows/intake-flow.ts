@@ -1,6 +1,6 @@
 import type { CaseRecord, ChatOrigin } from '../../cases/case-record.js';
 import type { CaseDraft } from '../../cases/case-service.js';
-import { caseRepoOn } from '../../db/case-store.js';
+import { caseRepoOn, lockWardService } from '../../db/case-store.js';
 import { createDraft, getDraft, updateDraft, type Draft, type DraftState } from '../../db/conversation-repo.js';
 import { matchService, matchWard } from '../../intake/match-names.js';
 import { parseMessage } from '../../intake/parse-message.js';
@@ -81,7 +81,7 @@ export function createIntakeFlow(deps: FlowDeps) {
     async escalate(turn: Turn, ev: MessageEvent, text: string, addressed: boolean): Promise<void> {
       const { person, ctx } = turn;
       const result = parseMessage({ text, platform: ev.address.platform }, {
-        sender: { role: person.roles[0] ?? null, wards: person.wardIds }, channelName: ev.isDirect ? null : ev.channelName, catalogue: ctx.index.catalogue,
+        sender: { role: person.roles[0] ?? null, wards: person.wardIds }, channelName: ev.isDirect ? null : ev.channelName, catalogue: ctx.index.catalogue, streets: ctx.streets,
       });
       if (ev.hints && (ev.hints.wardId || ev.hints.serviceId)) {
         // Picked in a form: what the person chose wins; the text still gives place and urgency.
@@ -114,6 +114,10 @@ export function createIntakeFlow(deps: FlowDeps) {
         turn.reply(clarifyPrompt(draft.id, state, result.candidates), { key: promptKey });
         return;
       }
+      // Held to the end of the turn's transaction, which opens the case: checks for one ward and
+      // service take turns, so ten identical messages at once open one case and ask nine times.
+      const pairs = new Map(result.cases.filter((c) => c.location).map((c) => [`${c.ward}/${c.service}`, c] as const));
+      for (const k of [...pairs.keys()].sort()) await lockWardService(deps.db, pairs.get(k)!.ward, pairs.get(k)!.service);
       const fresh: CaseDraft[] = [];
       for (const pc of result.cases) {
         const dup = await findDuplicate(pc.ward, pc.service, pc.location);

@@ -12,6 +12,7 @@ import type { HttpRoutes } from '../../shared/http-port.js';
 import { ACTION_IDS, type ActionId, type InboundEvent, type InboundReply } from '../chat-port.js';
 import type { ConversationFlows } from '../flows/conversation-flows.js';
 import type { AdapterDeps } from '../adapter-deps.js';
+import { createChannelNames } from './channel-names.js';
 import { registerSlackSurfaces } from './slack-surfaces.js';
 import { SlackHttpReceiver } from './slack-receiver.js';
 import { pickList, type PickList } from '../pick-list.js';
@@ -65,9 +66,9 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
   const receiver = socket ? null : new SlackHttpReceiver({
     signingSecret: o.signingSecret!, clock: o.clock, logger: o.logger,
     enqueue: async (key, body) => {
-      const fresh = await store(key, body);
-      if (fresh) worker?.wake();
-      return fresh;
+      const stored = await store(key, body);
+      if (stored.kind === 'stored') worker?.wake();
+      return stored;
     },
   });
   const clientOptions = { ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}), rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
@@ -77,7 +78,7 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
     receiver: receiver ?? new SocketModeReceiver({ appToken: o.appToken!, logLevel: LogLevel.ERROR, installerOptions: { clientOptions } }),
     clientOptions, logLevel: LogLevel.ERROR, tokenVerificationEnabled: false,
   });
-  const names = new Map<string, string>();
+  const channelNames = createChannelNames(async (id) => (await app.client.conversations.info({ channel: id })).channel?.name ?? null, o.clock);
   const unknown = new Map<string, number>();
   /** Slack users already linked to a person: no lookup on their next event. */
   const known = new Set<string>();
@@ -86,12 +87,7 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
   const kit: SlackKit = {
     client: app.client, flows: o.flows, logger: o.logger, zone: o.zone, db: o.db, loadContext: o.loadContext,
     listening: (id, name) => listen.has(id.toLowerCase()) || (!!name && listen.has(name.toLowerCase())),
-    async channelName(id) {
-      if (names.has(id)) return names.get(id)!;
-      const name = await app.client.conversations.info({ channel: id }).then((r) => r.channel?.name ?? '', () => '');
-      names.set(id, name);
-      return name;
-    },
+    channelName: channelNames,
     async knowPerson(userId) {
       if (known.has(userId)) return;
       if (await findPersonByChatId(o.db, 'slack', userId)) { known.add(userId); return; }
@@ -110,7 +106,7 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
       const ctx = await o.loadContext();
       const personId = await findPersonByChatId(o.db, 'slack', userId);
       const person = personId ? ctx.directory.byId.get(personId) : undefined;
-      const r = parseMessage({ text, platform: 'slack' }, { sender: { role: person?.roles[0] ?? null, wards: person?.wardIds ?? [] }, catalogue: ctx.index.catalogue });
+      const r = parseMessage({ text, platform: 'slack' }, { sender: { role: person?.roles[0] ?? null, wards: person?.wardIds ?? [] }, catalogue: ctx.index.catalogue, streets: ctx.streets });
       return { wardId: r.cases[0]?.ward ?? r.draft?.ward ?? null, serviceId: r.cases[0]?.service ?? r.draft?.service ?? null };
     },
     async handle(ev, ephemeralTo) {

@@ -1,30 +1,35 @@
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import type { StoreOutcome } from '../../db/inbound-repo.js';
+import { cleanJson, parseInboundJson } from '../../shared/clean-text.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { headerOf, problem, type RawRequest, type RawResponse } from '../../shared/http-port.js';
 import { verifySlackSignature } from './slack-verify.js';
 
-/** Parses a Slack request body: JSON (Events API) or a form (slash commands; `payload=` for interactivity). */
-export function parseSlackBody(raw: string, contentType: string): Record<string, unknown> | null {
-  try {
-    if (contentType.includes('application/json')) {
-      const body = JSON.parse(raw) as unknown;
-      return body && typeof body === 'object' && !Array.isArray(body) ? body as Record<string, unknown> : null;
-    }
-    if (contentType.includes('application/x-www-form-urlencoded')) {
-      const form = new URLSearchParams(raw);
-      const payload = form.get('payload');
-      if (payload !== null) {
-        const body = JSON.parse(payload) as unknown;
-        return body && typeof body === 'object' ? body as Record<string, unknown> : null;
-      }
-      const fields = Object.fromEntries(form.entries());
-      return fields.command ? fields : null;
-    }
-  } catch {
-    return null;
+export type SlackBody = { ok: true; body: Record<string, unknown> } | { ok: false; status: 400 | 413; message: string };
+
+const NOT_SLACK = 'Not a Slack payload: expected JSON, or a form with a command or payload field.';
+
+/**
+ * Parses a Slack request body: JSON (Events API) or a form (slash commands; `payload=` for
+ * interactivity). Cleaned of what the database cannot store; too deep or too large is refused.
+ */
+export function parseSlackBody(raw: string, contentType: string): SlackBody {
+  const object = (text: string): SlackBody => {
+    const parsed = parseInboundJson(text);
+    if (!parsed.ok) return { ok: false, status: parsed.status, message: parsed.code === 'invalid_json' ? NOT_SLACK : parsed.message };
+    const v = parsed.value;
+    return v && typeof v === 'object' && !Array.isArray(v) ? { ok: true, body: v as Record<string, unknown> } : { ok: false, status: 400, message: NOT_SLACK };
+  };
+  if (contentType.includes('application/json')) return object(raw);
+  if (contentType.includes('application/x-www-form-urlencoded')) {
+    const form = new URLSearchParams(raw);
+    const payload = form.get('payload');
+    if (payload !== null) return object(payload);
+    const fields = cleanJson(Object.fromEntries(form.entries()));
+    return fields.command ? { ok: true, body: fields } : { ok: false, status: 400, message: NOT_SLACK };
   }
-  return null;
+  return { ok: false, status: 400, message: NOT_SLACK };
 }
 
 /**
@@ -36,8 +41,8 @@ export class SlackHttpReceiver implements Receiver {
   private inFlight = 0;
   private waiters: (() => void)[] = [];
 
-  /** `enqueue` stores an Events API delivery to be handled after the ack (false: a repeat). */
-  constructor(private readonly opts: { signingSecret: string; clock: Clock; logger: Logger; enqueue: (key: string, body: Record<string, unknown>) => Promise<boolean> }) {}
+  /** `enqueue` stores an Events API delivery to be handled after the ack. */
+  constructor(private readonly opts: { signingSecret: string; clock: Clock; logger: Logger; enqueue: (key: string, body: Record<string, unknown>) => Promise<StoreOutcome> }) {}
 
   init(app: App): void {
     this.app = app;
@@ -67,8 +72,12 @@ export class SlackHttpReceiver implements Receiver {
       this.opts.logger.warn({ reason: verified.reason }, 'refused an unsigned or badly signed Slack request');
       return problem(401, 'invalid_signature', `Refused: ${verified.reason}. Check SLACK_SIGNING_SECRET.`);
     }
-    const body = parseSlackBody(raw, headerOf(req, 'content-type') ?? '');
-    if (!body) return problem(400, 'invalid_body', 'Not a Slack payload: expected JSON, or a form with a command or payload field.');
+    const parsed = parseSlackBody(raw, headerOf(req, 'content-type') ?? '');
+    if (!parsed.ok) {
+      this.opts.logger.warn({ status: parsed.status }, 'refused a Slack request that cannot be stored');
+      return problem(parsed.status, parsed.status === 413 ? 'too_large' : 'invalid_body', parsed.message);
+    }
+    const { body } = parsed;
     if (body.type === 'url_verification') return { status: 200, body: { challenge: body.challenge } };
     if (!this.app) return problem(503, 'not_ready', 'Slack is starting; try again.');
     if (body.type === 'event_callback') {
@@ -76,10 +85,12 @@ export class SlackHttpReceiver implements Receiver {
         return problem(400, 'invalid_body', 'An event_callback needs event_id and event.');
       }
       try {
-        await this.opts.enqueue(`${String(body.team_id ?? '')}:${body.event_id}`, body);
+        const stored = await this.opts.enqueue(`${String(body.team_id ?? '')}:${body.event_id}`, body);
+        // Parked: kept as `failed` with the reason, so Slack's retries are repeats and stop.
+        if (stored.kind === 'parked') this.opts.logger.warn({ event: body.event_id, reason: stored.reason }, 'parked a Slack event the database refused');
       } catch (e) {
         // Not stored: answer so that Slack delivers it again rather than losing it.
-        this.opts.logger.error({ err: (e as Error).message }, 'could not store a Slack event; Slack will retry');
+        this.opts.logger.error({ err: e }, 'could not store a Slack event; Slack will retry');
         return problem(503, 'unavailable', 'wardline cannot store events right now; Slack will retry.');
       }
       return { status: 200, body: '' };

@@ -140,7 +140,7 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsAdapterHandle {
 
   // Refresh answers only the person viewing (teams-ai would otherwise re-post the card for everyone).
   app.adaptiveCards.actionExecute<Loose>('wl.refresh', async (ctx, _state, data) => {
-    const result = await refreshCard({ db: o.db, zone: o.zone, loadContext: o.loadContext, lists }, String(data.v ?? ''));
+    const result = await refreshCard({ db: o.db, zone: o.zone, loadContext: o.loadContext, lists }, String(data.v ?? ''), userOf(ctx.activity));
     const body = typeof result === 'string'
       ? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result }
       : { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result };

@@ -1,5 +1,6 @@
 import { CardFactory, type Activity, type TaskModuleTaskInfo } from 'botbuilder';
 import type { AdaptiveCard } from '@microsoft/teams-ai';
+import { canView } from '../../cases/authorisation.js';
 import type { CaseContext } from '../../cases/case-service.js';
 import { caseRepoOn } from '../../db/case-store.js';
 import type { Db } from '../../db/client.js';
@@ -20,7 +21,7 @@ export async function escalateTask(a: Partial<Activity>, deps: { loadContext: ()
   const ctx = await deps.loadContext();
   const personId = await findPersonByChatId(deps.db, 'teams', String((a.from as Loose)?.aadObjectId ?? a.from?.id ?? ''));
   const person = personId ? ctx.directory.byId.get(personId) : undefined;
-  const r = parseMessage({ text, platform: 'teams' }, { sender: { role: person?.roles[0] ?? null, wards: person?.wardIds ?? [] }, catalogue: ctx.index.catalogue });
+  const r = parseMessage({ text, platform: 'teams' }, { sender: { role: person?.roles[0] ?? null, wards: person?.wardIds ?? [] }, catalogue: ctx.index.catalogue, streets: ctx.streets });
   const ward = r.cases[0]?.ward ?? r.draft?.ward ?? '';
   const service = r.cases[0]?.service ?? r.draft?.service ?? '';
   const lists = await deps.lists();
@@ -41,8 +42,21 @@ export async function escalateTask(a: Partial<Activity>, deps: { loadContext: ()
   };
 }
 
-/** Universal Actions refresh: the card as its cases stand now. */
-export async function refreshCard(deps: { db: Db; zone: string; loadContext: () => Promise<CaseContext>; lists: () => Promise<PickList> }, value: string): Promise<AdaptiveCard | string> {
+/** What someone who may not see the case gets on refresh: the same whether it exists or not. */
+export const NOT_AVAILABLE_CARD: AdaptiveCard = {
+  type: 'AdaptiveCard', version: '1.5', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+  body: [{ type: 'TextBlock', text: 'This case is not available to you.', wrap: true }],
+};
+
+/**
+ * Universal Actions refresh: the card as its cases stand now, for the person viewing it. The case
+ * ids come from the client, so only cases that person may see are shown (canView); with none, a
+ * neutral card.
+ */
+export async function refreshCard(
+  deps: { db: Db; zone: string; loadContext: () => Promise<CaseContext>; lists: () => Promise<PickList> },
+  value: string, viewerExternalId: string,
+): Promise<AdaptiveCard | string> {
   let spec: { kind?: string; caseIds?: string[] };
   try {
     spec = JSON.parse(value) as typeof spec;
@@ -50,10 +64,15 @@ export async function refreshCard(deps: { db: Db; zone: string; loadContext: () 
     return 'This card cannot be refreshed.';
   }
   const ctx = await deps.loadContext();
+  const viewerId = viewerExternalId ? await findPersonByChatId(deps.db, 'teams', viewerExternalId) : null;
+  const viewer = viewerId ? ctx.directory.byId.get(viewerId) : undefined;
+  if (!viewer) return NOT_AVAILABLE_CARD;
   const repo = caseRepoOn(deps.db);
-  const found = await Promise.all((spec.caseIds ?? []).slice(0, 20).map((id) => repo.getCase(asCaseId(id)).catch(() => null)));
-  const views = found.filter((c) => c !== null).map((c) => caseView(c, ctx.index, ctx.directory, deps.zone));
-  if (!views.length) return 'The case behind this card no longer exists.';
+  const ids = Array.isArray(spec.caseIds) ? spec.caseIds.slice(0, 20).map(String) : [];
+  const found = await Promise.all(ids.map((id) => repo.getCase(asCaseId(id)).catch(() => null)));
+  const visible = found.filter((c) => c !== null && canView(viewer, c));
+  const views = visible.map((c) => caseView(c!, ctx.index, ctx.directory, deps.zone));
+  if (!views.length) return NOT_AVAILABLE_CARD;
   const message = spec.kind === 'case_card' ? rmCard(views[0]!) : confirmationCard(views);
   return renderTeamsMessage(message, await deps.lists()).activity.attachments![0]!.content as AdaptiveCard;
 }

@@ -117,6 +117,18 @@ describe('people and clusters CSV', () => {
     ]);
   });
 
+  it('refuses absences on days that do not exist instead of moving them to March', () => {
+    const head = 'email,name,roles,wards,slack_user_id,teams_user_id,services,away\n';
+    const r = parsePeopleCsv(`${head}b@birmingham.example,Bob,rm,,,,,2026-02-27..2026-02-30;2026-13-01..2026-13-02;2026-03-01\n`, index);
+    expect(r.ok ? [] : r.errors).toEqual([
+      'line 2: away "2026-02-27..2026-02-30" must look like 2026-12-21..2027-01-02 (February 2026 has 28 days); '
+        + 'away "2026-13-01..2026-13-02" must look like 2026-12-21..2027-01-02 (there is no month 13); '
+        + 'away "2026-03-01" must look like 2026-12-21..2027-01-02',
+    ]);
+    const leap = parsePeopleCsv(`${head}b@birmingham.example,Bob,rm,,,,,2028-02-27..2028-02-29\n`, index);
+    expect(leap.ok && leap.people[0]!.away).toEqual([{ from: '2028-02-27', to: '2028-02-29' }]);
+  });
+
   it('reads clusters and refuses unknown wards', () => {
     const ok = parseClustersCsv('cluster,name,wards\nnorth,North,erdington;kingstanding\n', index);
     expect(ok.ok && exportClustersCsv(ok.clusters.map((c) => ({ ...c, id: asClusterId(c.id), wardIds: c.wardIds.map(asWardId) })))).toBe('cluster,name,wards\nnorth,North,erdington;kingstanding\n');

@@ -1,0 +1,99 @@
+/**
+ * The Ward Action Tracker's pages over 1 M generated cases: each page's server time (p50/p95,
+ * target p95 ≤ 300 ms) against a bare indexed count in the same run, and a 100 k-row CSV export
+ * streamed over HTTP with the process's peak RSS growth. Prints, never asserts.
+ *   npx tsx bench/dashboard.ts [--cases 1000000] [--runs 20]
+ */
+import { get } from 'node:http';
+import { sql } from 'drizzle-orm';
+import { loadConfig } from '../src/config.js';
+import { createSessionRepo } from '../src/db/session-repo.js';
+import { openCore } from '../src/main.js';
+import { createLogger } from '../src/shared/logger.js';
+import { trackerDepsFromCore } from '../src/web/tracker/mount.js';
+import { registerTracker } from '../src/web/tracker/tracker.js';
+import { startWebServer } from '../src/web/server.js';
+import { fmt, percentile, startBenchServers, timeIt } from './support.js';
+
+const arg = (name: string, dflt: number) => { const i = process.argv.indexOf(name); return i > 0 ? Number(process.argv[i + 1]) : dflt; };
+const N = arg('--cases', 1_000_000);
+const RUNS = arg('--runs', 20);
+const servers = await startBenchServers('bench_dashboard');
+const core = await openCore(loadConfig({ DATABASE_URL: servers.databaseUrl, LOG_LEVEL: 'silent' }), createLogger('silent'));
+const { db } = core.dbh;
+try {
+  await db.execute(sql`insert into people (email, name, roles) select 'rm' || i || '@birmingham.example', 'RM ' || i, '{rm}' from generate_series(1, 20) i`);
+  await db.execute(sql`insert into people (email, name, roles) values ('admin@birmingham.example', 'Admin', '{admin}')`);
+  const wards = (await db.execute(sql`select id from wards where ward_set = ${core.config.WARDLINE_WARD_SET} order by id`) as unknown as { id: string }[]).map((r) => r.id);
+  const services = (await db.execute(sql`select id from services order by id`) as unknown as { id: string }[]).map((r) => r.id);
+  const arr = (xs: string[]) => sql.raw(`(array[${xs.map((x) => `'${x}'`).join(',')}])`);
+  // Generated rows reference known people, wards and services: skip the per-row foreign key checks.
+  const gen = await timeIt(() => db.transaction(async (tx) => { await tx.execute(sql`set local session_replication_role = replica`); await tx.execute(sql`
+    with rms as (select array_agg(id order by email) as ids from people where 'rm' = any(roles)),
+         g as (select i, now() - (i::double precision / ${N}) * interval '365 days' as t from generate_series(1, ${N}) i)
+    insert into cases (status, urgency, summary, description, raised_by_id, assignee_id, ward_id, service_id, topic, location, created_at, updated_at,
+                       acknowledge_by, respond_by, acknowledged_at, responded_at, resolved_at)
+    select case when t > now() - interval '30 days' then (array['routed','acknowledged','in_progress','resolved'])[1 + (i % 4)]
+                else (array['resolved','closed','resolved','in_progress'])[1 + (i % 4)] end::case_status,
+      'normal', 'Generated case', 'x', (select id from people where email = 'admin@birmingham.example'),
+      (select ids from rms)[1 + (i % 20)], ${arr(wards)}[1 + (i % ${wards.length})], ${arr(services)}[1 + ((i / 7) % ${services.length})],
+      (array['fly-tipping','potholes','litter','noise nuisance','street lights out'])[1 + (i % 5)],
+      case when i % 10 = 0 then 'Bench Road' else 'Street ' || (i % 997) end,
+      t, t, t + interval '1 day', t + interval '5 days',
+      case when i % 9 <> 0 then t + ((i % 40) || ' hours')::interval end,
+      case when i % 9 <> 0 and i % 4 <> 0 then t + ((i % 130) || ' hours')::interval end,
+      case when i % 4 in (0, 2) and t < now() - interval '30 days' then t + interval '6 days' end
+    from g`); }));
+  await db.execute(sql`analyze cases`);
+  console.log(`generated ${N} cases in ${fmt(gen.ms / 1000)} s`);
+
+  const web = await startWebServer({
+    host: '127.0.0.1', port: 0, logger: core.logger, metrics: core.metrics, readiness: [],
+    plugins: [(i) => registerTracker(i, { ...trackerDepsFromCore(core), demo: true, providers: [] })],
+  });
+  const { app } = web;
+  const admin = (await core.loadContext()).directory.byEmail.get('admin@birmingham.example')!;
+  const session = await createSessionRepo(db).create(new Date(), { personId: admin.id, method: 'demo' });
+  const cookie = `wl_session=${session.id}`;
+  const year = new Date().getFullYear();
+  const pages = ['/wards/erdington', '/themes/fly-tipping', `/services/${services[0]}`, '/cases', '/cases?ward=erdington&overdue=yes', '/cases?q=Bench%20Road&sort=due'];
+  const cold = await timeIt(() => app.inject({ url: '/wards/erdington', headers: { cookie } }));
+  console.log(`first dashboard request (computes the city figures, then kept 5 min): ${fmt(cold.ms)} ms`);
+  const bare: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    bare.push((await timeIt(() => db.execute(sql`select count(*) from cases where ward_id = 'erdington' and created_at >= ${`${year}-01-01`}::timestamptz`))).ms);
+  }
+  bare.sort((a, b) => a - b);
+  console.log(`baseline (indexed count of one ward's cases this year): p50 ${fmt(percentile(bare, 50))} ms, p95 ${fmt(percentile(bare, 95))} ms`);
+  for (const path of pages) {
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const r = await timeIt(() => app.inject({ url: path, headers: { cookie } }));
+      if (r.value.statusCode !== 200) throw new Error(`${path}: ${r.value.statusCode}`);
+      times.push(r.ms);
+    }
+    times.sort((a, b) => a - b);
+    const p95 = percentile(times, 95);
+    console.log(`${path.padEnd(40)} p50 ${fmt(percentile(times, 50)).padStart(7)} ms  p95 ${fmt(p95).padStart(7)} ms  (${fmt(p95 / percentile(bare, 95))}× baseline p95)${p95 > 300 ? '  OVER 300 ms' : ''}`);
+  }
+
+  const port = Number(new URL(web.url).port);
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 5);
+  const exported = await timeIt(() => new Promise<{ bytes: number; lines: number }>((ok, fail) => {
+    get({ host: '127.0.0.1', port, path: '/cases/export.csv?status=all&q=Bench%20Road', headers: { cookie } }, (res) => {
+      let bytes = 0;
+      let lines = 0;
+      res.on('data', (c: Buffer) => { bytes += c.length; for (const b of c) if (b === 10) lines++; });
+      res.on('end', () => ok({ bytes, lines }));
+      res.on('error', fail);
+    }).on('error', fail);
+  }));
+  clearInterval(sampler);
+  console.log(`CSV export: ${exported.value.lines - 1} rows, ${fmt(exported.value.bytes / 1e6)} MB streamed in ${fmt(exported.ms / 1000, 2)} s; peak RSS +${fmt((peak - before) / 1e6)} MB over ${fmt(before / 1e6)} MB before`);
+  await web.close();
+} finally {
+  await core.close();
+  await servers.stop();
+}

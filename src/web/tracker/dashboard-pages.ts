@@ -1,0 +1,205 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { CaseContext } from '../../cases/case-service.js';
+import { loadAreaFigures, loadOverdueCases, loadServiceScorecard, type AreaFigures, type DashboardArea } from '../../db/dashboard-repo.js';
+import { fillWeeks, formatHours, percent, perWardAverage, round1, yearRange, type TrackerYear } from '../../dashboards/dashboard-model.js';
+import { barChartSvg, comparisonSvg } from '../../dashboards/svg-chart.js';
+import type { Person } from '../../directory/person.js';
+import { CASE_TABLE_HEAD, caseTableRow } from './case-pages.js';
+import { personName } from './case-views.js';
+import { once, sendCsv } from './csv.js';
+import { html, trusted, type Html } from './html.js';
+import { page } from './layout.js';
+import type { TrackerContext } from './tracker.js';
+
+interface AreaSpec { kind: 'wards' | 'clusters' | 'districts' | 'themes'; id: string; name: string; area: DashboardArea; wardCount: number }
+
+function findArea(ctx: CaseContext, kind: string, id: string): AreaSpec | null {
+  const cat = ctx.index.catalogue;
+  if (kind === 'wards') { const w = ctx.index.ward(id); return w ? { kind, id, name: w.name, area: { wardIds: [w.id] }, wardCount: 1 } : null; }
+  if (kind === 'clusters') { const c = cat.clusters.find((x) => x.id === id); return c ? { kind, id, name: c.name, area: { wardIds: c.wardIds }, wardCount: c.wardIds.length } : null; }
+  if (kind === 'districts') { const d = cat.districts.find((x) => x.id === id); return d ? { kind, id, name: `${d.name} district`, area: { wardIds: d.wardIds }, wardCount: d.wardIds.length } : null; }
+  if (kind === 'themes' && /^[\w -]{1,60}$/.test(id)) return { kind, id, name: `Theme: ${id}`, area: { topic: id }, wardCount: cat.wards.length };
+  return null;
+}
+
+const table = (caption: string, head: string[], rows: (string | number | Html)[][], csvHref?: string) => html`
+  <div class="wl-table-scroll" tabindex="0" role="region" aria-label="${caption}"><table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">${caption}</caption>
+  <thead class="govuk-table__head"><tr class="govuk-table__row">${head.map((h) => html`<th scope="col" class="govuk-table__header">${h}</th>`)}</tr></thead>
+  <tbody class="govuk-table__body">${rows.map((r) => html`<tr class="govuk-table__row">${r.map((c, i) => (i === 0 ? html`<th scope="row" class="govuk-table__header">${c}</th>` : html`<td class="govuk-table__cell">${c}</td>`))}</tr>`)}</tbody></table></div>
+  ${csvHref ? html`<p class="govuk-body"><a class="govuk-link" href="${csvHref}">Download “${caption}” as CSV</a></p>` : ''}`;
+
+function yearOf(req: FastifyRequest, t: TrackerContext): TrackerYear {
+  const now = t.clock.now();
+  const thisYear = Number(new Intl.DateTimeFormat('en-GB', { timeZone: t.zone, year: 'numeric' }).format(now));
+  const asked = Number((req.query as Record<string, unknown>).year);
+  return yearRange(Number.isInteger(asked) && asked >= 2000 && asked <= thisYear ? asked : thisYear, t.zone);
+}
+
+/** City figures change slowly and cost a scan: computed at most once every five minutes per year. */
+function createCityCache(t: TrackerContext) {
+  const cache = new Map<number, { at: number; figures: Promise<AreaFigures> }>();
+  return (y: TrackerYear) => {
+    const hit = cache.get(y.year);
+    if (hit && performance.now() - hit.at < 300_000) return hit.figures;
+    const figures = loadAreaFigures(t.db, {}, { from: y.from, to: y.to, now: t.clock.now(), zone: t.zone });
+    cache.set(y.year, { at: performance.now(), figures });
+    figures.catch(() => cache.delete(y.year));
+    return figures;
+  };
+}
+
+function areaBody(t: TrackerContext, spec: AreaSpec, y: TrackerYear, f: AreaFigures, city: AreaFigures, wards: number): Html {
+  const weeks = fillWeeks(f.weeks, y, t.clock.now(), t.zone);
+  const base = `/${spec.kind}/${encodeURIComponent(spec.id)}`;
+  const per = (n: number) => perWardAverage(n, wards / spec.wardCount);
+  const cmp = [
+    { label: 'New', area: f.newCount, city: per(city.newCount) }, { label: 'Open', area: f.openCount, city: per(city.openCount) },
+    { label: 'Overdue', area: f.overdueCount, city: per(city.overdueCount) }, { label: 'Resolved', area: f.resolvedCount, city: per(city.resolvedCount) },
+  ];
+  const cmpLabel = spec.kind === 'themes' ? 'City total' : spec.wardCount === 1 ? 'City average per ward' : `City average per ${spec.wardCount} wards`;
+  return html`
+    <span class="govuk-caption-l">${y.year}</span><h1 class="govuk-heading-l">${spec.name}</h1>
+    <form method="get" action="${base}" class="wl-inline-form"><div class="govuk-form-group"><label class="govuk-label" for="year">Year</label>
+      <input class="govuk-input govuk-input--width-4" id="year" name="year" inputmode="numeric" value="${y.year}"></div>
+      <button class="govuk-button govuk-button--secondary" data-module="govuk-button">Show year</button></form>
+    <div class="wl-cards">
+      ${[['New this year', f.newCount], ['Open now', f.openCount], ['Overdue now', f.overdueCount], ['Resolved this year', f.resolvedCount],
+        ['Median time to acknowledge', formatHours(f.medianAcknowledgeHours)], ['Median time to respond', formatHours(f.medianRespondHours)]]
+        .map(([k, v]) => html`<div class="wl-card"><p class="govuk-body-s">${k}</p><p class="govuk-heading-m">${v}</p></div>`)}
+    </div>
+    <h2 class="govuk-heading-m">Trend by week</h2>
+    <div class="wl-chart-box">${trusted(barChartSvg({ id: 'trend', title: `New and resolved cases by week, ${spec.name}, ${y.year}`,
+      description: `${weeks.length} weeks; ${f.newCount} new and ${f.resolvedCount} resolved in all. The table below gives every week.`,
+      labels: weeks.map((w) => w.label), series: [{ label: 'new', values: weeks.map((w) => w.newCount), className: 'wl-bar-new' }, { label: 'resolved', values: weeks.map((w) => w.resolvedCount), className: 'wl-bar-resolved' }] }))}
+    <p class="govuk-body-s"><span class="wl-key wl-bar-new"></span> New <span class="wl-key wl-bar-resolved"></span> Resolved</p></div>
+    <details class="govuk-details"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">The trend as a table</span></summary><div class="govuk-details__text">
+    ${table('Cases by week', ['Week starting', 'New', 'Resolved'], weeks.map((w) => [w.weekStart, w.newCount, w.resolvedCount]), `${base}/weeks.csv?year=${y.year}`)}</div></details>
+    <h2 class="govuk-heading-m">Against the city</h2>
+    <div class="wl-chart-box">${trusted(comparisonSvg({ id: 'cmp', title: `${spec.name} against the city, ${y.year}`, rows: cmp }))}
+    <p class="govuk-body-s"><span class="wl-key wl-bar-area"></span> This area <span class="wl-key wl-bar-city"></span> ${cmpLabel}</p></div>
+    ${table('This area against the city', ['Figure', 'This area', cmpLabel], [...cmp.map((r) => [r.label, r.area, r.city]),
+      ['Median hours to acknowledge', round1(f.medianAcknowledgeHours) ?? '–', round1(city.medianAcknowledgeHours) ?? '–'],
+      ['Median hours to respond', round1(f.medianRespondHours) ?? '–', round1(city.medianRespondHours) ?? '–']], `${base}/comparison.csv?year=${y.year}`)}
+    <h2 class="govuk-heading-m">Top topics</h2>
+    ${f.topTopics.length ? table('Top topics', ['Topic', 'Cases'], f.topTopics.map((x) => [spec.kind === 'themes' ? x.topic : html`<a class="govuk-link" href="/themes/${encodeURIComponent(x.topic)}">${x.topic}</a>`, x.count]), `${base}/topics.csv?year=${y.year}`)
+      : html`<p class="govuk-body">No topics recorded.</p>`}
+    <p class="govuk-body-s">Restricted services (such as housing and community safety) are counted here but their topics are not shown.</p>`;
+}
+
+export function registerDashboardPages(app: FastifyInstance, t: TrackerContext): void {
+  const city = createCityCache(t);
+  const send = (reply: FastifyReply, title: string, req: FastifyRequest, current: 'wards' | 'services' | 'themes', body: Html) =>
+    reply.type('text/html; charset=utf-8').send(page(title, t.chrome(req, current), body).value);
+
+  app.get('/wards', async (req, reply) => {
+    if (!t.requirePerson(req, reply)) return reply;
+    const cat = (await t.loadContext()).index.catalogue;
+    const links = (kind: string, items: { id: string; name: string }[]) => html`<ul class="govuk-list wl-columns">${[...items].sort((a, b) => a.name.localeCompare(b.name)).map((i) => html`<li><a class="govuk-link" href="/${kind}/${encodeURIComponent(i.id)}">${i.name}</a></li>`)}</ul>`;
+    return send(reply, 'Wards', req, 'wards', html`<h1 class="govuk-heading-l">Ward dashboards</h1>
+      ${cat.clusters.length ? html`<h2 class="govuk-heading-m">Clusters</h2>${links('clusters', cat.clusters)}` : ''}
+      ${cat.districts.length ? html`<h2 class="govuk-heading-m">Districts</h2>${links('districts', cat.districts)}` : ''}
+      <h2 class="govuk-heading-m">Wards</h2>${links('wards', cat.wards)}`);
+  });
+
+  app.get('/themes', async (req, reply) => {
+    if (!t.requirePerson(req, reply)) return reply;
+    const f = await city(yearOf(req, t));
+    return send(reply, 'Themes', req, 'themes', html`<h1 class="govuk-heading-l">Themes across the city</h1>
+      <p class="govuk-body">One topic across every ward. The most common this year:</p>
+      <ul class="govuk-list">${f.topTopics.map((x) => html`<li><a class="govuk-link" href="/themes/${encodeURIComponent(x.topic)}">${x.topic}</a> (${x.count})</li>`)}</ul>`);
+  });
+
+  for (const kind of ['wards', 'clusters', 'districts', 'themes'] as const) {
+    const resolve = async (req: FastifyRequest, reply: FastifyReply) => {
+      if (!t.requirePerson(req, reply)) return null;
+      const ctx = await t.loadContext();
+      const spec = findArea(ctx, kind, (req.params as { id: string }).id);
+      if (!spec) { t.showError(reply, req, 404, 'Page not found', 'There is no such area.'); return null; }
+      const y = yearOf(req, t);
+      const [f, c] = await Promise.all([loadAreaFigures(t.db, spec.area, { from: y.from, to: y.to, now: t.clock.now(), zone: t.zone }), city(y)]);
+      return { spec, y, f, c, wards: ctx.index.catalogue.wards.length };
+    };
+    app.get(`/${kind}/:id`, async (req, reply) => {
+      const r = await resolve(req, reply);
+      if (!r) return reply;
+      return send(reply, r.spec.name, req, kind === 'themes' ? 'themes' : 'wards', areaBody(t, r.spec, r.y, r.f, r.c, r.wards));
+    });
+    app.get(`/${kind}/:id/:table`, async (req, reply) => {
+      const r = await resolve(req, reply);
+      if (!r) return reply;
+      const which = (req.params as { table: string }).table;
+      const name = `${r.spec.id}-${r.y.year}`;
+      if (which === 'weeks.csv') return sendCsv(reply, `${name}-weeks.csv`, ['week_start', 'new', 'resolved'], once(fillWeeks(r.f.weeks, r.y, t.clock.now(), t.zone).map((w) => [w.weekStart, w.newCount, w.resolvedCount])));
+      if (which === 'topics.csv') return sendCsv(reply, `${name}-topics.csv`, ['topic', 'cases'], once(r.f.topTopics.map((x) => [x.topic, x.count])));
+      if (which === 'comparison.csv') {
+        const per = (n: number) => perWardAverage(n, r.wards / r.spec.wardCount);
+        return sendCsv(reply, `${name}-comparison.csv`, ['figure', 'area', 'city_comparison'], once([
+          ['new', r.f.newCount, per(r.c.newCount)], ['open', r.f.openCount, per(r.c.openCount)], ['overdue', r.f.overdueCount, per(r.c.overdueCount)],
+          ['resolved', r.f.resolvedCount, per(r.c.resolvedCount)], ['median_hours_acknowledge', round1(r.f.medianAcknowledgeHours), round1(r.c.medianAcknowledgeHours)],
+          ['median_hours_respond', round1(r.f.medianRespondHours), round1(r.c.medianRespondHours)]]));
+      }
+      return t.showError(reply, req, 404, 'Page not found', 'There is no such table.');
+    });
+  }
+  registerServicePages(app, t, send);
+}
+
+const mayScore = (p: Person, serviceId: string) => p.roles.includes('admin') || (p.roles.includes('manager') && p.serviceIds.includes(serviceId as never));
+
+function registerServicePages(app: FastifyInstance, t: TrackerContext, send: (reply: FastifyReply, title: string, req: FastifyRequest, current: 'services', body: Html) => FastifyReply): void {
+  app.get('/services', async (req, reply) => {
+    const person = t.requirePerson(req, reply);
+    if (!person) return reply;
+    const services = (await t.loadContext()).index.catalogue.services.filter((s) => mayScore(person, s.id)).sort((a, b) => a.name.localeCompare(b.name));
+    return send(reply, 'Services', req, 'services', html`<h1 class="govuk-heading-l">Service scorecards</h1>
+      ${services.length ? html`<ul class="govuk-list">${services.map((s) => html`<li><a class="govuk-link" href="/services/${s.id}">${s.name}</a></li>`)}</ul>`
+        : html`<p class="govuk-body">Scorecards are for the managers of each service and for administrators.</p>`}`);
+  });
+
+  const load = async (req: FastifyRequest, reply: FastifyReply) => {
+    const person = t.requirePerson(req, reply);
+    if (!person) return null;
+    const ctx = await t.loadContext();
+    const service = ctx.index.service((req.params as { id: string }).id);
+    if (!service) { t.showError(reply, req, 404, 'Page not found', 'There is no such service.'); return null; }
+    if (!mayScore(person, service.id)) { t.showError(reply, req, 403, 'You cannot see this scorecard', 'Service scorecards are for the service\'s managers and for administrators.'); return null; }
+    const y = yearOf(req, t);
+    const now = t.clock.now();
+    const [scores, overdue] = await Promise.all([
+      loadServiceScorecard(t.db, service.id, { from: y.from, to: y.to, now, zone: t.zone }), loadOverdueCases(t.db, { serviceIds: [service.id] }, now),
+    ]);
+    const rows = scores.map((s) => [personName(ctx, s.personId), s.cases, pct(percent(s.acknowledgedOnTime, s.acknowledgeDue)), pct(percent(s.respondedOnTime, s.respondDue)),
+      formatHours(s.medianAcknowledgeHours), formatHours(s.medianRespondHours), s.open, s.overdue]);
+    return { person, ctx, service, y, scores, overdue, rows };
+  };
+  const HEAD = ['Officer', 'Cases', 'Acknowledged on time', 'Responded on time', 'Median to acknowledge', 'Median to respond', 'Open', 'Overdue'];
+
+  app.get('/services/:id', async (req, reply) => {
+    const r = await load(req, reply);
+    if (!r) return reply;
+    const base = `/services/${r.service.id}`;
+    const ackRates = r.scores.map((s) => percent(s.acknowledgedOnTime, s.acknowledgeDue) ?? 0);
+    const respRates = r.scores.map((s) => percent(s.respondedOnTime, s.respondDue) ?? 0);
+    return send(reply, r.service.name, req, 'services', html`
+      <span class="govuk-caption-l">${r.y.year}</span><h1 class="govuk-heading-l">${r.service.name}: scorecard</h1>
+      <h2 class="govuk-heading-m">On time, by officer</h2>
+      <div class="wl-chart-box">${trusted(barChartSvg({ id: 'rates', title: `Percentage acknowledged and responded on time by officer, ${r.service.name}`,
+        description: 'The scorecard table below gives every figure.', labels: r.scores.map((s) => personName(r.ctx, s.personId).split(' ')[0] ?? ''),
+        series: [{ label: '% acknowledged on time', values: ackRates, className: 'wl-bar-new' }, { label: '% responded on time', values: respRates, className: 'wl-bar-resolved' }] }))}
+      <p class="govuk-body-s"><span class="wl-key wl-bar-new"></span> Acknowledged on time (%) <span class="wl-key wl-bar-resolved"></span> Responded on time (%)</p></div>
+      ${table('Scorecard by officer', HEAD, r.rows, `${base}/scorecard.csv?year=${r.y.year}`)}
+      <h2 class="govuk-heading-m">Overdue now (${r.overdue.length}${r.overdue.length === 50 ? '+' : ''})</h2>
+      ${r.overdue.length ? html`<div class="wl-table-scroll" tabindex="0" role="region" aria-label="Overdue cases"><table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">Overdue cases, longest overdue first</caption>${CASE_TABLE_HEAD}
+        <tbody class="govuk-table__body">${r.overdue.map((c) => caseTableRow(r.ctx, t.zone, r.person, c))}</tbody></table></div>
+        <p class="govuk-body"><a class="govuk-link" href="/cases/export.csv?status=open&amp;overdue=yes&amp;service=${r.service.id}">Download every overdue case as CSV</a></p>`
+        : html`<p class="govuk-body">Nothing is overdue.</p>`}`);
+  });
+
+  app.get('/services/:id/scorecard.csv', async (req, reply) => {
+    const r = await load(req, reply);
+    if (!r) return reply;
+    return sendCsv(reply, `${r.service.id}-${r.y.year}-scorecard.csv`, ['officer', 'cases', 'acknowledged_on_time_pct', 'responded_on_time_pct', 'median_acknowledge', 'median_respond', 'open', 'overdue'], once(r.rows));
+  });
+}
+
+const pct = (n: number | null) => (n === null ? '–' : `${n}%`);

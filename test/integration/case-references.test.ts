@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCaseService } from '../../src/cases/case-service.js';
+import { loadConfig } from '../../src/config.js';
+import { createCaseStore } from '../../src/db/case-store.js';
+import type { Person } from '../../src/directory/person.js';
+import { openCore, type Core } from '../../src/main.js';
+import { FixedClock } from '../../src/shared/clock.js';
+import { asServiceId, asWardId } from '../../src/shared/ids.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { seedFixtureDirectory } from '../support/seed.js';
+import { createTestDatabase } from '../support/test-db.js';
+
+let core: Core;
+let people: Map<string, Person>;
+const clock = new FixedClock('2026-11-23T10:00:00Z');
+
+beforeAll(async () => {
+  const db = await createTestDatabase();
+  await db.close();
+  core = await openCore(loadConfig({ DATABASE_URL: db.url }), createLogger('silent'), { clock });
+  people = await seedFixtureDirectory(core.dbh.db);
+});
+afterAll(async () => { await core?.close(); });
+
+const draft = { serviceId: asServiceId('waste-enforcement'), wardId: asWardId('erdington'), urgent: false, summary: 'Fly-tipping', description: 'Fly-tipping on Slade Road' };
+const cllr = () => people.get('cllr.erd@birmingham.example')!.id;
+
+describe('case references', () => {
+  it('have no gap after an open that was rolled back, and none when cases open at once', async () => {
+    const first = await core.cases.openCase(cllr(), draft);
+    const failing = createCaseService({
+      store: createCaseStore(core.dbh.db), clock, calendar: core.calendar, loadContext: core.loadContext,
+      notify: async () => { throw new Error('the notifier failed'); },
+    });
+    await expect(failing.openCase(cllr(), draft)).rejects.toThrow('the notifier failed');
+    const together = await Promise.all(Array.from({ length: 6 }, () => core.cases.openCase(cllr(), draft)));
+    const numbers = [first, ...together].map((c) => c.seq).sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: 7 }, (_, i) => first.seq + i));
+    expect(first.reference).toBe('WL-000001');
+  });
+});
