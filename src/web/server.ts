@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { cleanJson } from '../shared/clean-text.js';
 import type { Logger } from '../shared/logger.js';
 import { answerClientError, frameworkErrorAnswer, installErrorBoundary } from './error-boundary.js';
 import type { Metrics } from './metrics.js';
@@ -71,6 +72,13 @@ export async function createWebApp(opts: WebAppOptions): Promise<FastifyInstance
   // (a plugin may add a parser in its own scope, as forms for the tracker and Open311).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // Addresses and forms are cleaned of what PostgreSQL cannot store (NUL, lone surrogates), for
+  // every route: such a value is never a real id, and text keeps the rest of its words.
+  app.addHook('preValidation', async (request) => {
+    request.query = cleanJson(request.query);
+    request.params = cleanJson(request.params);
+    if (request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body)) request.body = cleanJson(request.body);
+  });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.is404 ? 'unmatched' : request.routeOptions.url ?? 'unmatched';
     opts.metrics.httpDuration.labels(request.method, route, String(reply.statusCode)).observe(reply.elapsedTime / 1000);

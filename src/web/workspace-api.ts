@@ -23,10 +23,13 @@ export interface WorkspaceApiDeps {
   loadContext: () => Promise<CaseContext>;
 }
 
+/** Message ids are bigint: at most 18 digits (more could be out of its range). */
+const MESSAGE_ID = /^\d{1,18}$/;
+
 /** Up to 40,000 characters are a message; the body limit leaves room for JSON escaping. */
-const postMessage = z.object({ as: z.string().uuid(), text: z.string().min(1, 'Write something first.').max(200_000), threadId: z.string().regex(/^\d+$/).nullish() });
+const postMessage = z.object({ as: z.string().uuid(), text: z.string().min(1, 'Write something first.').max(200_000), threadId: z.string().regex(MESSAGE_ID).nullish() });
 const postAction = z.object({
-  as: z.string().uuid(), messageId: z.string().regex(/^\d+$/), actionId: z.enum(ACTION_IDS), value: z.string().max(200), input: z.string().max(40_000).nullish(),
+  as: z.string().uuid(), messageId: z.string().regex(MESSAGE_ID), actionId: z.enum(ACTION_IDS), value: z.string().max(200), input: z.string().max(40_000).nullish(),
 });
 
 async function json<T>(request: FastifyRequest, schema: z.ZodType<T>): Promise<T> {
@@ -80,7 +83,12 @@ async function persona(deps: WorkspaceApiDeps, id: string | null): Promise<Perso
   return p;
 }
 
+/** Channel ids are slugs (`general`, `ward-erdington`, `dm-<person id>`): nothing else can name one. */
+const CHANNEL_ID = /^[A-Za-z0-9_-]{1,200}$/;
+
 async function channelFor(deps: WorkspaceApiDeps, id: string, p: Person) {
+  // Checked before the database sees it: PostgreSQL refuses text with NUL (a 500, not an answer).
+  if (!CHANNEL_ID.test(id)) throw new HttpProblem(404, 'no_channel', 'There is no such channel for this person.');
   if (id === directChannelId(p.id)) {
     await ensureChannel(deps.db, { id, name: 'wardline', kind: 'dm', personId: p.id, listening: false }, deps.clock.now());
   }
@@ -110,7 +118,7 @@ function addReadRoutes(app: FastifyInstance, deps: WorkspaceApiDeps): void {
   app.get('/api/workspace/channels/:id/messages', async (request) => {
     const c = await channelFor(deps, param(request, 'id'), await persona(deps, queryOne(request, 'as')));
     const threadId = queryOne(request, 'thread');
-    if (threadId && !/^\d+$/.test(threadId)) throw new HttpProblem(400, 'bad_thread', 'thread must be a message id.');
+    if (threadId && !MESSAGE_ID.test(threadId)) throw new HttpProblem(400, 'bad_thread', 'thread must be a message id.');
     return { channel: c, messages: await listMessages(db, c.id, threadId ? { threadId } : {}) };
   });
 }

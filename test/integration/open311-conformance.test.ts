@@ -179,7 +179,7 @@ describe('GeoReport v2 bad input', () => {
 });
 
 describe('GeoReport v2 writes are whole or nothing', () => {
-  const counts = async () => (await rows<Record<string, number>>(sql`select
+  const counts = async () => (await rows<{ cases: number; events: number; outbox: number; requests: number; updates: number }>(sql`select
     (select count(*)::int from cases) as cases, (select count(*)::int from case_events) as events, (select count(*)::int from outbox) as outbox,
     (select count(*)::int from open311_requests) as requests, (select count(*)::int from open311_inbound_updates) as updates`))[0]!;
 

@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
+import { deepRequestArb, seedRequests } from './http-fuzz-deep.js';
 import { slackSignature } from './slack-requests.js';
 
 /** What a fuzzed request may know of the installation: real ids make some requests reach deep. */
@@ -8,6 +9,13 @@ export interface FuzzWorld {
   personIds: string[];
   channelIds: string[];
   slackSecret: string;
+  /** Signed-in tracker sessions: the cookie and the session's form token. */
+  sessions: { cookie: string; csrf: string }[];
+  open311Key: string;
+  /** Case references, wards and services that exist. */
+  refs: string[];
+  wardIds: string[];
+  serviceIds: string[];
 }
 
 type Body =
@@ -30,7 +38,13 @@ export interface FuzzRequest {
 const ROUTES = [
   '/', '/healthz', '/readyz', '/metrics', '/workspace.js', '/workspace.css', '/slack/events', '/api/messages',
   '/api/workspace/people', '/api/workspace/options', '/api/workspace/channels', '/api/workspace/channels/{id}/messages',
-  '/api/workspace/actions', '/api/workspace/events',
+  '/api/workspace/actions', '/api/workspace/events', '/workspace',
+  // The Ward Action Tracker
+  '/cases', '/cases/export.csv', '/cases/{id}', '/cases/{id}/actions', '/wards', '/wards/{id}', '/wards/{id}/{id}', '/themes/{id}',
+  '/services', '/services/{id}', '/services/{id}/scorecard.csv', '/clusters/{id}', '/districts/{id}/{id}', '/auth/sign-in', '/auth/demo',
+  '/auth/sign-out', '/auth/login/{id}', '/auth/callback/{id}', '/tracker.css', '/tracker.js', '/govuk/{id}', '/assets/{id}/{id}',
+  // Open311
+  '/open311/v2/{id}', '/open311/v2/services/{id}', '/open311/v2/requests/{id}',
 ];
 const KNOWN_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'PROPFIND', 'PURGE', 'M-SEARCH']);
 const METHODS = ['GET', 'GET', 'GET', 'POST', 'POST', 'POST', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'PROPFIND', 'PURGE', 'M-SEARCH', 'BREW', 'get'];
@@ -47,6 +61,7 @@ const safePathChars = (s: string) => s.replace(/[^\u0021-\u00ff]/g, (c) => encod
 function segmentArb(world: FuzzWorld): fc.Arbitrary<string> {
   return fc.oneof(
     fc.constantFrom(...world.channelIds, ...world.personIds.map((p) => `dm-${p}`)),
+    fc.constantFrom(...world.refs, ...world.wardIds, ...world.serviceIds, 'requests.json', 'discovery.xml', 'services.json', 'weeks.csv', 'govuk-frontend.min.css', 'council', 'slack'),
     fc.constantFrom(...ODD_SEGMENTS),
     fc.string({ maxLength: 30, unit: 'grapheme' }).map((s) => safePathChars(rawUtf8(s))),
     fc.string({ maxLength: 30 }).map(encodeURIComponent),
@@ -58,13 +73,13 @@ function queryArb(world: FuzzWorld): fc.Arbitrary<string> {
   const value = fc.oneof(fc.constantFrom(...world.personIds), fc.constantFrom('%E0', '', '%', '1', '99999999999999999999', 'a&b'), fc.string({ maxLength: 20 }).map(encodeURIComponent));
   return fc.oneof(
     fc.constant(''),
-    fc.tuple(fc.constantFrom('as', 'thread', 'as[]', 'x', ''), value).map(([k, v]) => `?${k}=${v}`),
+    fc.tuple(fc.constantFrom('as', 'thread', 'as[]', 'x', '', 'status', 'q', 'returnTo', 'api_key', 'year'), value).map(([k, v]) => `?${k}=${v}`),
     fc.array(fc.tuple(fc.constantFrom('as', 'thread'), value), { maxLength: 4 }).map((kv) => `?${kv.map(([k, v]) => `${k}=${v}`).join('&')}`),
   );
 }
 
 function pathArb(world: FuzzWorld): fc.Arbitrary<string> {
-  const templated = fc.tuple(fc.constantFrom(...ROUTES), segmentArb(world)).map(([r, id]) => r.replace('{id}', id));
+  const templated = fc.tuple(fc.constantFrom(...ROUTES), segmentArb(world), segmentArb(world)).map(([r, a, b]) => r.replace('{id}', a).replace('{id}', b));
   const mangled = fc.tuple(templated, fc.constantFrom('', '//', '/', '/..', '/./', '//..//', '/%2e%2e/', '/%E0', '\u00ff'))
     .map(([p, extra]) => (extra.startsWith('/') && p !== '/' ? extra + p.slice(1) : p + extra));
   const random = fc.array(segmentArb(world), { maxLength: 6 }).map((s) => `/${s.join('/')}`);
@@ -98,8 +113,9 @@ function bodyArb(world: FuzzWorld): fc.Arbitrary<{ body: Body; label: string }> 
 const headerValue = fc.string({ maxLength: 40 }).map((s) => s.replace(/[^\t\x20-\x7e]/g, ''));
 const headerName = fc.stringMatching(/^x-[a-z0-9-]{1,20}$/);
 
-function headersArb(): fc.Arbitrary<Record<string, string>> {
+function headersArb(world: FuzzWorld): fc.Arbitrary<Record<string, string>> {
   return fc.record({
+    cookie: fc.oneof(fc.constantFrom(...world.sessions.map((x) => x.cookie), 'wl_session=forged'), headerValue),
     'content-type': fc.constantFrom(...CONTENT_TYPES),
     'content-encoding': fc.constantFrom('gzip', 'br', 'identity', 'x-garbage'),
     'accept-encoding': fc.constantFrom('gzip', 'br, deflate', '*', 'identity;q=0'),
@@ -110,11 +126,15 @@ function headersArb(): fc.Arbitrary<Record<string, string>> {
   }, { requiredKeys: [] }).chain((known) => fc.dictionary(headerName, headerValue, { maxKeys: 3 }).map((extra) => ({ ...extra, ...known })));
 }
 
-/** A request: route, method, headers, body; some Slack ones correctly signed to reach Bolt. */
+/**
+ * A request: route, method, headers, body; some Slack ones correctly signed to reach Bolt; a
+ * quarter well formed for the tracker (signed in) and Open311 (a real key) with random values.
+ */
 export function requestArb(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
-  return fc.record({
-    method: fc.constantFrom(...METHODS), path: pathArb(world), headers: headersArb(), body: bodyArb(world), chunked: fc.integer({ min: 0, max: 4 }).map((n) => n === 0), signed: fc.boolean(),
+  const random = fc.record({
+    method: fc.constantFrom(...METHODS), path: pathArb(world), headers: headersArb(world), body: bodyArb(world), chunked: fc.integer({ min: 0, max: 4 }).map((n) => n === 0), signed: fc.boolean(),
   }).map(({ method, path, headers, body, chunked, signed }) => ({ method, path, headers, body: body.body, chunked, signed, label: `${method} ${body.label}${chunked ? ' chunked' : ''}${path.length > 8000 ? ' long path' : ''}` }));
+  return fc.oneof({ weight: 3, arbitrary: random }, { weight: 1, arbitrary: deepRequestArb(world) });
 }
 
 export interface FuzzOutcome {
@@ -176,7 +196,8 @@ export async function runHttpFuzz(o: { base: string; world: FuzzWorld; count: nu
   const started = performance.now();
   const arb = requestArb(o.world);
   let batch = 0;
-  let queue: FuzzRequest[] = [];
+  // The seeds first, in every run; then batches drawn from the seed number.
+  let queue: FuzzRequest[] = seedRequests(o.world).reverse();
   const next = (): FuzzRequest | null => {
     if (out.total >= o.count) return null;
     if (!queue.length) queue = fc.sample(arb, { numRuns: Math.min(1000, o.count), seed: o.seed + batch++ });

@@ -98,6 +98,10 @@ export async function registerTracker(app: FastifyInstance, deps: TrackerDeps): 
     if (!csrfValid(req.wl.session, (req.body as Record<string, unknown> | undefined)?._csrf)) {
       throw new HttpRefusal(403, 'This form has expired', 'The form was out of date or did not come from this site, so nothing was changed. Go back, reload the page and try again.');
     }
+    // The pages' forms send each field once; a repeated one is not from them.
+    if (Object.values((req.body ?? {}) as object).some((v) => typeof v !== 'string')) {
+      throw new HttpRefusal(400, 'That form was not understood', 'A field was sent more than once, so nothing was changed. Go back, reload the page and try again.');
+    }
   });
 
   app.get('/', async (req, reply) => reply.redirect(req.wl.person ? '/cases' : '/auth/sign-in', 303));
