@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { cleanJson } from '../shared/clean-text.js';
 import type { Logger } from '../shared/logger.js';
+import { HttpProblem } from './http-problem.js';
 import { answerClientError, frameworkErrorAnswer, installErrorBoundary } from './error-boundary.js';
 import type { Metrics } from './metrics.js';
 
@@ -72,11 +73,10 @@ export async function createWebApp(opts: WebAppOptions): Promise<FastifyInstance
   // (a plugin may add a parser in its own scope, as forms for the tracker and Open311).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  // Addresses and forms are cleaned of what PostgreSQL cannot store (NUL, lone surrogates), for
-  // every route: such a value is never a real id, and text keeps the rest of its words.
+  // What PostgreSQL cannot store (NUL, half a UTF-16 pair): never part of an address here, and
+  // cleaned out of forms' text (the rest of the words kept). For every route.
   app.addHook('preValidation', async (request) => {
-    request.query = cleanJson(request.query);
-    request.params = cleanJson(request.params);
+    if (!storable(request.params) || !storable(request.query)) throw new HttpProblem(400, 'bad_url', 'The address holds a NUL character; no address here has one.');
     if (request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body)) request.body = cleanJson(request.body);
   });
   app.addHook('onResponse', async (request, reply) => {
@@ -114,4 +114,9 @@ export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     const t = setTimeout(() => fail(new Error(`no answer within ${ms} ms`)), ms);
     p.then((v) => { clearTimeout(t); ok(v); }, (e) => { clearTimeout(t); fail(e); });
   });
+}
+
+function storable(v: unknown): boolean {
+  const text = JSON.stringify(v ?? null);
+  return text === JSON.stringify(cleanJson(v ?? null));
 }

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import { startRedisServer } from '../../src/jobs/redis-server.js';
 import { startWardline, type Running } from '../../src/main.js';
 import { createLogger } from '../../src/shared/logger.js';
+import { seedFixtureDirectory } from '../support/seed.js';
 import { createTestDatabase, redisTestUrl, uniquePrefix } from '../support/test-db.js';
 
 let dbUrl: string;
@@ -38,8 +39,8 @@ async function rawRequest(request: string): Promise<{ status: number; body: stri
 
 describe('the front door', () => {
   it('answers the requests that used to stop the process, and stays up', async () => {
-    const slashes = await fetch(`${base}//`);
-    expect(slashes.status).toBe(200); // `//` is `/`: the workspace page
+    const slashes = await fetch(`${base}//`, { redirect: 'manual' });
+    expect([slashes.status, slashes.headers.get('location')]).toEqual([303, '/auth/sign-in']); // `//` is `/`: the tracker's start
     expect((await fetch(`${base}//healthz`)).status).toBe(200);
     const bad = await fetch(`${base}/api/workspace/channels/%E0/messages`);
     expect(bad.status).toBe(400);
@@ -62,6 +63,46 @@ describe('the front door', () => {
     expect(query.status).toBe(403);
     const long = await fetch(`${base}/api/workspace/channels/${'x'.repeat(5000)}/messages`);
     expect(long.status).toBe(414);
+  });
+
+  it('answers a workspace channel id holding NUL with 400, and one that cannot be a channel with 404, never a 500', async () => {
+    const people = await seedFixtureDirectory(running.core.dbh.db);
+    running.core.invalidateContext();
+    const as = [...people.values()][0]!.id;
+    const send = (id: string) => fetch(`${base}/api/workspace/channels/${id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ as, text: 'hello' }) });
+    for (const id of ['%00', 'a%00b', '%00general']) {
+      const read = await fetch(`${base}/api/workspace/channels/${id}/messages?as=${as}`);
+      expect([read.status, await read.json()]).toEqual([400, { error: 'bad_url', message: 'The address holds a NUL character; no address here has one.' }]);
+      expect((await send(id)).status).toBe(400);
+    }
+    for (const id of ['%C3%A9', 'a.b', '%20general']) {
+      const read = await fetch(`${base}/api/workspace/channels/${id}/messages?as=${as}`);
+      expect([read.status, await read.json()]).toEqual([404, { error: 'no_channel', message: 'There is no such channel for this person.' }]);
+      expect((await send(id)).status).toBe(404);
+    }
+    expect((await fetch(`${base}/api/workspace/channels/general/messages?as=${as}`)).status).toBe(200);
+  });
+
+  it('answers every surface through one boundary, each in its own format', async () => {
+    // The workspace's API: JSON.
+    expect(await (await fetch(`${base}/api/workspace/channels?as=nobody`)).json()).toMatchObject({ error: 'unknown_persona' });
+    // The tracker: its own pages, a refused form changing nothing.
+    const forged = await fetch(`${base}/auth/sign-out`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '_csrf=forged' });
+    expect([forged.status, forged.headers.get('content-type')]).toEqual([403, 'text/html; charset=utf-8']);
+    expect(await forged.text()).toContain('This form has expired');
+    const json = await fetch(`${base}/auth/sign-out`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"_csrf":"x"}' });
+    expect(json.status).toBe(403);
+    // Open311: the specification's error list, for unknown methods and addresses that cannot be read too.
+    const missing = await fetch(`${base}/open311/v2/tokens/1.json`);
+    expect([missing.status, await missing.json()]).toEqual([404, [{ code: 404, description: 'There is no such Open311 method.' }]]);
+    const badUrl = await fetch(`${base}/open311/v2/requests/%E0.xml`);
+    expect(badUrl.status).toBe(400);
+    expect(await badUrl.text()).toContain('<errors>\n  <error>\n    <code>400</code>');
+    const wrongMethod = await fetch(`${base}/open311/v2/requests.json`, { method: 'DELETE' });
+    expect([wrongMethod.status, wrongMethod.headers.get('allow')]).toEqual([405, 'GET, POST']);
+    expect((await wrongMethod.json())[0].code).toBe(405);
+    // Elsewhere: JSON.
+    expect(await (await fetch(`${base}/nothing/here.xml`)).json()).toMatchObject({ error: 'not_found' });
   });
 
   it('refuses a body over 1 MB declared or chunked, and a body that is not JSON, without a stack', async () => {
