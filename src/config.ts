@@ -98,6 +98,12 @@ export const configSchema = z.object({
 
 export type Config = Readonly<z.infer<typeof configSchema> & { workingHours: { start: number; end: number } }>;
 
+/** 127.0.0.0/8, ::1 and localhost: only this machine can reach a server bound there. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
+}
+
 function isValidZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-GB', { timeZone: zone });

@@ -25,9 +25,10 @@ import { startDeliveryLoop, type Deliverer } from './jobs/outbox-delivery.js';
 import { RateLimiter } from './jobs/rate-limiter.js';
 import { runSlaSweep } from './jobs/sla-sweep.js';
 import type { Core, ProcessRole } from './main.js';
-import type { Router } from './web/http-router.js';
-import { addWorkspaceApi } from './web/workspace-api.js';
-import { addWorkspacePage } from './web/workspace-page.js';
+import type { FastifyInstance } from 'fastify';
+import { rawRoutes } from './web/raw-routes.js';
+import { workspaceApi } from './web/workspace-api.js';
+import { workspacePage } from './web/workspace-page.js';
 
 export interface ChatRuntime {
   flows: ConversationFlows;
@@ -36,7 +37,8 @@ export interface ChatRuntime {
   slack: SlackAdapter | null;
   /** Delivers what is due now (tests and the web role nudge it). */
   wakeDelivery(): void;
-  addRoutes(router: Router): Promise<void>;
+  /** Mounts the chat adapters' endpoints and the workspace on the web server (a fastify plugin). */
+  routes(app: FastifyInstance): Promise<void>;
   closeStreams(): void;
   stop(): Promise<void>;
 }
@@ -152,13 +154,16 @@ export async function startChatRuntime(o: { core: Core; redis: Redis; redisUrl: 
   return {
     flows, jobs, slack,
     wakeDelivery: () => delivery?.wake(),
-    async addRoutes(router) {
-      slack?.addRoutes(router);
-      teams?.addRoutes(router);
+    async routes(app) {
+      const port = rawRoutes(app);
+      slack?.addRoutes(port);
+      teams?.addRoutes(port);
       if (!workspaceOn) return;
       await seedWorkspaceChannels(core);
-      closeStreams = addWorkspaceApi(router, { db, clock, flows, events, loadContext: core.loadContext }).closeStreams;
-      await addWorkspacePage(router);
+      const api = workspaceApi({ db, clock, flows, events, loadContext: core.loadContext });
+      closeStreams = api.closeStreams;
+      await api.plugin(app);
+      await workspacePage(app);
     },
     closeStreams: () => closeStreams(),
     async stop() {

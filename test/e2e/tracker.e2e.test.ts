@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asPersonId, asServiceId, asWardId } from '../../src/shared/ids.js';
-import { trackerDepsFromCore } from '../../src/web/tracker/mount.js';
-import { createOidcProvider } from '../../src/web/tracker/oidc.js';
-import { registerTracker } from '../../src/web/tracker/tracker.js';
 import { repoRoot } from '../support/cli.js';
 import { freePort, startOidcIssuer } from '../support/oidc-issuer.js';
 import { startTestApp, type TestApp } from '../support/wardline-app.js';
@@ -15,7 +11,6 @@ const CHROMIUM = process.env.WARDLINE_CHROMIUM ?? '/usr/bin/chromium';
 const AXE = readFileSync(`${repoRoot}node_modules/axe-core/axe.min.js`, 'utf8');
 
 let app: TestApp;
-let tracker: FastifyInstance;
 let trackerUrl: string;
 let issuer: { issuer: string; close(): Promise<void> };
 let browser: Browser;
@@ -30,14 +25,13 @@ async function openCase(email: string, serviceId: string, wardId: string, summar
 }
 
 beforeAll(async () => {
-  app = await startTestApp();
+  // The tracker as wardline serves it: its own front door, configured for the council's OIDC issuer.
   const port = await freePort();
   trackerUrl = `http://127.0.0.1:${port}`;
   issuer = await startOidcIssuer({ clientId: 'wardline-tracker', clientSecret: 'tracker-secret', redirectUri: `${trackerUrl}/auth/callback/council` });
-  const provider = createOidcProvider({ name: 'council', label: 'Microsoft Entra ID', issuer: issuer.issuer, clientId: 'wardline-tracker', clientSecret: 'tracker-secret' }, trackerUrl);
-  tracker = Fastify();
-  await tracker.register((i) => registerTracker(i, { ...trackerDepsFromCore(app.running.core), providers: [provider], publicUrl: trackerUrl, demo: false }));
-  await tracker.listen({ port, host: '127.0.0.1' });
+  app = await startTestApp({
+    env: { PORT: String(port), PUBLIC_URL: trackerUrl, OIDC_ISSUER: issuer.issuer, OIDC_CLIENT_ID: 'wardline-tracker', OIDC_CLIENT_SECRET: 'tracker-secret', OIDC_LABEL: 'Microsoft Entra ID' },
+  });
   const overdue = await openCase('cllr.hussain@birmingham.example', 'waste-enforcement', 'erdington', 'Fly-tipped mattresses on Slade Road');
   await app.running.core.dbh.db.execute(sql`update cases set acknowledge_by = now() - interval '2 days', respond_by = now() - interval '1 day' where id = ${overdue.id}`);
   const restricted = await openCase('cllr.ellis@birmingham.example', 'housing-management', 'kingstanding', 'Damp in a council flat on Kings Road');
@@ -48,7 +42,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
-  await tracker?.close();
   await issuer?.close();
   await app?.stop();
 });

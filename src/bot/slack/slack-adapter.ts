@@ -8,7 +8,7 @@ import { inboundBatcher } from '../../db/inbound-repo.js';
 import { startInboundWorker, type InboundWorker } from '../inbound-worker.js';
 import { parseMessage } from '../../intake/parse-message.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Router } from '../../web/http-router.js';
+import type { HttpRoutes } from '../../shared/http-port.js';
 import { ACTION_IDS, type ActionId, type InboundEvent, type InboundReply } from '../chat-port.js';
 import type { ConversationFlows } from '../flows/conversation-flows.js';
 import type { AdapterDeps } from '../adapter-deps.js';
@@ -27,7 +27,7 @@ export interface SlackAdapterOptions extends AdapterDeps {
 export interface SlackAdapter {
   client: WebClient;
   mode: 'http' | 'socket';
-  addRoutes(router: Router): void;
+  addRoutes(routes: HttpRoutes): void;
   /** Resolves when every Slack request taken so far has been handled. */
   idle(): Promise<void>;
   /** Socket Mode: connects. HTTP mode: handles the events the web role stored (worker and all roles). */
@@ -132,8 +132,8 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
   return {
     client: app.client,
     mode: socket ? 'socket' : 'http',
-    addRoutes(router) {
-      if (receiver) router.add('POST', '/slack/events', receiver.handle);
+    addRoutes(routes) {
+      if (receiver) routes.post('/slack/events', receiver.handle);
     },
     idle: async () => {
       await receiver?.idle();
