@@ -51,6 +51,16 @@ export const cases = pgTable('cases', {
   index('cases_topic_created_idx').on(t.topic, t.createdAt),
   index('cases_open_idx').on(t.wardId, t.serviceId).where(sql`status in ('new','routed','acknowledged','in_progress','needs_info','reopened')`),
   index('cases_respond_due_idx').on(t.respondBy).where(sql`status in ('routed','acknowledged','in_progress','reopened')`),
+  // Overdue now: open (not waiting for information), with a deadline missed; the expression is
+  // the earliest deadline still to meet, as dashboard-repo's overdueSql writes it.
+  index('cases_overdue_idx').on(sql`(least(case when acknowledged_at is null then acknowledge_by end, case when responded_at is null then respond_by end))`, t.wardId, t.serviceId, t.topic)
+    .where(sql`status in ('new','routed','acknowledged','in_progress','reopened') and (acknowledged_at is null or responded_at is null)`),
+  // Scorecards: deadlines still to come for cases not yet acknowledged or answered.
+  index('cases_unacknowledged_idx').on(t.acknowledgeBy, t.serviceId).where(sql`acknowledged_at is null`),
+  index('cases_unanswered_idx').on(t.respondBy, t.serviceId).where(sql`responded_at is null`),
+  // My cases: open cases by response due (keyset), and searching a street or place by its words.
+  index('cases_open_due_idx').on(t.respondBy, t.seq).where(sql`status in ('new','routed','acknowledged','in_progress','needs_info','reopened')`),
+  index('cases_location_words_idx').using('gin', sql`to_tsvector('simple', coalesce(location, ''))`),
 ]);
 
 export const caseWatchers = pgTable('case_watchers', {
