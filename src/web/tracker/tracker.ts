@@ -16,6 +16,7 @@ import type { Logger } from '../../shared/logger.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerCasePages } from './case-pages.js';
 import { registerDashboardPages } from './dashboard-pages.js';
+import { registerDigestPages } from './digest-pages.js';
 import { html } from './html.js';
 import { page, type PageChrome } from './layout.js';
 import type { OidcProvider } from './oidc.js';
@@ -133,4 +134,5 @@ export async function registerTracker(app: FastifyInstance, deps: TrackerDeps): 
   registerAuthRoutes(app, ctx);
   registerCasePages(app, ctx);
   registerDashboardPages(app, ctx);
+  registerDigestPages(app, ctx);
 }
