@@ -52,7 +52,7 @@ function placeWordsSql(q: string): SQL {
 export type CaseCursor = string;
 export interface CasePage { rows: CaseRow[]; total: number; totalIsAtLeast: boolean; next: CaseCursor | null; prev: CaseCursor | null }
 /** Counting stops here: past it the page says "more than". */
-export const COUNT_CAP = 10_000;
+export const COUNT_CAP = 1000;
 
 const ORDER: Record<CaseSort, [SQL, SQL]> = {
   newest: [sql`cases.seq desc`, sql`cases.seq asc`],
@@ -66,7 +66,7 @@ const cursorOf = (sort: CaseSort, r: CaseRow): CaseCursor => (sort === 'due' ? `
 function beyondSql(sort: CaseSort, cursor: CaseCursor, dir: 'after' | 'before'): SQL {
   const m = /^(?:(-|\d{4}-\d\d-\d\dT[\d:.]+Z)~)?(\d{1,15})$/.exec(cursor);
   if (!m || (sort === 'due') !== (m[1] !== undefined)) return sql`true`;
-  const seq = Number(m[3]);
+  const seq = Number(m[2]);
   if (sort !== 'due') return (sort === 'newest') === (dir === 'after') ? sql`cases.seq < ${seq}` : sql`cases.seq > ${seq}`;
   if (m[1] === '-') {
     return dir === 'after' ? sql`(cases.respond_by is null and cases.seq > ${seq})` : sql`(cases.respond_by is not null or cases.seq < ${seq})`;
