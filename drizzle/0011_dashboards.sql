@@ -45,4 +45,5 @@ CREATE INDEX "cases_overdue_idx" ON "cases" USING btree ((least(case when acknow
 CREATE INDEX "cases_unacknowledged_idx" ON "cases" USING btree ("acknowledge_by","service_id") WHERE acknowledged_at is null;--> statement-breakpoint
 CREATE INDEX "cases_unanswered_idx" ON "cases" USING btree ("respond_by","service_id") WHERE responded_at is null;--> statement-breakpoint
 CREATE INDEX "cases_open_due_idx" ON "cases" USING btree ("respond_by","seq") WHERE status in ('new','routed','acknowledged','in_progress','needs_info','reopened');--> statement-breakpoint
-CREATE INDEX "cases_location_words_idx" ON "cases" USING gin (to_tsvector('simple', coalesce(location, '')));
+CREATE INDEX "cases_location_words_idx" ON "cases" USING gin (to_tsvector('simple', coalesce(location, '')));--> statement-breakpoint
+CREATE INDEX "cases_open_location_words_idx" ON "cases" USING gin (to_tsvector('simple', coalesce(location, ''))) WHERE status in ('new','routed','acknowledged','in_progress','needs_info','reopened');

@@ -61,6 +61,8 @@ export const cases = pgTable('cases', {
   // My cases: open cases by response due (keyset), and searching a street or place by its words.
   index('cases_open_due_idx').on(t.respondBy, t.seq).where(sql`status in ('new','routed','acknowledged','in_progress','needs_info','reopened')`),
   index('cases_location_words_idx').using('gin', sql`to_tsvector('simple', coalesce(location, ''))`),
+  index('cases_open_location_words_idx').using('gin', sql`to_tsvector('simple', coalesce(location, ''))`)
+    .where(sql`status in ('new','routed','acknowledged','in_progress','needs_info','reopened')`),
 ]);
 
 export const caseWatchers = pgTable('case_watchers', {

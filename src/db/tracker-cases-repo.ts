@@ -44,7 +44,8 @@ function filterSql(scope: CaseScope, f: CaseListFilter, now: Date): SQL {
 function placeWordsSql(q: string): SQL {
   const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   if (!words.length) return sql`false`;
-  const query = words.map((w, i) => (i === words.length - 1 ? `${w}:*` : w)).join(' <-> ');
+  // Every word, in any order (&: the words index answers it without reading the rows again).
+  const query = words.map((w, i) => (i === words.length - 1 ? `${w}:*` : w)).join(' & ');
   return sql`to_tsvector('simple', coalesce(cases.location, '')) @@ to_tsquery('simple', ${query})`;
 }
 
@@ -59,6 +60,16 @@ const ORDER: Record<CaseSort, [SQL, SQL]> = {
   oldest: [sql`cases.seq asc`, sql`cases.seq desc`],
   due: [sql`cases.respond_by asc nulls last, cases.seq asc`, sql`cases.respond_by desc nulls first, cases.seq desc`],
 };
+/**
+ * The same orders in a form no index gives: a search finds its cases through the words index and
+ * sorts them, rather than walking every open case in order and reading each one's place.
+ */
+const SEARCH_ORDER: Record<CaseSort, [SQL, SQL]> = {
+  newest: [sql`(cases.seq + 0) desc`, sql`(cases.seq + 0) asc`],
+  oldest: [sql`(cases.seq + 0) asc`, sql`(cases.seq + 0) desc`],
+  due: [sql`coalesce(cases.respond_by, 'infinity') asc, cases.seq asc`, sql`coalesce(cases.respond_by, 'infinity') desc, cases.seq desc`],
+};
+const orderOf = (f: CaseListFilter) => (f.q?.trim() && !parseReference(f.q) ? SEARCH_ORDER : ORDER)[f.sort ?? 'newest'];
 
 const cursorOf = (sort: CaseSort, r: CaseRow): CaseCursor => (sort === 'due' ? `${r.respondBy?.toISOString() ?? '-'}~${r.seq}` : String(r.seq));
 
@@ -88,7 +99,7 @@ export async function listScopedCases(db: Tx, scope: CaseScope, f: CaseListFilte
   const beyond = page.after ? beyondSql(sort, page.after, 'after') : page.before ? beyondSql(sort, page.before, 'before') : sql`true`;
   const [found, counted] = await Promise.all([
     db.execute(sql`select ${CASE_COLUMNS}, ${overdueSql(now)} as overdue from cases where ${where} and ${beyond}
-      order by ${ORDER[sort][back ? 1 : 0]} limit ${page.limit + 1}`),
+      order by ${orderOf(f)[back ? 1 : 0]} limit ${page.limit + 1}`),
     db.execute(sql`select count(*) as n from (select 1 from cases where ${where} limit ${COUNT_CAP + 1}) x`),
   ]);
   const more = rowsOf(found).length > page.limit;
@@ -115,7 +126,7 @@ export async function* streamScopedCases(db: Tx, scope: CaseScope, f: CaseListFi
   const where = filterSql(scope, f, now);
   const client = (db as { $client?: Partial<CursorClient> }).$client;
   if (typeof client?.unsafe === 'function') {
-    const q = new PgDialect().sqlToQuery(sql`select ${CASE_COLUMNS}, ${overdueSql(now)} as overdue from cases where ${where} order by cases.seq`);
+    const q = new PgDialect().sqlToQuery(sql`select ${CASE_COLUMNS}, ${overdueSql(now)} as overdue from cases where ${where} order by ${orderOf({ ...f, sort: 'oldest' })[0]}`);
     for await (const rows of (client as CursorClient).unsafe(q.sql, q.params).cursor(batch)) yield rows.map(toCaseRow);
     return;
   }

@@ -66,6 +66,11 @@ describe('My cases, page by page', () => {
     expect(await seqs('sladen')).toBe(15);
     expect(await seqs('lade')).toBe(0);
     expect(await seqs('%')).toBe(0);
+    for (const sort of ['newest', 'due'] as const) {
+      const f: CaseListFilter = { status: 'all', q: 'sladen', sort };
+      const all = (await listScopedCases(core.dbh.db, admin(), f, { limit: 100 }, clock.now())).rows.map((r) => r.seq);
+      expect((await walk(f, 'after')).flat(), sort).toEqual(all);
+    }
     const p = await listScopedCases(core.dbh.db, admin(), { status: 'all' }, { limit: 5 }, clock.now());
     expect([p.total, p.totalIsAtLeast]).toEqual([23, false]);
     expect(COUNT_CAP).toBeGreaterThan(23);
