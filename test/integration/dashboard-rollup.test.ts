@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -33,9 +36,9 @@ const TOPICS = ['fly-tipping', 'litter', null] as const;
 const later = (hours: number) => clock.set(new Date(clock.now().getTime() + hours * 3_600_000));
 
 /** Forty cases over the year, each worked differently: acknowledged, answered, resolved, reopened, reassigned, moved. */
-async function seedCases(): Promise<void> {
+async function seedCases(n = 40): Promise<void> {
   const admin = who('admin');
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < n; i++) {
     clock.set(new Date(Date.UTC(2026, i % 11, 1 + ((i * 7) % 27), 7 + (i % 12), (i * 13) % 60)));
     const c = await core.cases.openCase(who('cllr.erd'), {
       serviceId: asServiceId(SERVICES[i % 3]!), wardId: asWardId(WARDS[i % 3]!), urgent: i % 5 === 0,
@@ -122,4 +125,27 @@ describe('the dashboards\' rollup', () => {
     const part = { from: new Date('2026-03-10T00:00:00Z'), to: new Date('2026-06-17T00:00:00Z'), now: range().now, zone: ZONE };
     expect(await loadAreaFigures(db, { topic: 'litter' }, part)).toEqual(await loadAreaFiguresLive(db, { topic: 'litter' }, part));
   });
+});
+
+describe('the dashboards\' rollup on the embedded database (PGlite)', () => {
+  it('is kept in step with case changes and equals a direct recomputation', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wardline-rollup-'));
+    const postgresCore = core;
+    try {
+      core = await openCore(loadConfig({ WARDLINE_DATA_DIR: dir, LOG_LEVEL: 'silent' }), createLogger('silent'), { clock });
+      people = await seedFixtureDirectory(core.dbh.db);
+      expect(await ensureDashboardStats(core.dbh.db, ZONE)).toBe(true);
+      await seedCases(12);
+      for (const area of [{}, { wardIds: ['erdington'] }, { topic: 'litter' }] as DashboardArea[]) {
+        expectSameFigures(await loadAreaFigures(core.dbh.db, area, range()), await loadAreaFiguresLive(core.dbh.db, area, range()));
+      }
+      const kept = await rollupRows();
+      await ensureDashboardStats(core.dbh.db, ZONE, { force: true });
+      expect(await rollupRows()).toEqual(kept);
+    } finally {
+      await core.close();
+      core = postgresCore;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
