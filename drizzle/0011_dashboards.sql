@@ -41,7 +41,11 @@ CREATE TABLE "case_stats_monthly" (
 	CONSTRAINT "case_stats_monthly_dim_k1_k2_k3_month_pk" PRIMARY KEY("dim","k1","k2","k3","month")
 );
 --> statement-breakpoint
-CREATE INDEX "cases_overdue_idx" ON "cases" USING btree ((least(case when acknowledged_at is null then acknowledge_by end, case when responded_at is null then respond_by end)),"ward_id","service_id","topic") WHERE status in ('new','routed','acknowledged','in_progress','reopened') and (acknowledged_at is null or responded_at is null);--> statement-breakpoint
+ALTER TABLE "cases" ADD COLUMN "overdue_at" timestamp with time zone GENERATED ALWAYS AS (least(case when acknowledged_at is null then acknowledge_by end, case when responded_at is null then respond_by end)) STORED;--> statement-breakpoint
+CREATE INDEX "cases_overdue_city_idx" ON "cases" USING btree ("overdue_at") WHERE status in ('new','routed','acknowledged','in_progress','reopened') and (acknowledged_at is null or responded_at is null);--> statement-breakpoint
+CREATE INDEX "cases_overdue_ward_idx" ON "cases" USING btree ("ward_id","overdue_at") WHERE status in ('new','routed','acknowledged','in_progress','reopened') and (acknowledged_at is null or responded_at is null);--> statement-breakpoint
+CREATE INDEX "cases_overdue_service_idx" ON "cases" USING btree ("service_id","overdue_at") WHERE status in ('new','routed','acknowledged','in_progress','reopened') and (acknowledged_at is null or responded_at is null);--> statement-breakpoint
+CREATE INDEX "cases_overdue_topic_idx" ON "cases" USING btree ("topic","overdue_at") WHERE status in ('new','routed','acknowledged','in_progress','reopened') and (acknowledged_at is null or responded_at is null);--> statement-breakpoint
 CREATE INDEX "cases_unacknowledged_idx" ON "cases" USING btree ("acknowledge_by","service_id") WHERE acknowledged_at is null;--> statement-breakpoint
 CREATE INDEX "cases_unanswered_idx" ON "cases" USING btree ("respond_by","service_id") WHERE responded_at is null;--> statement-breakpoint
 CREATE INDEX "cases_open_due_idx" ON "cases" USING btree ("respond_by","seq") WHERE status in ('new','routed','acknowledged','in_progress','needs_info','reopened');--> statement-breakpoint

@@ -20,7 +20,8 @@ type CaseRow = typeof cases.$inferSelect;
 /** The advisory lock that numbers cases one at a time (any constant unique to this use). */
 const CASE_NUMBER_LOCK = 0x574c_0001;
 
-function toRecord(r: CaseRow, watcherIds: PersonId[]): CaseRecord {
+function toRecord(row: CaseRow, watcherIds: PersonId[]): CaseRecord {
+  const { overdueAt: _generated, ...r } = row;
   return {
     ...r,
     id: asCaseId(r.id),
@@ -72,7 +73,8 @@ class DrizzleCaseRepo implements CaseRepo {
   }
 
   async updateCase(id: CaseId, patch: Partial<CaseRecord>): Promise<CaseRecord> {
-    const { watcherIds: _w, reference: _r, id: _i, seq: _s, rowVersion: _v, ...rest } = patch;
+    const { watcherIds: _w, reference: _r, id: _i, seq: _s, rowVersion: _v, ...rest } = patch as Partial<CaseRecord> & { overdueAt?: unknown };
+    delete rest.overdueAt;
     // The dashboards' rollup moves with the case, in this transaction, when a figure may change.
     const before = STATS_FIELDS.some((k) => k in rest) ? await snapshotCaseForStats(this.db, id) : null;
     const [row] = await this.db.update(cases).set({ ...rest, rowVersion: sql`${cases.rowVersion} + 1` }).where(eq(cases.id, id)).returning();

@@ -44,7 +44,8 @@ export function areaSql(a: DashboardArea): SQL {
 }
 
 /** Overdue: open, and past acknowledge-by unacknowledged or past respond-by without a response (paused cases are not). */
-export const OVERDUE_DEADLINE_SQL = sql`least(case when acknowledged_at is null then acknowledge_by end, case when responded_at is null then respond_by end)`;
+/** The earliest deadline still to meet (a generated column, so its indexes can answer counts alone). */
+export const OVERDUE_DEADLINE_SQL = sql`overdue_at`;
 /** Written as the partial index cases_overdue_idx is, so that index answers it. */
 export const overdueSql = (now: Date) => sql`(status in ('new','routed','acknowledged','in_progress','reopened') and (acknowledged_at is null or responded_at is null)
   and ${OVERDUE_DEADLINE_SQL} < ${t(now)})`;

@@ -122,7 +122,7 @@ interface CursorClient { unsafe(query: string, params: unknown[]): { cursor(rows
  * on PostgreSQL, by keyset (never OFFSET) on PGlite. The next batch is read only when the last has
  * been sent, so memory stays bounded by one batch however many cases match.
  */
-export async function* streamScopedCases(db: Tx, scope: CaseScope, f: CaseListFilter, now: Date, batch = 500): AsyncGenerator<CaseRow[]> {
+export async function* streamScopedCases(db: Tx, scope: CaseScope, f: CaseListFilter, now: Date, batch = 200): AsyncGenerator<CaseRow[]> {
   const where = filterSql(scope, f, now);
   const client = (db as { $client?: Partial<CursorClient> }).$client;
   if (typeof client?.unsafe === 'function') {
