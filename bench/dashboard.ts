@@ -7,6 +7,7 @@
 import { get } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.js';
+import { ensureDashboardStats } from '../src/db/dashboard-stats.js';
 import { createSessionRepo } from '../src/db/session-repo.js';
 import { openCore } from '../src/main.js';
 import { createLogger } from '../src/shared/logger.js';
@@ -44,8 +45,12 @@ try {
       case when i % 9 <> 0 and i % 4 <> 0 then t + ((i % 130) || ' hours')::interval end,
       case when i % 4 in (0, 2) and t < now() - interval '30 days' then t + interval '6 days' end
     from g`); }));
-  await db.execute(sql`analyze cases`);
+  // As autovacuum would after a bulk load: statistics, and the visibility map index-only scans use.
+  await db.execute(sql`vacuum (analyze) cases`);
   console.log(`generated ${N} cases in ${fmt(gen.ms / 1000)} s`);
+  // Generated rows bypass the case store, so the dashboards' rollup is built once from them, as on an existing database.
+  const built = await timeIt(() => ensureDashboardStats(db, core.config.TZ_COUNCIL));
+  console.log(`dashboards' rollup built from ${N} cases in ${fmt(built.ms / 1000)} s (once, on first use of a database that has none)`);
 
   const web = await startWebServer({
     host: '127.0.0.1', port: 0, logger: core.logger, metrics: core.metrics, readiness: [],
@@ -56,9 +61,9 @@ try {
   const session = await createSessionRepo(db).create(new Date(), { personId: admin.id, method: 'demo' });
   const cookie = `wl_session=${session.id}`;
   const year = new Date().getFullYear();
-  const pages = ['/wards/erdington', '/themes/fly-tipping', `/services/${services[0]}`, '/cases', '/cases?ward=erdington&overdue=yes', '/cases?q=Bench%20Road&sort=due'];
+  const pages = ['/wards/erdington', '/themes/fly-tipping', `/services/${services[0]}`, '/cases', '/cases?ward=erdington&overdue=yes', '/cases?q=Bench%20Road&sort=due', '/cases?status=all&sort=oldest&after=500000'];
   const cold = await timeIt(() => app.inject({ url: '/wards/erdington', headers: { cookie } }));
-  console.log(`first dashboard request (computes the city figures, then kept 5 min): ${fmt(cold.ms)} ms`);
+  console.log(`first dashboard request (the city figures, then kept 5 min): ${fmt(cold.ms)} ms`);
   const bare: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     bare.push((await timeIt(() => db.execute(sql`select count(*) from cases where ward_id = 'erdington' and created_at >= ${`${year}-01-01`}::timestamptz`))).ms);

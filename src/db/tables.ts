@@ -6,3 +6,4 @@ export * from './schema-streets.js';
 export * from './schema-web.js';
 export * from './schema-open311.js';
 export * from './schema-privacy.js';
+export * from './schema-dashboards.js';

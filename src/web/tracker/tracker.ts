@@ -17,6 +17,7 @@ import { HttpProblem, INTERNAL_MESSAGE } from '../http-problem.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerCasePages } from './case-pages.js';
 import { registerDashboardPages } from './dashboard-pages.js';
+import { registerDigestPages } from './digest-pages.js';
 import { html } from './html.js';
 import { page, type PageChrome } from './layout.js';
 import type { OidcProvider } from './oidc.js';
@@ -108,6 +109,7 @@ export async function registerTracker(app: FastifyInstance, deps: TrackerDeps): 
   registerAuthRoutes(app, ctx);
   registerCasePages(app, ctx);
   registerDashboardPages(app, ctx);
+  registerDigestPages(app, ctx);
 }
 
 function trackerContext(deps: TrackerDeps): TrackerContext {
