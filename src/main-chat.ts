@@ -59,7 +59,7 @@ export async function startChatRuntime(o: { core: Core; redis: Redis; redisUrl: 
     afterTurn: () => delivery?.wake(),
   });
   const slack = config.SLACK_BOT_TOKEN && core.platforms.includes('slack') ? createSlackAdapter({
-    botToken: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET, appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL,
+    botToken: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET, inboundBatch: config.WARDLINE_INBOUND_BATCH, appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL,
     listenChannels: config.SLACK_LISTEN_CHANNELS.split(',').map((c) => c.trim()).filter(Boolean),
     db, clock, logger: logger.child({ platform: 'slack' }), zone: config.TZ_COUNCIL, flows, loadContext: core.loadContext, invalidateContext: core.invalidateContext,
   }) : null;

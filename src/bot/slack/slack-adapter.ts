@@ -24,6 +24,8 @@ export interface SlackAdapterOptions extends AdapterDeps {
   signingSecret?: string | undefined;
   appToken?: string | undefined;
   apiUrl?: string | undefined;
+  /** Stored events handled together in one transaction. */
+  inboundBatch?: number;
 }
 
 export interface SlackAdapter {
@@ -142,7 +144,7 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
     async start() {
       if (socket) await app.start();
       worker = startInboundWorker({
-        db: o.db, clock: o.clock, logger: o.logger, platform: 'slack', pollMs: 250,
+        db: o.db, clock: o.clock, logger: o.logger, platform: 'slack', pollMs: 250, ...(o.inboundBatch ? { batchSize: o.inboundBatch } : {}),
         handleBatch: (bodies) => handleStored(app, stored, o.flows, bodies),
       });
     },
