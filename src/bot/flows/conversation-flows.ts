@@ -1,3 +1,4 @@
+import { lockCaseNumbers } from '../../db/case-store.js';
 import { enqueueOutbound } from '../../db/outbox-repo.js';
 import { addGuest, findPeopleByChatIds, findPersonByChatId } from '../../db/directory-repo.js';
 import { linksForThread, openDraftsInThread } from '../../db/conversation-repo.js';
@@ -204,6 +205,7 @@ export function createConversationFlows(deps: FlowDeps & { afterTurn?: () => voi
         batched = evs.filter((ev) => ids.has(who(ev)) || !deps.acceptStrangers || ev.kind !== 'message');
         const now = deps.clock.now();
         const replies = await deps.db.transaction(async (tx) => {
+          await lockCaseNumbers(tx);
           const fresh = await markProcessedMany(tx, batched.map((ev) => ({ source: ev.address.platform, eventKey: ev.eventId })), now);
           const out: OutboundMessage[] = [];
           const got = new Map<InboundEvent, InboundReply>();
