@@ -6,7 +6,6 @@ import { createDigestNotifier, createSlaNotifier } from './bot/job-notifiers.js'
 import { WorkspaceEvents } from './bot/local/workspace-events.js';
 import { createSlackAdapter, type SlackAdapter } from './bot/slack/slack-adapter.js';
 import { createSlackSender, slackRateRules } from './bot/slack/slack-sender.js';
-import { createTeamsAdapter } from './bot/teams/teams-adapter.js';
 import { createTeamsSender, teamsRateRules } from './bot/teams/teams-sender.js';
 import { createWorkspaceSender } from './bot/local/workspace-sender.js';
 import { outbound, personTarget } from './bot/outbound.js';
@@ -61,13 +60,14 @@ export async function startChatRuntime(o: { core: Core; redis: Redis; redisUrl: 
     afterTurn: () => delivery?.wake(),
   });
   const slack = config.SLACK_BOT_TOKEN && core.platforms.includes('slack') ? createSlackAdapter({
-    botToken: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET, appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL,
+    botToken: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET, inboundBatch: config.WARDLINE_INBOUND_BATCH, appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL,
     listenChannels: config.SLACK_LISTEN_CHANNELS.split(',').map((c) => c.trim()).filter(Boolean),
     db, clock, logger: logger.child({ platform: 'slack' }), zone: config.TZ_COUNCIL, flows, loadContext: core.loadContext, invalidateContext: core.invalidateContext,
   }) : null;
   const teamsOn = core.platforms.includes('teams');
   if (teamsOn && !config.MICROSOFT_APP_ID) logger.warn('Teams is on WITHOUT authentication (TEAMS_ALLOW_UNAUTHENTICATED=1): anyone who can reach /api/messages can act as anyone. Set MICROSOFT_APP_ID for real use.');
-  const teams = teamsOn ? createTeamsAdapter({
+  // Loaded only when Teams is on: teams-ai and the Bot Framework hold some 70 MB of a process's memory.
+  const teams = teamsOn ? (await import('./bot/teams/teams-adapter.js')).createTeamsAdapter({
     appId: config.MICROSOFT_APP_ID, appPassword: config.MICROSOFT_APP_PASSWORD, tenantId: config.MICROSOFT_APP_TENANT_ID, appType: config.MICROSOFT_APP_TYPE,
     openIdMetadataUrl: config.TEAMS_OPENID_METADATA_URL, loginUrl: config.TEAMS_LOGIN_URL,
     listenChannels: config.TEAMS_LISTEN_CHANNELS.split(',').map((c) => c.trim()).filter(Boolean),

@@ -154,6 +154,14 @@ export function caseStoreOn(tx: Tx): CaseStore {
 }
 
 /**
+ * Takes the lock that numbers cases until the caller's transaction ends. A batch of events takes it
+ * first, before any ward lock: batches on several workers then queue instead of deadlocking.
+ */
+export async function lockCaseNumbers(tx: Tx): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${CASE_NUMBER_LOCK})`);
+}
+
+/**
  * Serialises duplicate checks for one ward and service until the caller's transaction ends, so two
  * identical messages at once cannot both find no open case and both open one.
  */

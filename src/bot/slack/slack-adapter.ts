@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, LogLevel } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { CaseContext } from '../../cases/case-service.js';
 import type { Db } from '../../db/client.js';
@@ -15,6 +15,8 @@ import type { AdapterDeps } from '../adapter-deps.js';
 import { createChannelNames } from './channel-names.js';
 import { registerSlackSurfaces } from './slack-surfaces.js';
 import { SlackHttpReceiver } from './slack-receiver.js';
+import { SlackSocketReceiver } from './slack-socket-receiver.js';
+import { handleStored, type StoredTurn } from './slack-stored.js';
 import { pickList, type PickList } from '../pick-list.js';
 
 export interface SlackAdapterOptions extends AdapterDeps {
@@ -22,6 +24,8 @@ export interface SlackAdapterOptions extends AdapterDeps {
   signingSecret?: string | undefined;
   appToken?: string | undefined;
   apiUrl?: string | undefined;
+  /** Stored events handled together in one transaction. */
+  inboundBatch?: number;
 }
 
 export interface SlackAdapter {
@@ -61,21 +65,19 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
   const socket = !!o.appToken && !o.signingSecret;
   let worker: InboundWorker | null = null;
   /** Set while a stored event is handled: a failure is recorded so the event is tried again. */
-  const stored = new AsyncLocalStorage<{ failed: string | null }>();
+  const stored = new AsyncLocalStorage<StoredTurn>();
   const store = inboundBatcher(o.db, 'slack', () => o.clock.now());
-  const receiver = socket ? null : new SlackHttpReceiver({
-    signingSecret: o.signingSecret!, clock: o.clock, logger: o.logger,
-    enqueue: async (key, body) => {
-      const stored = await store(key, body);
-      if (stored.kind === 'stored') worker?.wake();
-      return stored;
-    },
-  });
+  const enqueue = async (key: string, body: Record<string, unknown>) => {
+    const outcome = await store(key, body);
+    if (outcome.kind === 'stored') worker?.wake();
+    return outcome;
+  };
+  const receiver = socket ? null : new SlackHttpReceiver({ signingSecret: o.signingSecret!, clock: o.clock, logger: o.logger, enqueue });
   const clientOptions = { ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}), rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
   const app = new App({
     token: o.botToken,
     // Socket Mode's own Web API client (apps.connections.open) honours SLACK_API_URL too.
-    receiver: receiver ?? new SocketModeReceiver({ appToken: o.appToken!, logLevel: LogLevel.ERROR, installerOptions: { clientOptions } }),
+    receiver: receiver ?? new SlackSocketReceiver({ appToken: o.appToken!, clientOptions, logger: o.logger, enqueue }),
     clientOptions, logLevel: LogLevel.ERROR, tokenVerificationEnabled: false,
   });
   const channelNames = createChannelNames(async (id) => (await app.client.conversations.info({ channel: id })).channel?.name ?? null, o.clock);
@@ -111,8 +113,8 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
     },
     async handle(ev, ephemeralTo) {
       await kit.knowPerson(ev.userExternalId);
-      const reply = await o.flows.handle(ev);
       const inStored = stored.getStore();
+      const reply = inStored ? await inStored.collect(ev) : await o.flows.handle(ev);
       if (reply.failed && inStored) {
         inStored.failed = reply.ephemeral ?? 'failed';
         return {};
@@ -140,22 +142,15 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
       await worker?.idle();
     },
     async start() {
-      if (socket) {
-        await app.start();
-        return;
-      }
+      if (socket) await app.start();
       worker = startInboundWorker({
-        db: o.db, clock: o.clock, logger: o.logger, platform: 'slack', pollMs: 250,
-        handle: async (body) => {
-          const state = { failed: null as string | null };
-          await stored.run(state, () => app.processEvent({ body: body as Record<string, unknown>, ack: async () => undefined }));
-          if (state.failed) throw new Error(state.failed);
-        },
+        db: o.db, clock: o.clock, logger: o.logger, platform: 'slack', pollMs: 250, ...(o.inboundBatch ? { batchSize: o.inboundBatch } : {}),
+        handleBatch: (bodies) => handleStored(app, stored, o.flows, bodies),
       });
     },
     async stop() {
-      if (socket) await app.stop();
       await worker?.stop();
+      if (socket) await app.stop();
     },
   };
 }
