@@ -23,7 +23,7 @@ const folds = Number(arg('--folds', '5'));
 const catalogue = loadDefaultCatalogue();
 const known = new Set(catalogue.services.map((s) => s.id as string));
 const f3 = (x: number) => x.toFixed(3);
-const line = (m: Measures) => `exact ${f3(m.exact)} | misroute ${f3(m.misroute)} of ${m.casesOpened} cases opened | chatter ignored ${f3(m.chatterIgnored)} | clarify asked ${f3(m.clarifyAsked)} | kind accuracy ${f3(m.kindAccuracy)}`;
+const line = (m: Measures) => `exact ${f3(m.exact)} | misroute ${f3(m.misroute)} of ${m.casesOpened} cases opened | chatter ignored ${f3(m.chatterIgnored)} | clarify asked ${f3(m.clarifyAsked)} | kind accuracy ${f3(m.kindAccuracy)}\n  expected cases: service ${f3(m.serviceHit)} | ward ${f3(m.wardHit)} (among the cases opened, as score.mjs counts)`;
 
 if (!existsSync(corpusPath)) {
   console.log(`no corpus at ${corpusPath}; pass --corpus PATH`);
@@ -44,7 +44,7 @@ for (let f = 0; f < folds; f++) {
   idx.forEach((i, j) => { reads[i] = got[j]!; preds[i] = p[j]!; });
 }
 console.log(`${folds}-fold cross-validation on ${messages.length} messages (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-chosen.forEach((t, f) => console.log(`  fold ${f + 1} thresholds (chosen on its training folds): chatter ${t.chatter}, abstain ${t.abstain}, segment ${t.segment}, share ${t.share}`));
+chosen.forEach((t, f) => console.log(`  fold ${f + 1} thresholds (chosen on its training folds): chatter ${t.chatter}, abstain ${t.abstain}, extra ${t.extra}`));
 console.log(`  ${line(measure(messages, preds))}`);
 console.log('  coverage vs misroute over the abstention threshold (other thresholds as chosen per fold):');
 for (const tau of [0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) {

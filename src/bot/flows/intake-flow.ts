@@ -83,7 +83,7 @@ export function createIntakeFlow(deps: FlowDeps) {
     async escalate(turn: Turn, ev: MessageEvent, text: string, addressed: boolean): Promise<void> {
       const { person, ctx } = turn;
       const result = parseMessage({ text, platform: ev.address.platform }, {
-        sender: { role: person.roles[0] ?? null, wards: person.wardIds }, channelName: ev.isDirect ? null : ev.channelName, catalogue: ctx.index.catalogue, streets: ctx.streets,
+        sender: { role: person.roles[0] ?? null, wards: person.wardIds }, channelName: ev.isDirect ? null : ev.channelName, catalogue: ctx.index.catalogue, streets: ctx.streets, model: ctx.intakeModel,
       });
       if (ev.hints && (ev.hints.wardId || ev.hints.serviceId)) {
         // Picked in a form: what the person chose wins; the text still gives place and urgency.
