@@ -106,10 +106,14 @@ export function decideServices(r: Reading, th: Thresholds, known: ReadonlySet<st
   const unclear = ui >= 0 ? share(ui) : 0;
   if (!top || unclear >= top.p) return { kind: 'problem', chosen: [], unsure: true, ranked };
   const extras = extraServices(r, th, top.serviceId, isService);
-  // Two problems share the whole message's probability: together they must pass the bar.
-  const covered = top.p + extras.reduce((s, e) => s + (ranked.find((x) => x.serviceId === e.serviceId)?.p ?? 0), 0);
+  // The likeliest service's probability: its share of the softmax, or the multi-label model's own
+  // when that is surer (a message half like another service is still plainly about this one). Two
+  // problems share the softmax's probability: together they must pass the bar.
+  const own = r.multi ? r.multi[r.multiClasses.indexOf(top.serviceId)] ?? 0 : 0;
+  const confidence = Math.max(top.p, own);
+  const covered = confidence + extras.reduce((s, e) => s + (ranked.find((x) => x.serviceId === e.serviceId)?.p ?? 0), 0);
   if (covered < th.abstain) return { kind: 'problem', chosen: [], unsure: true, ranked };
-  const chosen = [{ serviceId: top.serviceId, confidence: top.p, parts: [] as Segment[] }, ...extras];
+  const chosen = [{ serviceId: top.serviceId, confidence, parts: [] as Segment[] }, ...extras];
   if (chosen.length > 1) for (const c of chosen) c.parts = partsAbout(r, c.serviceId);
   return { kind: 'problem', chosen, unsure: false, ranked };
 }
