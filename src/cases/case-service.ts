@@ -1,5 +1,6 @@
 import type { CatalogueIndex } from '../catalogue/catalogue.js';
 import type { Directory, Person } from '../directory/person.js';
+import type { IntakeModel } from '../intake/model/intake-model.js';
 import type { StreetGazetteer } from '../intake/street-gazetteer.js';
 import { routeCase } from '../routing/route-case.js';
 import type { RouteDecision, RoutingTable } from '../routing/routing-table.js';
@@ -21,6 +22,8 @@ export interface CaseContext {
   policies: SlaPolicy[];
   /** The council's street gazetteer, for reading messages. */
   streets?: StreetGazetteer;
+  /** The council's intake model; the shipped one when not given. */
+  intakeModel?: IntakeModel;
 }
 
 export interface CaseDraft {

@@ -1,18 +1,23 @@
-import type { Catalogue, ServiceClaim } from '../catalogue/catalogue.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import type { ServiceId, WardId } from '../shared/ids.js';
 import { compileLexicon, type Lexicon } from './lexicon.js';
-import { findLocation, maskPlaces } from './location.js';
+import { findLocation } from './location.js';
+import { loadShippedModel, type IntakeModel } from './model/intake-model.js';
+import { decideServices, readMessage, settle, type Reading, type ServiceChoice, type ServiceDecision, type Settled } from './model/read-message.js';
+import { parseByRules } from './rule-reading.js';
 import { normaliseText } from './normalise.js';
-import { activeClaims, applyClaims, findHits, scoreServices, type Hit, type ServiceScore } from './service-classifier.js';
-import { CHATTER, PROBLEM, REQUEST, SOCIAL, UNSURE, VAGUE } from './signals.js';
+import type { Segment } from './segment.js';
+import type { Hit } from './service-classifier.js';
 import type { StreetGazetteer } from './street-gazetteer.js';
 import { isUrgent } from './urgency.js';
-import { findWard } from './ward-finder.js';
+import { findWard, type WardFinding } from './ward-finder.js';
 
 export interface ParseContext {
   sender: { role?: string | null; wards: string[] };
   channelName?: string | null;
   catalogue: Catalogue;
+  /** The intake model; the shipped one when not given (tests and retraining pass their own). */
+  model?: IntakeModel;
   /** The council's street gazetteer, when it has loaded one. */
   streets?: StreetGazetteer;
 }
@@ -24,6 +29,7 @@ export interface ParsedCase {
   urgent: boolean;
   location: string | null;
   summary: string;
+  /** The model's probability that the service is right (calibrated on cross-validation). */
   confidence: number;
 }
 
@@ -35,110 +41,113 @@ export interface ParseResult {
   candidates: { services: { id: ServiceId; name: string }[]; wards: { id: WardId; name: string }[] };
   /** For clarify: what was understood so far, kept with the draft. */
   draft: { ward: WardId | null; service: ServiceId | null; urgent: boolean; location: string | null; summary: string } | null;
+  /** Set when the message could not be read at all: it is kept as a clarify draft, never lost. */
+  unreadable?: true;
 }
-
-const SEGMENT = /\n|;|\s[-–•*]\s(?=[A-Z])|(?<=[.!?])\s+(?=[A-Z])|,?\s+(?:also|plus|AND|and also|and while you'?re at it|while you'?re at it|separately)\s+/;
 
 function summarise(text: string): string {
   const first = text.split(/(?<=[.!?])\s|\n/)[0] ?? text;
   return (first.length > 140 ? `${first.slice(0, 137)}…` : first).trim();
 }
 
-/** A service named as the one to act, not offered as one of alternatives ("refuse or housing"). */
-function requested(hits: Hit[], serviceId: string, text: string): boolean {
-  return hits.some((h) => h.phrase.serviceId === serviceId && h.phrase.explicit && !h.negated
-    && !/\bor\s*$/i.test(text.slice(Math.max(0, h.index - 8), h.index))
-    && !/^\s*[\w\s]{0,12}\bor\b/i.test(text.slice(h.index + h.phrase.text.length, h.index + h.phrase.text.length + 16)));
-}
+const EMPTY: ParseResult = { kind: 'chatter', cases: [], missing: [], candidates: { services: [], wards: [] }, draft: null };
+const known = new WeakMap<Catalogue, Set<string>>();
+const serviceIds = (c: Catalogue) => known.get(c) ?? known.set(c, new Set(c.services.map((s) => s.id))).get(c)!;
 
-interface Problem { serviceId: ServiceId; segment: string }
-
-/** Parts of the message that each clearly describe one service's problem. */
-function segmentProblems(text: string, lex: Lexicon, claims: ServiceClaim[]): Problem[] {
-  const out: Problem[] = [];
-  for (const seg of text.split(SEGMENT)) {
-    if (!seg || seg.trim().length < 4) continue;
-    const [a, b] = scoreServices(applyClaims(findHits(maskPlaces(seg), lex), claims)).filter((x) => x.score > 0);
-    if (a && a.score >= 2 && (a.topicScore >= 2 || a.explicit) && a.score - (b?.score ?? 0) >= 2) out.push({ serviceId: a.serviceId, segment: seg });
-  }
-  return out;
-}
-
-function chooseServices(text: string, lex: Lexicon, hits: Hit[], scores: ServiceScore[], claims: ServiceClaim[]): { chosen: { score: ServiceScore; segment: string }[]; unsure: boolean } {
-  const [top, second] = scores;
-  if (!top) return { chosen: [], unsure: true };
-  const doubt = UNSURE.test(text) && !!second && second.score >= top.score * 0.6;
-  const problems = doubt ? [] : segmentProblems(text, lex, claims);
-  const distinct = [...new Set(problems.map((p) => p.serviceId))];
-  if (distinct.length >= 2) {
-    // Several problems, each in its own part of the message: one case each.
-    return {
-      unsure: false,
-      chosen: distinct.slice(0, 4).map((id) => ({ score: scores.find((x) => x.serviceId === id)!, segment: problems.filter((p) => p.serviceId === id).map((p) => p.segment).join(' ') })),
-    };
-  }
-  const margin = top.score - (second?.score ?? 0);
-  const evidence = top.topicScore >= 2 || (top.explicit && top.score >= 3);
-  const weakRival = !second || (second.topicScore === 0 && !second.explicit);
-  const confident = !doubt && evidence && (margin >= 2 || ((weakRival || requested(hits, top.serviceId, text)) && margin >= 1));
-  if (!confident) return { chosen: [], unsure: true };
-  const chosen = [{ score: top, segment: text }];
-  // Teams named together as the ones to act: "Housing & ASB please".
-  for (const s of scores.slice(1)) if (requested(hits, s.serviceId, text) && s.score >= 3) chosen.push({ score: s, segment: text });
-  return { chosen: chosen.slice(0, 4), unsure: false };
-}
-
-function candidatesOf(scores: ServiceScore[], wards: WardId[], lex: Lexicon): ParseResult['candidates'] {
+function candidatesOf(d: ServiceDecision, ward: WardFinding, lex: Lexicon): ParseResult['candidates'] {
   const name = (id: string) => lex.catalogue.services.find((s) => s.id === id)?.name ?? id;
   const wardName = (id: string) => lex.catalogue.wards.find((w) => w.id === id)?.name ?? id;
+  const wards = ward.kind === 'found' ? [ward.wardId] : ward.candidates;
   return {
-    services: scores.filter((s) => s.score > 0).slice(0, 3).map((s) => ({ id: s.serviceId, name: name(s.serviceId) })),
+    services: d.ranked.slice(0, 3).map((s) => ({ id: s.serviceId as ServiceId, name: name(s.serviceId) })),
     wards: wards.slice(0, 3).map((w) => ({ id: w, name: wardName(w) })),
   };
 }
 
-const EMPTY: ParseResult = { kind: 'chatter', cases: [], missing: [], candidates: { services: [], wards: [] }, draft: null };
+/** The first phrase of the catalogue's vocabulary that describes the service's problem ("fly-tipping"). */
+function topicOf(hits: Hit[], serviceId: string, parts: Segment[]): string | null {
+  const inside = (h: Hit) => !parts.length || parts.some((p) => h.index >= p.start && h.index < p.start + p.text.length);
+  return hits.filter((h) => h.phrase.serviceId === serviceId && !h.negated && h.phrase.topic && inside(h)).sort((a, b) => a.index - b.index)[0]?.phrase.topic ?? null;
+}
 
-/** Reads one message: an escalation (one case per problem), chatter, or a question to ask. Never throws. */
-export function parseMessage(message: { text: unknown; platform?: string | null }, ctx: ParseContext): ParseResult {
-  const lex = compileLexicon(ctx.catalogue);
-  const text = normaliseText(message.text);
-  if (!text) return EMPTY;
-  const rawHits = findHits(maskPlaces(text), lex);
-  const claims = activeClaims(rawHits, ctx.catalogue.claims ?? []);
-  const hits = applyClaims(rawHits, claims);
-  const scores = scoreServices(hits).filter((s) => s.score > 0);
-  const request = REQUEST.test(text);
-  const topTopic = scores[0]?.topicScore ?? 0;
-  if (SOCIAL.test(text) && topTopic < 4) return EMPTY;
-  if (CHATTER.test(text) && !(request && topTopic >= 2) && topTopic < 6) return EMPTY;
-  const vague = VAGUE.test(text);
-  if (!scores.length || (scores[0]!.score < 2 && !request)) {
-    if (!(request || vague || PROBLEM.test(text))) return EMPTY;
+function caseOf(c: ServiceChoice, wardId: WardId, text: string, several: boolean, reading: Reading, lex: Lexicon): ParsedCase {
+  const parts = several ? c.parts : [];
+  const own = parts.length ? parts.map((p) => p.text).join(' ') : text;
+  return {
+    ward: wardId, service: c.serviceId as ServiceId, topic: topicOf(reading.hits, c.serviceId, parts), urgent: isUrgent(own),
+    location: findLocation(own, text, lex), summary: summarise(own), confidence: Math.round(c.confidence * 1000) / 1000,
+  };
+}
+
+/**
+ * When the model is unsure of the service but its likeliest one is the one the hand-written rules
+ * open a single case for, two different readings agree: the service is settled (cross-validation
+ * measures this as part of the parser). Otherwise the model's question stands.
+ */
+function rulesAgree(d: ServiceDecision, text: string, message: { platform?: string | null }, ctx: ParseContext): boolean {
+  const top = d.ranked[0];
+  if (!top) return false;
+  const rules = parseByRules({ text, platform: message.platform ?? null }, ctx);
+  const ruleService = rules.kind === 'escalation' && rules.cases.length === 1 ? rules.cases[0]!.service
+    : rules.kind === 'clarify' && rules.missing.every((m) => m === 'ward') ? rules.draft?.service ?? null : null;
+  return ruleService === top.serviceId;
+}
+
+function secondOpinion(s: Settled, d: ServiceDecision, text: string, message: { platform?: string | null }, ctx: ParseContext, wardFound: boolean): Settled {
+  const top = d.ranked[0];
+  if (s.kind === 'chatter') {
+    // The model took it for chatter but the rules open a case for its likeliest service.
+    if (!top) return s;
+    const chosen = [{ serviceId: top.serviceId, confidence: top.p, parts: [] }];
+    return s.missing.length || !wardFound ? { kind: 'clarify', chosen, missing: wardFound ? [] : ['ward'] } : { kind: 'escalation', chosen, missing: [] };
   }
+  if (s.kind !== 'clarify' || !s.missing.includes('service') || s.chosen.length || !top) return s;
+  if (!rulesAgree(d, text, message, ctx)) return s;
+  const missing = s.missing.filter((m) => m !== 'service');
+  const chosen = [{ serviceId: top.serviceId, confidence: top.p, parts: [] }];
+  return missing.length ? { kind: 'clarify', chosen, missing } : { kind: 'escalation', chosen, missing };
+}
+
+function parseText(text: string, message: { platform?: string | null }, ctx: ParseContext): ParseResult {
+  const lex = compileLexicon(ctx.catalogue);
+  const model = ctx.model ?? loadShippedModel();
+  const reading = readMessage(text, { channelName: ctx.channelName ?? null, role: ctx.sender.role ?? null, platform: message.platform ?? null }, ctx.catalogue, model);
+  const decision = decideServices(reading, model.thresholds, serviceIds(ctx.catalogue));
+  // Taken for chatter while the hand-written rules open a case for the model's likeliest service:
+  // the two readings agree on a problem, so it is one (bench/intake-eval measures the trade).
+  if (decision.kind === 'chatter' && !rulesAgree(decision, text, message, ctx)) return EMPTY;
   const ward = findWard(text, ctx.channelName ?? '', ctx.sender.wards ?? [], lex, ctx.streets);
-  const { chosen, unsure } = vague && topTopic < 2 ? { chosen: [], unsure: true } : chooseServices(text, lex, hits, scores, claims);
-  const missing: ('ward' | 'service')[] = [];
-  if (ward.kind === 'missing') missing.push('ward');
-  if (unsure) missing.push('service');
+  // A message the model took for chatter reaches here only when the rules agree on its service.
+  const settled = secondOpinion(settle(decision, ward.kind === 'found'), decision, text, message, ctx, ward.kind === 'found');
+  const candidates = candidatesOf(decision, ward, lex);
   const wardId = ward.kind === 'found' ? ward.wardId : null;
-  const summary = summarise(text);
-  if (missing.length || !wardId) {
-    const top = chosen[0]?.score.serviceId ?? null;
+  if (settled.kind === 'clarify' || !wardId) {
+    const top = settled.chosen[0]?.serviceId ?? null;
     return {
-      kind: 'clarify', cases: [], missing,
-      candidates: candidatesOf(scores, ward.kind === 'missing' ? ward.candidates : [wardId!], lex),
-      draft: { ward: wardId, service: top, urgent: isUrgent(text), location: findLocation(text, text, lex), summary },
+      kind: 'clarify', cases: [], missing: settled.missing, candidates,
+      draft: { ward: wardId, service: top as ServiceId | null, urgent: isUrgent(text), location: findLocation(text, text, lex), summary: summarise(text) },
     };
   }
-  const top = scores[0]!.score;
-  return {
-    kind: 'escalation', missing: [], draft: null,
-    candidates: candidatesOf(scores, [wardId], lex),
-    cases: chosen.map(({ score, segment }) => ({
-      ward: wardId, service: score.serviceId, topic: score.topic, urgent: isUrgent(chosen.length > 1 ? segment : text),
-      location: findLocation(segment, text, lex), summary: chosen.length > 1 ? summarise(segment) : summary,
-      confidence: Math.min(1, Math.round((score.score / (top + (scores[1]?.score ?? 0) + 1)) * 100) / 100 + 0.3),
-    })),
-  };
+  const several = settled.chosen.length > 1;
+  return { kind: 'escalation', missing: [], draft: null, candidates, cases: settled.chosen.map((c) => caseOf(c, wardId, text, several, reading, lex)) };
+}
+
+/**
+ * Reads one message: an escalation (one case per problem), chatter, or a question to ask. The
+ * intake model decides kind and service (per part of the message); the ward comes from names,
+ * the channel and the sender. Never throws: a message that cannot be read comes back as a
+ * question with `unreadable`, so it is kept rather than lost.
+ */
+export function parseMessage(message: { text: unknown; platform?: string | null }, ctx: ParseContext): ParseResult {
+  let text = '';
+  try {
+    text = normaliseText(message.text);
+    if (!text) return EMPTY;
+    return parseText(text, message, ctx);
+  } catch {
+    return {
+      kind: 'clarify', cases: [], missing: ['service'], candidates: { services: [], wards: [] }, unreadable: true,
+      draft: { ward: null, service: null, urgent: false, location: null, summary: summarise(text || (typeof message.text === 'string' ? message.text.slice(0, 140) : '')) },
+    };
+  }
 }

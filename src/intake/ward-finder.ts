@@ -7,13 +7,14 @@ export type WardFinding =
   | { kind: 'found'; wardId: WardId; source: WardSource }
   | { kind: 'missing'; candidates: WardId[] };
 
-/** "Moseley Road" lies elsewhere than Moseley: a place name followed by a street word does not count. */
-const STREET_AFTER = /^['’]?s?\s+(?:road|rd|street|st|lane|ln|avenue|ave|drive|close|way|grove|crescent|place|row|walk|terrace|square|gardens|mews|croft|rise|parade|court|hill|village road|high street|middleway|circus)\b/i;
+/** "Moseley Road" and "Frankley Beeches Road" lie elsewhere: a place name followed by a street word (one word apart at most) does not count. */
+const STREET_AFTER = /^['’]?s?(?:\s+(?!(?:on|in|at|by|near|off|and|the|to|from)\b)[a-z]+)?\s+(?:road|rd|street|st|lane|ln|avenue|ave|drive|close|way|grove|crescent|place|row|walk|terrace|square|gardens|mews|croft|rise|parade|court|hill|village road|high street|middleway|circus)\b/i;
 const ALTERNATIVES = /\/|\bor\b|\bboundary\b|\bborder\b|\beither\b|\bdepending\b|\bwhich\b/i;
 
 interface Mention {
   wardId: WardId | null;
   index: number;
+  name: string;
 }
 
 function mentions(text: string, lex: Lexicon): Mention[] {
@@ -23,7 +24,7 @@ function mentions(text: string, lex: Lexicon): Mention[] {
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 24);
     if (STREET_AFTER.test(after)) continue;
     const place = lex.places.get(canonicalPlace(m[0]));
-    if (place) out.push({ wardId: place.wardId, index: m.index });
+    if (place) out.push({ wardId: place.wardId, index: m.index, name: m[0] });
   }
   return out;
 }
@@ -34,9 +35,8 @@ function channelWard(channel: string, lex: Lexicon): WardId | null {
   const found = mentions(text, lex).filter((m) => m.wardId);
   const ids = [...new Set(found.map((f) => f.wardId!))];
   if (ids.length !== 1) return null;
-  // A constituency name ("Hall Green", "Erdington Members") only counts when the channel says "ward".
-  const ward = lex.catalogue.wards.find((w) => w.id === ids[0]);
-  if (ward && lex.districtNames.has(canonicalPlace(ward.name)) && !/\bward\b/i.test(text)) return null;
+  // A constituency name ("Hall Green", "Hodge Hill Members") only counts when the channel says "ward".
+  if (found.some((f) => lex.districtNames.has(canonicalPlace(f.name))) && !/\bward\b/i.test(text)) return null;
   return ids[0]!;
 }
 
@@ -50,7 +50,13 @@ export function findWard(text: string, channel: string, senderWards: string[], l
   const named = mentions(text, lex);
   const known = [...new Set(named.filter((m) => m.wardId).map((m) => m.wardId!))];
   const senderKnown = senderWards.filter((w) => lex.wardIds.has(w)) as WardId[];
-  if (known.length === 1) return { kind: 'found', wardId: known[0]!, source: 'text' };
+  if (known.length === 1) {
+    // "Handsworth" from someone who covers Handsworth and Handsworth Wood could be either.
+    const said = named.filter((m) => m.wardId).map((m) => canonicalPlace(m.name));
+    const also = senderKnown.filter((w) => w !== known[0] && said.some((n) => canonicalPlace(lex.catalogue.wards.find((x) => x.id === w)?.name ?? '').startsWith(`${n} `)));
+    if (also.length) return { kind: 'missing', candidates: [known[0]!, ...also] };
+    return { kind: 'found', wardId: known[0]!, source: 'text' };
+  }
   if (known.length > 1) {
     // "Ladywood Road (the Four Oaks one, not the city centre!)": the place said to be meant wins.
     // A message that opens with its ward ("Small Heath leisure centre – … moved to Sparkhill")
@@ -67,7 +73,7 @@ export function findWard(text: string, channel: string, senderWards: string[], l
   const street = streets?.find(text, senderKnown);
   if (street?.kind === 'settled') return { kind: 'found', wardId: street.wardId, source: 'street' };
   if (street?.kind === 'candidates') return { kind: 'missing', candidates: street.wardIds };
-  if (named.length) return { kind: 'missing', candidates: senderKnown };
+  // Only names that span several wards: they settle nothing, but a channel or the sender's only ward still does.
   const fromChannel = channelWard(channel, lex);
   if (fromChannel) return { kind: 'found', wardId: fromChannel, source: 'channel' };
   if (senderKnown.length === 1) return { kind: 'found', wardId: senderKnown[0]!, source: 'sender' };

@@ -104,6 +104,19 @@ export function defineChatContract(name: string, setup: () => Promise<ContractSe
       expect(replies.some((m) => m.statuses.length === 1)).toBe(true);
     });
 
+    it('always offers "Something else" on a service question, whose form takes any service', async () => {
+      const sent = await h.send(CLLR, DM, 'can someone look at the problem near the shops');
+      await h.settle();
+      const [prompt] = await thread(CLLR, DM, sent.ref);
+      expect(prompt!.text).toMatch(/which service should take it\?/);
+      expect(prompt!.buttons.length).toBeGreaterThanOrEqual(3);
+      expect(prompt!.buttons.at(-1)).toMatchObject({ label: 'Something else', form: true });
+      await h.click(CLLR, prompt!, 'Something else', JSON.stringify({ serviceId: 'parks' }));
+      await h.settle();
+      const replies = await thread(CLLR, DM, sent.ref);
+      expect(replies[0]!.text).toMatch(/^Thanks: logged as WL-\d{6} \(Parks and grounds maintenance, Erdington\)/);
+    });
+
     it('takes a free-text answer to a clarifying question', async () => {
       const sent = await h.send(CLLR, DM, 'Can someone look at the mess on Marsh Lane please');
       await h.settle();

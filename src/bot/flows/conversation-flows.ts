@@ -115,7 +115,7 @@ export function createConversationFlows(deps: FlowDeps & { afterTurn?: () => voi
   async function onAction(f: Flows, turn: Turn, ev: Extract<InboundEvent, { kind: 'action' }>): Promise<void> {
     const [draftId, choice] = ev.value.split('|');
     switch (ev.actionId) {
-      case 'clarify.service': return f.intake.answer(turn, draftId!, { serviceId: choice ? asServiceId(choice) : null });
+      case 'clarify.service': return f.intake.answer(turn, draftId!, { serviceId: choice ? asServiceId(choice) : null, form: ev.input });
       case 'clarify.ward': return f.intake.answer(turn, draftId!, { wardId: choice ? asWardId(choice) : null });
       case 'duplicate.link': return f.intake.decideDuplicate(turn, draftId!, true);
       case 'duplicate.new': return f.intake.decideDuplicate(turn, draftId!, false);

@@ -38,12 +38,14 @@ export function createIntakeFlow(deps: FlowDeps) {
     return open.find((c) => c.createdAt.getTime() >= since && sameLocation(c.location, location)) ?? null;
   }
 
-  function clarifyPrompt(draftId: string, s: DraftState, candidates: Candidates): NeutralMessage {
+  function clarifyPrompt(draftId: string, s: DraftState, candidates: Candidates, unreadable = false): NeutralMessage {
     const buttons: ButtonSpec[] = [];
     let text: string;
     if (!s.service) {
-      text = `I can log this${s.ward ? ` for ${wardName(s.ward, candidates)}` : ''}, but which service should take it? Pick one or reply in this thread.`;
+      text = `${unreadable ? 'wardline could not read that message, but it is kept. ' : ''}I can log this${s.ward ? ` for ${wardName(s.ward, candidates)}` : ''}, but which service should take it? Pick one or reply in this thread.`;
       for (const c of candidates.services.slice(0, 3)) buttons.push({ actionId: 'clarify.service', label: c.name, value: `${draftId}|${c.id}` });
+      // Always a way out of the likely ones: a form listing every service.
+      buttons.push({ actionId: 'clarify.service', label: 'Something else', value: `${draftId}|`, form: { kind: 'route', label: 'Pick the service (and the ward, if you know it)', required: true } });
     } else {
       text = 'Which ward is this in? Pick one or reply in this thread with the ward or the area.';
       for (const c of candidates.wards.slice(0, 3)) buttons.push({ actionId: 'clarify.ward', label: c.name, value: `${draftId}|${c.id}` });
@@ -81,7 +83,7 @@ export function createIntakeFlow(deps: FlowDeps) {
     async escalate(turn: Turn, ev: MessageEvent, text: string, addressed: boolean): Promise<void> {
       const { person, ctx } = turn;
       const result = parseMessage({ text, platform: ev.address.platform }, {
-        sender: { role: person.roles[0] ?? null, wards: person.wardIds }, channelName: ev.isDirect ? null : ev.channelName, catalogue: ctx.index.catalogue, streets: ctx.streets,
+        sender: { role: person.roles[0] ?? null, wards: person.wardIds }, channelName: ev.isDirect ? null : ev.channelName, catalogue: ctx.index.catalogue, streets: ctx.streets, model: ctx.intakeModel,
       });
       if (ev.hints && (ev.hints.wardId || ev.hints.serviceId)) {
         // Picked in a form: what the person chose wins; the text still gives place and urgency.
@@ -111,7 +113,7 @@ export function createIntakeFlow(deps: FlowDeps) {
         const draft = await createDraft(deps.db, {
           platform: ev.address.platform, channelId: ev.address.channelId, threadId: turn.threadRoot, personId: person.id, text, state,
         }, deps.clock.now());
-        turn.reply(clarifyPrompt(draft.id, state, result.candidates), { key: promptKey });
+        turn.reply(clarifyPrompt(draft.id, state, result.candidates, result.unreadable), { key: promptKey });
         return;
       }
       // Held to the end of the turn's transaction, which opens the case: checks for one ward and
@@ -129,7 +131,7 @@ export function createIntakeFlow(deps: FlowDeps) {
     },
 
     /** A button or a reply that answers a clarify prompt; opens the case once nothing is missing. */
-    async answer(turn: Turn, draftId: string, given: { serviceId?: ServiceId | null; wardId?: WardId | null; text?: string }): Promise<void> {
+    async answer(turn: Turn, draftId: string, given: { serviceId?: ServiceId | null; wardId?: WardId | null; text?: string; form?: string | null }): Promise<void> {
       const cat = turn.ctx.index.catalogue;
       const opened = await deps.db.transaction(async (tx) => {
         const draft = await getDraft(tx, draftId, { forUpdate: true });
@@ -151,6 +153,7 @@ export function createIntakeFlow(deps: FlowDeps) {
           s.service ??= matchService(given.text, cat) ?? pick(s.candidates?.services, given.text);
           s.ward ??= matchWard(given.text, cat) ?? pick(s.candidates?.wards, given.text);
         }
+        if (given.form) Object.assign(given, formChoice(given.form, cat));
         if (given.serviceId) s.service = given.serviceId;
         if (given.wardId) s.ward = given.wardId;
         if (!s.service || !s.ward) {
@@ -197,6 +200,21 @@ export function createIntakeFlow(deps: FlowDeps) {
       turn.edit(s.promptKey, notice(`Logged as a new case, ${c!.reference}.`));
     },
   };
+}
+
+/** The "Something else" form's answer: ids picked from the lists, or names typed by hand. */
+function formChoice(input: string, cat: Parameters<typeof matchService>[1]): { serviceId?: ServiceId; wardId?: WardId } {
+  let v: { serviceId?: unknown; wardId?: unknown; service?: unknown; ward?: unknown } = {};
+  try {
+    const parsed: unknown = JSON.parse(input);
+    if (parsed && typeof parsed === 'object') v = parsed as typeof v;
+  } catch {
+    v = { service: input };
+  }
+  const str = (x: unknown) => (typeof x === 'string' && x ? x : null);
+  const serviceId = (str(v.serviceId) && cat.services.some((x) => x.id === v.serviceId) ? str(v.serviceId) : null) ?? (str(v.service) ? matchService(str(v.service)!, cat) : null);
+  const wardId = (str(v.wardId) && cat.wards.some((x) => x.id === v.wardId) ? str(v.wardId) : null) ?? (str(v.ward) ? matchWard(str(v.ward)!, cat) : null);
+  return { ...(serviceId ? { serviceId: asServiceId(serviceId) } : {}), ...(wardId ? { wardId: asWardId(wardId) } : {}) };
 }
 
 type Candidates = { services: { id: string; name: string }[]; wards: { id: string; name: string }[] };

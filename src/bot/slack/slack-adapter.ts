@@ -108,7 +108,7 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
       const ctx = await o.loadContext();
       const personId = await findPersonByChatId(o.db, 'slack', userId);
       const person = personId ? ctx.directory.byId.get(personId) : undefined;
-      const r = parseMessage({ text, platform: 'slack' }, { sender: { role: person?.roles[0] ?? null, wards: person?.wardIds ?? [] }, catalogue: ctx.index.catalogue, streets: ctx.streets });
+      const r = parseMessage({ text, platform: 'slack' }, { sender: { role: person?.roles[0] ?? null, wards: person?.wardIds ?? [] }, catalogue: ctx.index.catalogue, streets: ctx.streets, model: ctx.intakeModel });
       return { wardId: r.cases[0]?.ward ?? r.draft?.ward ?? null, serviceId: r.cases[0]?.service ?? r.draft?.service ?? null };
     },
     async handle(ev, ephemeralTo) {
