@@ -6,13 +6,14 @@
  */
 import { get } from 'node:http';
 import { sql } from 'drizzle-orm';
-import Fastify from 'fastify';
 import { loadConfig } from '../src/config.js';
+import { ensureDashboardStats } from '../src/db/dashboard-stats.js';
 import { createSessionRepo } from '../src/db/session-repo.js';
 import { openCore } from '../src/main.js';
 import { createLogger } from '../src/shared/logger.js';
 import { trackerDepsFromCore } from '../src/web/tracker/mount.js';
 import { registerTracker } from '../src/web/tracker/tracker.js';
+import { startWebServer } from '../src/web/server.js';
 import { fmt, percentile, startBenchServers, timeIt } from './support.js';
 
 const arg = (name: string, dflt: number) => { const i = process.argv.indexOf(name); return i > 0 ? Number(process.argv[i + 1]) : dflt; };
@@ -44,18 +45,25 @@ try {
       case when i % 9 <> 0 and i % 4 <> 0 then t + ((i % 130) || ' hours')::interval end,
       case when i % 4 in (0, 2) and t < now() - interval '30 days' then t + interval '6 days' end
     from g`); }));
-  await db.execute(sql`analyze cases`);
+  // As autovacuum would after a bulk load: statistics, and the visibility map index-only scans use.
+  await db.execute(sql`vacuum (analyze) cases`);
   console.log(`generated ${N} cases in ${fmt(gen.ms / 1000)} s`);
+  // Generated rows bypass the case store, so the dashboards' rollup is built once from them, as on an existing database.
+  const built = await timeIt(() => ensureDashboardStats(db, core.config.TZ_COUNCIL));
+  console.log(`dashboards' rollup built from ${N} cases in ${fmt(built.ms / 1000)} s (once, on first use of a database that has none)`);
 
-  const app = Fastify();
-  await app.register((i) => registerTracker(i, { ...trackerDepsFromCore(core), demo: true, providers: [] }));
+  const web = await startWebServer({
+    host: '127.0.0.1', port: 0, logger: core.logger, metrics: core.metrics, readiness: [],
+    plugins: [(i) => registerTracker(i, { ...trackerDepsFromCore(core), demo: true, providers: [] })],
+  });
+  const { app } = web;
   const admin = (await core.loadContext()).directory.byEmail.get('admin@birmingham.example')!;
   const session = await createSessionRepo(db).create(new Date(), { personId: admin.id, method: 'demo' });
   const cookie = `wl_session=${session.id}`;
   const year = new Date().getFullYear();
-  const pages = ['/wards/erdington', '/themes/fly-tipping', `/services/${services[0]}`, '/cases', '/cases?ward=erdington&overdue=yes', '/cases?q=Bench%20Road&sort=due'];
+  const pages = ['/wards/erdington', '/themes/fly-tipping', `/services/${services[0]}`, '/cases', '/cases?ward=erdington&overdue=yes', '/cases?q=Bench%20Road&sort=due', '/cases?status=all&sort=oldest&after=500000'];
   const cold = await timeIt(() => app.inject({ url: '/wards/erdington', headers: { cookie } }));
-  console.log(`first dashboard request (computes the city figures, then kept 5 min): ${fmt(cold.ms)} ms`);
+  console.log(`first dashboard request (the city figures, then kept 5 min): ${fmt(cold.ms)} ms`);
   const bare: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     bare.push((await timeIt(() => db.execute(sql`select count(*) from cases where ward_id = 'erdington' and created_at >= ${`${year}-01-01`}::timestamptz`))).ms);
@@ -74,8 +82,7 @@ try {
     console.log(`${path.padEnd(40)} p50 ${fmt(percentile(times, 50)).padStart(7)} ms  p95 ${fmt(p95).padStart(7)} ms  (${fmt(p95 / percentile(bare, 95))}× baseline p95)${p95 > 300 ? '  OVER 300 ms' : ''}`);
   }
 
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const port = (app.server.address() as { port: number }).port;
+  const port = Number(new URL(web.url).port);
   const before = process.memoryUsage().rss;
   let peak = before;
   const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 5);
@@ -90,7 +97,7 @@ try {
   }));
   clearInterval(sampler);
   console.log(`CSV export: ${exported.value.lines - 1} rows, ${fmt(exported.value.bytes / 1e6)} MB streamed in ${fmt(exported.ms / 1000, 2)} s; peak RSS +${fmt((peak - before) / 1e6)} MB over ${fmt(before / 1e6)} MB before`);
-  await app.close();
+  await web.close();
 } finally {
   await core.close();
   await servers.stop();

@@ -46,9 +46,9 @@ const pool = order.slice(test.length);
 const corpusGroups = new Set(corpus.map((m) => hashFeature(`group:${m.id}`)));
 const { classes, examples } = loadShippedExamples();
 const base = examples.filter((e) => !corpusGroups.has(e.group));
-const thresholds = loadShippedModel().thresholds;
+const { thresholds, extraCases } = loadShippedModel();
 const started = performance.now();
-const baseModel = trainModel(base, classes, { thresholds, version: 'base' });
+const baseModel = trainModel(base, classes, { thresholds, extraCases, version: 'base' });
 
 const asExample = (m: LabelledMessage, i: number): CouncilExample => ({
   id: i + 1, text: normaliseText(m.text), platform: m.platform ?? null, channelName: m.channel ?? null, senderRole: m.sender.role ?? null,

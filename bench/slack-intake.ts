@@ -1,151 +1,155 @@
 /**
- * Signed `app_mention` escalations at a rising rate against wardline's /slack/events (a real
- * `wardline start` process on real PostgreSQL and Redis, a fake Slack Web API on loopback) and, in
- * the same run, against a bare Bolt app that only acks. Prints throughput, p50/p99 ack latency and
- * the ratio, and checks every event became a case exactly once. Prints, never asserts.
- * Targets: ≥ 500 events/s sustained, ≥ 50 % of the bare app's rate, p99 ack ≤ 50 ms.
- *   npx tsx bench/slack-intake.ts [--seconds 4] [--rates 100,250,500,750,1000]
+ * Signed `app_mention` escalations against wardline's /slack/events: real `wardline start`
+ * processes on real PostgreSQL and Redis, a fake Slack Web API on loopback, and in the same run a
+ * bare Bolt app that only acks (the ack baseline). Prints, never asserts:
+ *  - acks/s and ack p50/p99 per rate, against the bare app;
+ *  - cases/s handled end to end (first ack → last case committed with its RM card in the outbox),
+ *    the lag from ack to case (p50, p99) and the workers' CPU per case;
+ *  - RSS of each process before, at peak and after (5 s after the last case);
+ *  - with --role all, one process taking a burst of --burst events sent at once;
+ *  - with --scale W,M, the same rate on W web and M worker processes against the 1 + 1 figures.
+ * Every event must become exactly one case. Targets: ≥ 300 cases/s handled (1 + 1), acks p99 ≤ 50 ms
+ * at 500/s, role all acks p99 ≤ 1 s through a 2,000 burst, RSS ≤ 250 MB per process.
+ *   npx tsx bench/slack-intake.ts [--seconds 4] [--rates 250,500] [--scale 2,2] [--worker-nice 10] [--batch 50]
+ *     [--no-baseline] [--drain-timeout 150]   (the baseline setup handles stored events one transaction each)
+ *   npx tsx bench/slack-intake.ts --role all [--burst 2000]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { Agent, request } from 'node:http';
-import { sql } from 'drizzle-orm';
-import { loadDefaultCatalogue } from '../src/catalogue/default-catalogue.js';
+import type { ChildProcess } from 'node:child_process';
 import { linkChatIdentity, loadPeople } from '../src/db/directory-repo.js';
 import { freePort } from '../src/jobs/redis-server.js';
 import { FakeSlackApi } from '../test/fakes/fake-slack-api.js';
 import { runCli } from '../test/support/cli.js';
-import { eventCallback, slackSignature } from '../test/support/slack-requests.js';
+import {
+  SECRET, countCases, countDuplicates, countRmCards, handlingFigures, load, procStat, rssSampler, startChild, waitReady, watchCases, type Load,
+} from './slack-intake-kit.js';
 import { fmt, percentile, startBenchServers } from './support.js';
 
 const arg = (name: string, dflt: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : dflt);
 const SECONDS = Number(arg('--seconds', '4'));
-const RATES = arg('--rates', '100,250,500,750,1000').split(',').map(Number);
-const SECRET = 'bench-signing-secret';
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-
-/** One POST on a kept-alive connection; resolves with the status. */
-function post(url: string, body: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((ok, fail) => {
-    const req = request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => ok(res.statusCode ?? 0));
-    });
-    req.on('error', fail);
-    req.end(body);
-  });
-}
-
-async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const status = await fetch(url).then((r) => r.status, () => 0);
-    if (status === 200) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} never became ready`);
-}
-
-const A = ['Ash', 'Birch', 'Cedar', 'Elm', 'Hazel', 'Holly', 'Larch', 'Maple', 'Oak', 'Rowan', 'Willow', 'Yew', 'Alder', 'Beech', 'Poplar', 'Lime', 'Aspen', 'Juniper', 'Laurel', 'Myrtle'];
-const B = ['field', 'wood', 'brook', 'ley', 'ton', 'ford', 'hurst', 'well', 'more', 'dale', 'gate', 'hill', 'side', 'croft', 'mead', 'stead', 'worth', 'bury', 'combe', 'holme'];
-const T = ['Road', 'Lane', 'Street', 'Avenue', 'Grove', 'Close', 'Drive', 'Crescent'];
-const wards = loadDefaultCatalogue().wards;
-/** Event i: a distinct street in one of the 69 wards, so no two are the same problem. */
-const textOf = (i: number) => {
-  const s = Math.floor(i / wards.length);
-  return `<@UBOT> fly-tipping again on ${A[s % 20]}${B[Math.floor(s / 20) % 20]} ${T[Math.floor(s / 400) % 8]}, ${wards[i % wards.length]!.name}, please send someone`;
-};
-
-function startChild(cmd: string, args: string[], env: Record<string, string>, ready: RegExp | null): Promise<ChildProcess> {
-  return new Promise((ok, fail) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    if (!ready) ok(child);
-    const onData = (d: Buffer) => { out = (out + d.toString()).slice(-20_000); if (ready?.test(out)) ok(child); if (process.env.BENCH_LOG) process.stderr.write(d); };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => fail(new Error(`${cmd} exited ${code}: ${out.slice(-2000)}`)));
-  });
-}
-
-async function load(url: string, rate: number, first: number): Promise<{ sent: number; ok: number; ms: number[]; seconds: number }> {
-  const ms: number[] = [];
-  let ok = 0;
-  let sent = 0;
-  const started = performance.now();
-  const inflight: Promise<void>[] = [];
-  const total = rate * SECONDS;
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
-    for (; sent < due; sent++) {
-      const i = first + sent;
-      const ts = String(1_800_000_000 + i);
-      const body = JSON.stringify(eventCallback({ type: 'app_mention', user: 'U0BENCHCLLR', text: textOf(i), ts: `${ts}.000100`, event_ts: `${ts}.000100`, channel: `C${String(i % 500).padStart(8, '0')}` }, `EvBENCH${i}`));
-      const now = Math.floor(Date.now() / 1000);
-      const t0 = performance.now();
-      inflight.push(post(url, body, { 'content-type': 'application/json', 'x-slack-request-timestamp': String(now), 'x-slack-signature': slackSignature(body, now, SECRET) })
-        .then((status) => { if (status === 200) ok++; ms.push(performance.now() - t0); }, () => undefined));
-    }
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  await Promise.all(inflight);
-  return { sent, ok, ms: ms.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000 };
-}
+const RATES = arg('--rates', '250,500').split(',').map(Number);
+const ROLE = arg('--role', 'split');
+const BURST = Number(arg('--burst', '2000'));
+const SCALE = process.argv.includes('--scale') ? arg('--scale', '2,2').split(',').map(Number) as [number, number] : null;
+const NICE = arg('--worker-nice', '10');
+const BATCH = arg('--batch', '50');
+const BASELINE = !process.argv.includes('--no-baseline');
+const DRAIN_S = Number(arg('--drain-timeout', '150'));
 
 const servers = await startBenchServers(`bench_slack_${process.pid}`);
 const api = new FakeSlackApi();
 const children: ChildProcess[] = [];
-try {
-  const apiUrl = await api.start();
-  const seeded = await runCli(['seed', '--demo'], { env: { DATABASE_URL: servers.databaseUrl } });
-  if (seeded.code !== 0) throw new Error(seeded.stderr);
-  const people = await loadPeople(servers.dbh.db);
-  for (const [i, p] of people.entries()) if (!p.slackUserId) await linkChatIdentity(servers.dbh.db, 'slack', `U0BENCH${String(i).padStart(3, '0')}`, p.id);
-  const cllr = people.find((p) => p.email === 'cllr.hussain@birmingham.example')!;
-  await linkChatIdentity(servers.dbh.db, 'slack', 'U0BENCHCLLR', cllr.id);
+const procs: { name: string; pid: number; child: ChildProcess }[] = [];
+const rss = rssSampler(() => procs.map((p) => p.pid));
+const db = servers.dbh.db;
 
-  // As a council would run it for load: a web process that verifies, stores and acks, and a
-  // worker process that handles what was stored and delivers the replies. Sharing one machine, the
-  // worker runs at a lower priority (nice 10): acks have Slack's 3-second deadline, handling has none.
-  const wlPort = await freePort();
-  const env = { DATABASE_URL: servers.databaseUrl, REDIS_URL: servers.redis.url, LOG_LEVEL: 'warn', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: apiUrl };
+/** Starts `web` web processes and `workers` workers (or one `all` process); returns the event URLs. */
+async function startSet(env: Record<string, string>, web: number, workers: number, all: boolean): Promise<string[]> {
+  const urls: string[] = [];
   const prof = (name: string) => (process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=/tmp/wlprof-${name}`] : []);
-  children.push(await startChild(process.execPath, [...prof('web'), 'bin/wardline.js', 'start', '--role', 'web'], { ...env, PORT: String(wlPort) }, null));
-  await waitReady(`http://127.0.0.1:${wlPort}/readyz`);
-  children.push(await startChild('nice', ['-n', '10', process.execPath, ...prof('worker'), 'bin/wardline.js', 'start', '--role', 'worker'], { ...env, LOG_LEVEL: 'info' }, /"msg":"wardline (worker )?is/));
-  const barePort = await freePort();
-  children.push(await startChild(process.execPath, ['--import', 'tsx', 'bench/bare-bolt.ts'], { PORT: String(barePort), SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: apiUrl }, /ready \d+/));
-
-  const countCases = async () => ((await servers.dbh.db.execute<{ n: number }>(sql`select count(*)::int as n from cases`)) as unknown as { n: number }[])[0]!.n;
-  /** Waits until every event sent so far is a case; returns the seconds it took. */
-  const drained = async (sent: number) => {
-    const started = performance.now();
-    while (await countCases() < sent && performance.now() - started < 300_000) await new Promise((r) => setTimeout(r, 100));
-    return (performance.now() - started) / 1000;
-  };
-  console.log('rate/s | wardline acks/s  p50 ms  p99 ms | cases/s (acks + handling) | bare Bolt acks/s  p50 ms  p99 ms | ack ratio');
-  // Warm-up (not reported): connections, JIT and caches in all three processes.
-  await load(`http://127.0.0.1:${barePort}/slack/events`, 200, 0);
-  let sent = (await load(`http://127.0.0.1:${wlPort}/slack/events`, 200, 0)).sent;
-  await drained(sent);
-  for (const rate of RATES) {
-    const bare = await load(`http://127.0.0.1:${barePort}/slack/events`, rate, 0);
-    const ours = await load(`http://127.0.0.1:${wlPort}/slack/events`, rate, sent);
-    sent += ours.sent;
-    const handling = await drained(sent);
-    const r = (x: { ok: number; seconds: number }) => x.ok / x.seconds;
-    const row = [
-      String(rate).padStart(6), '|', fmt(r(ours)).padStart(15), fmt(percentile(ours.ms, 50), 2).padStart(7), fmt(percentile(ours.ms, 99), 2).padStart(7), '|',
-      fmt(ours.sent / (ours.seconds + handling)).padStart(25), '|', fmt(r(bare)).padStart(16), fmt(percentile(bare.ms, 50), 2).padStart(7), fmt(percentile(bare.ms, 99), 2).padStart(7), '|',
-      `${fmt(r(ours) / r(bare), 2)}×`,
-    ];
-    console.log(row.join(' '));
+  for (let i = 0; i < (all ? 1 : web); i++) {
+    const port = await freePort();
+    const child = await startChild(process.execPath, [...prof(all ? 'all' : 'web'), 'bin/wardline.js', 'start', '--role', all ? 'all' : 'web'], { ...env, PORT: String(port) }, null);
+    children.push(child);
+    procs.push({ name: all ? 'all' : `web${i + 1}`, pid: child.pid!, child });
+    await waitReady(`http://127.0.0.1:${port}/readyz`);
+    urls.push(`http://127.0.0.1:${port}/slack/events`);
   }
-  const cases = await countCases();
-  const dupes = await servers.dbh.db.execute<{ n: number }>(sql`select count(*)::int as n from (select location, ward_id from cases group by 1, 2 having count(*) > 1) d`);
-  console.log(`events sent ${sent}, cases ${cases}, duplicated cases ${(dupes as unknown as { n: number }[])[0]!.n} (every event a case exactly once: ${cases === sent ? 'yes' : 'NO'})`);
-  console.log('targets: ≥ 500 acks/s sustained, ≥ 0.5× the bare app, p99 ack ≤ 50 ms');
-} finally {
+  // Sharing one machine, workers run at a lower priority: acks have Slack's 3-second deadline.
+  for (let i = 0; i < (all ? 0 : workers); i++) {
+    const child = await startChild('nice', ['-n', NICE, process.execPath, ...prof('worker'), 'bin/wardline.js', 'start', '--role', 'worker'], { ...env, LOG_LEVEL: 'info' }, /"msg":"wardline (worker )?is/);
+    children.push(child);
+    procs.push({ name: `worker${i + 1}`, pid: child.pid!, child });
+  }
+  return urls;
+}
+
+async function stopSet(): Promise<void> {
+  for (const p of procs.splice(0)) p.child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 2000));
+}
+
+const ackCols = (l: Load) => `${fmt(l.ok / l.seconds).padStart(7)} acks/s  p50 ${fmt(percentile(l.ms, 50), 1).padStart(6)} ms  p99 ${fmt(percentile(l.ms, 99), 1).padStart(7)} ms`;
+const cpu = (prefix: string) => procs.filter((p) => p.name.startsWith(prefix)).reduce((s, p) => s + procStat(p.pid).cpuS, 0);
+
+/** One measured phase: load at `rate` (Infinity: a burst of `total`), then waits for every case. */
+async function phase(urls: string[], rate: number, first: number, total?: number) {
+  const before = new Map(procs.map((p) => [p.pid, procStat(p.pid).rssMb]));
+  const workerCpu = cpu(ROLE === 'all' ? 'all' : 'worker');
+  rss.reset();
+  const l = await load(urls, rate, SECONDS, first, total);
+  const watched = await watchCases(db, first, first + l.sent, DRAIN_S * 1000);
+  const handled = handlingFigures(l, watched.committedAt);
+  const cpuMs = ((cpu(ROLE === 'all' ? 'all' : 'worker') - workerCpu) * 1000) / Math.max(1, watched.committedAt.length);
+  await new Promise((r) => setTimeout(r, 5000));
+  const mem = procs.map((p) => `${p.name} ${fmt(before.get(p.pid)!, 0)}/${fmt(rss.peak(p.pid), 0)}/${fmt(procStat(p.pid).rssMb, 0)}`).join(', ');
+  return { l, handled, cpuMs, mem, done: watched.done };
+}
+
+const cleanUp = async () => {
+  rss.stop();
   for (const c of children) c.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 1500));
   await api.stop();
   await servers.stop();
+};
+// Stopped early (Ctrl+C, a timeout): every process started here goes too.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { void cleanUp().finally(() => process.exit(130)); });
+
+type Setup = { label: string; web: number; workers: number; batch: string };
+const line = (rate: number, r: Awaited<ReturnType<typeof phase>>, bareRate: number, base?: number) => [
+  `  ${String(rate).padStart(5)}/s for ${SECONDS} s: ${ackCols(r.l)} (ack ratio to bare Bolt ${fmt(r.l.ok / r.l.seconds / bareRate, 2)}×)`,
+  `     handled ${fmt(r.handled.rate)} cases/s${base ? ` (${fmt(r.handled.rate / base, 2)}× the first setup)` : ''}; lag ack → case p50 ${fmt(r.handled.lagP50 / 1000, 2)} s, p99 ${fmt(r.handled.lagP99 / 1000, 2)} s; worker CPU ${fmt(r.cpuMs, 2)} ms a case${r.done ? '' : ` (NOT all handled within ${DRAIN_S} s)`}`,
+  `     RSS MB ${r.mem}`,
+].join('\n');
+
+try {
+  const apiUrl = await api.start();
+  const seeded = await runCli(['seed', '--demo'], { env: { DATABASE_URL: servers.databaseUrl } });
+  if (seeded.code !== 0) throw new Error(seeded.stderr);
+  const people = await loadPeople(db);
+  for (const [i, p] of people.entries()) if (!p.slackUserId) await linkChatIdentity(db, 'slack', `U0BENCH${String(i).padStart(3, '0')}`, p.id);
+  await linkChatIdentity(db, 'slack', 'U0BENCHCLLR', people.find((p) => p.email === 'cllr.hussain@birmingham.example')!.id);
+  const env = { DATABASE_URL: servers.databaseUrl, REDIS_URL: servers.redis.url, LOG_LEVEL: 'warn', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: apiUrl };
+  const barePort = await freePort();
+  children.push(await startChild(process.execPath, ['--import', 'tsx', 'bench/bare-bolt.ts'], { PORT: String(barePort), SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: apiUrl }, /ready \d+/));
+  const bareUrl = [`http://127.0.0.1:${barePort}/slack/events`];
+  await load(bareUrl, 200, 1, 0);
+  let sent = 0;
+  // The same run measures the baseline: stored events handled one transaction each (batch 1).
+  const setups: Setup[] = ROLE === 'all' ? [{ label: 'role all, one process', web: 1, workers: 0, batch: BATCH }] : [
+    ...(BASELINE ? [{ label: '1 web + 1 worker, one transaction per event (WARDLINE_INBOUND_BATCH=1)', web: 1, workers: 1, batch: '1' }] : []),
+    { label: `1 web + 1 worker, batches of ${BATCH}`, web: 1, workers: 1, batch: BATCH },
+    ...(SCALE ? [{ label: `${SCALE[0]} web + ${SCALE[1]} workers, batches of ${BATCH}`, web: SCALE[0], workers: SCALE[1], batch: BATCH }] : []),
+  ];
+  const first: Record<number, number> = {};
+  for (const setup of setups) {
+    const urls = await startSet({ ...env, WARDLINE_INBOUND_BATCH: setup.batch }, setup.web, setup.workers, ROLE === 'all');
+    const warm = await load(urls, 100, 1, sent);
+    await watchCases(db, sent, sent + warm.sent, DRAIN_S * 1000);
+    sent += warm.sent;
+    console.log(`${setup.label} (${procs.map((p) => p.name).join(', ')}${ROLE === 'all' ? '' : `, workers at nice ${NICE}`}); RSS MB as before/peak/after`);
+    if (ROLE === 'all') {
+      const bare = await load(bareUrl, Infinity, 0, 0, BURST);
+      const r = await phase(urls, Infinity, sent, BURST);
+      sent += r.l.sent;
+      console.log(`  burst of ${BURST} at once: ${ackCols(r.l)}  p95 ${fmt(percentile(r.l.ms, 95), 1)} ms  max ${fmt(r.l.ms.at(-1) ?? NaN, 1)} ms`);
+      console.log(`  bare Bolt, same burst: ${ackCols(bare)} (ack p99 ratio ${fmt(percentile(r.l.ms, 99) / percentile(bare.ms, 99), 1)}×)`);
+      console.log(`     handled ${fmt(r.handled.rate)} cases/s; lag ack → case p50 ${fmt(r.handled.lagP50 / 1000, 2)} s, p99 ${fmt(r.handled.lagP99 / 1000, 2)} s; last case ${fmt(r.handled.lastAfterSendS, 1)} s after the last send; CPU ${fmt(r.cpuMs, 2)} ms a case`);
+      console.log(`     RSS MB ${r.mem}`);
+    } else {
+      for (const rate of RATES) {
+        const bare = await load(bareUrl, rate, SECONDS, 0);
+        const r = await phase(urls, rate, sent);
+        sent += r.l.sent;
+        first[rate] ??= r.handled.rate;
+        console.log(line(rate, r, bare.ok / bare.seconds, setup === setups[0] ? undefined : first[rate]));
+      }
+    }
+    await stopSet();
+  }
+  const cases = await countCases(db);
+  console.log(`events sent ${sent}, cases ${cases}, RM cards in the outbox ${await countRmCards(db)}, duplicated cases ${await countDuplicates(db)} (every event a case exactly once: ${cases === sent ? 'yes' : `not yet known: ${sent - cases} still stored, unhandled, when the drain timeout ended`})`);
+  console.log('targets: ≥ 300 cases/s handled with 1 + 1; acks p99 ≤ 50 ms at 500/s; role all acks p99 ≤ 1 s through a 2,000 burst; RSS ≤ 250 MB a process');
+} finally {
+  await cleanUp();
 }

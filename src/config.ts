@@ -32,6 +32,8 @@ export const configSchema = z.object({
   WARDLINE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, . _ - only').default('wardline'),
   /** People not in the directory: `refuse` (explain, tell the admins) or `accept` (add them as guests and take their cases). */
   WARDLINE_STRANGERS: z.enum(['refuse', 'accept']).default('refuse'),
+  /** Stored chat events a worker handles together in one transaction (1: one transaction each). */
+  WARDLINE_INBOUND_BATCH: z.coerce.number().int().min(1).max(500).default(50),
   /** Open311 GeoReport v2: the jurisdiction this endpoint serves, and who clients contact. */
   OPEN311_JURISDICTION_ID: z.string().min(1).max(200).default('birmingham.gov.uk'),
   OPEN311_CONTACT: z.string().min(1).max(500).default('Ask the council\'s wardline administrators.'),
@@ -97,6 +99,12 @@ export const configSchema = z.object({
 });
 
 export type Config = Readonly<z.infer<typeof configSchema> & { workingHours: { start: number; end: number } }>;
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can reach a server bound there. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
+}
 
 function isValidZone(zone: string): boolean {
   try {

@@ -6,7 +6,6 @@ import { createDigestNotifier, createSlaNotifier } from './bot/job-notifiers.js'
 import { WorkspaceEvents } from './bot/local/workspace-events.js';
 import { createSlackAdapter, type SlackAdapter } from './bot/slack/slack-adapter.js';
 import { createSlackSender, slackRateRules } from './bot/slack/slack-sender.js';
-import { createTeamsAdapter } from './bot/teams/teams-adapter.js';
 import { createTeamsSender, teamsRateRules } from './bot/teams/teams-sender.js';
 import { createWorkspaceSender } from './bot/local/workspace-sender.js';
 import { outbound, personTarget } from './bot/outbound.js';
@@ -25,9 +24,10 @@ import { startDeliveryLoop, type Deliverer } from './jobs/outbox-delivery.js';
 import { RateLimiter } from './jobs/rate-limiter.js';
 import { runSlaSweep } from './jobs/sla-sweep.js';
 import type { Core, ProcessRole } from './main.js';
-import type { Router } from './web/http-router.js';
-import { addWorkspaceApi } from './web/workspace-api.js';
-import { addWorkspacePage } from './web/workspace-page.js';
+import type { FastifyInstance } from 'fastify';
+import { rawRoutes } from './web/raw-routes.js';
+import { workspaceApi } from './web/workspace-api.js';
+import { workspacePage } from './web/workspace-page.js';
 
 export interface ChatRuntime {
   flows: ConversationFlows;
@@ -36,7 +36,8 @@ export interface ChatRuntime {
   slack: SlackAdapter | null;
   /** Delivers what is due now (tests and the web role nudge it). */
   wakeDelivery(): void;
-  addRoutes(router: Router): Promise<void>;
+  /** Mounts the chat adapters' endpoints and the workspace on the web server (a fastify plugin). */
+  routes(app: FastifyInstance): Promise<void>;
   closeStreams(): void;
   stop(): Promise<void>;
 }
@@ -59,13 +60,14 @@ export async function startChatRuntime(o: { core: Core; redis: Redis; redisUrl: 
     afterTurn: () => delivery?.wake(),
   });
   const slack = config.SLACK_BOT_TOKEN && core.platforms.includes('slack') ? createSlackAdapter({
-    botToken: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET, appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL,
+    botToken: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET, inboundBatch: config.WARDLINE_INBOUND_BATCH, appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL,
     listenChannels: config.SLACK_LISTEN_CHANNELS.split(',').map((c) => c.trim()).filter(Boolean),
     db, clock, logger: logger.child({ platform: 'slack' }), zone: config.TZ_COUNCIL, flows, loadContext: core.loadContext, invalidateContext: core.invalidateContext,
   }) : null;
   const teamsOn = core.platforms.includes('teams');
   if (teamsOn && !config.MICROSOFT_APP_ID) logger.warn('Teams is on WITHOUT authentication (TEAMS_ALLOW_UNAUTHENTICATED=1): anyone who can reach /api/messages can act as anyone. Set MICROSOFT_APP_ID for real use.');
-  const teams = teamsOn ? createTeamsAdapter({
+  // Loaded only when Teams is on: teams-ai and the Bot Framework hold some 70 MB of a process's memory.
+  const teams = teamsOn ? (await import('./bot/teams/teams-adapter.js')).createTeamsAdapter({
     appId: config.MICROSOFT_APP_ID, appPassword: config.MICROSOFT_APP_PASSWORD, tenantId: config.MICROSOFT_APP_TENANT_ID, appType: config.MICROSOFT_APP_TYPE,
     openIdMetadataUrl: config.TEAMS_OPENID_METADATA_URL, loginUrl: config.TEAMS_LOGIN_URL,
     listenChannels: config.TEAMS_LISTEN_CHANNELS.split(',').map((c) => c.trim()).filter(Boolean),
@@ -152,13 +154,16 @@ export async function startChatRuntime(o: { core: Core; redis: Redis; redisUrl: 
   return {
     flows, jobs, slack,
     wakeDelivery: () => delivery?.wake(),
-    async addRoutes(router) {
-      slack?.addRoutes(router);
-      teams?.addRoutes(router);
+    async routes(app) {
+      const port = rawRoutes(app);
+      slack?.addRoutes(port);
+      teams?.addRoutes(port);
       if (!workspaceOn) return;
       await seedWorkspaceChannels(core);
-      closeStreams = addWorkspaceApi(router, { db, clock, flows, events, loadContext: core.loadContext }).closeStreams;
-      await addWorkspacePage(router);
+      const api = workspaceApi({ db, clock, flows, events, loadContext: core.loadContext });
+      closeStreams = api.closeStreams;
+      await api.plugin(app);
+      await workspacePage(app);
     },
     closeStreams: () => closeStreams(),
     async stop() {

@@ -5,7 +5,7 @@ import { loadDefaultCatalogue } from './catalogue/default-catalogue.js';
 import { createCaseService, type CaseContext, type CaseService, type CaseServiceDeps } from './cases/case-service.js';
 import { DEFAULT_SLA_POLICIES, type SlaPolicy } from './cases/sla.js';
 import { createWorkingCalendar, type WorkingCalendar } from './cases/working-time.js';
-import type { Config } from './config.js';
+import { isLoopbackHost, type Config } from './config.js';
 import { caseStoreOn, createCaseStore } from './db/case-store.js';
 import { loadCatalogue, syncCatalogue } from './db/catalogue-repo.js';
 import { openDatabase, type DbHandle, type Tx } from './db/client.js';
@@ -23,13 +23,10 @@ import { AppError } from './shared/errors.js';
 import { redactUrls } from './shared/redact.js';
 import type { Logger } from './shared/logger.js';
 import { createMetrics, type Metrics } from './web/metrics.js';
-import { startWebServer, type WebServer } from './web/server.js';
-import { Router } from './web/http-router.js';
-import { mountTrackerOnRouter, trackerDepsFromCore } from './web/tracker/mount.js';
+import type { WebPlugin, WebServer } from './web/server.js';
 import { createCaseNotifier } from './bot/case-notifier.js';
 import type { ChatRuntime } from './main-chat.js';
 import type { Platform } from './shared/enums.js';
-import { open311WebPlugins, startRetention } from './main-open311.js'; // Open311 and retention
 
 /**
  * The composition root: the only place that wires storage, clock and adapters to the core.
@@ -75,8 +72,8 @@ export async function openCore(config: Config, logger: Logger, opts: { clock?: C
     ]);
     const policies: SlaPolicy[] = [...DEFAULT_SLA_POLICIES, ...stored];
     const streets = await loadStreets(catalogue.wardSet);
-    const model = await loadModel();
-    return { index: new CatalogueIndex(catalogue), directory: buildDirectory(people), table, policies, streets, model };
+    const intakeModel = await loadModel();
+    return { index: new CatalogueIndex(catalogue), directory: buildDirectory(people), table, policies, streets, intakeModel };
   };
   // The catalogue, directory and routing table change rarely (imports, often from another
   // process): read at most once a second, and at once after a change made here.
@@ -135,7 +132,8 @@ export interface Running {
 }
 
 /** Starts a process: web (HTTP + chat adapters), worker (background jobs) or both. */
-export async function startWardline(config: Config, logger: Logger, role: ProcessRole, opts: { clock?: Clock; queuePrefix?: string } = {}): Promise<Running> {
+export async function startWardline(config: Config, logger: Logger, role: ProcessRole, opts: { clock?: Clock; queuePrefix?: string; plugins?: WebPlugin[] } = {}): Promise<Running> {
+  if (role !== 'worker') guardWorkspaceExposure(config, logger);
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => { for (const s of stops.reverse()) await s().catch((e) => logger.warn({ err: e }, 'stop failed')); };
   try {
@@ -156,26 +154,18 @@ export async function startWardline(config: Config, logger: Logger, role: Proces
     const { startChatRuntime } = await import('./main-chat.js');
     const chat = await startChatRuntime({ core, redis, redisUrl, role, prefix: opts.queuePrefix ?? 'wardline' });
     stops.push(chat.stop);
-    // ── Retention: the daily job runs where workers run.
-    if (role !== 'web') stops.push(await startRetention(core, redisUrl, opts.queuePrefix ?? 'wardline'));
-    // ── The weekly intake retrain, likewise (loaded here: it brings the training code).
+    // Retention: the daily job runs where workers run.
+    if (role !== 'web') {
+      const { startRetention } = await import('./main-retention.js');
+      stops.push(await startRetention(core, redisUrl, opts.queuePrefix ?? 'wardline'));
+    }
+    // The weekly intake retrain, likewise (loaded here: it brings the training code).
     if (role !== 'web') stops.push(await (await import('./main-retrain.js')).startIntakeRetrain(core, redisUrl, opts.queuePrefix ?? 'wardline'));
     let web: WebServer | null = null;
     if (role !== 'worker') {
-      const router = new Router();
-      await chat.addRoutes(router);
-      // ── Ward Action Tracker (fastify plugin; to be passed as `plugins` once the server is fastify) ──
-      stops.push(await mountTrackerOnRouter(router, trackerDepsFromCore(core)));
-      // ───────────────────────────────────────────────────────────────────────────────────────────────
-      web = await startWebServer({
-        host: config.HOST, port: config.PORT, logger, metrics: core.metrics, router,
-        // ── Open311: `plugins` is taken by the fastify server; until then the routes are not served.
-        ...open311WebPlugins(core),
-        readiness: [
-          { name: 'database', check: () => core.dbh.ping() },
-          { name: 'redis', check: async () => { await redis.ping(); } },
-        ],
-      });
+      // Loaded here: workers and commands do without the HTTP server, the tracker and Open311.
+      const { startFrontDoor } = await import('./main-web.js');
+      web = await startFrontDoor({ core, redis, chat, ...(opts.plugins ? { extra: opts.plugins } : {}) });
       stops.push(web.close);
       stops.push(async () => chat.closeStreams());
       logger.info({ url: web.url, role, database: core.dbh.kind, platforms: core.platforms }, 'wardline is listening');
@@ -187,6 +177,19 @@ export async function startWardline(config: Config, logger: Logger, role: Proces
     await stopAll();
     throw e;
   }
+}
+
+/**
+ * The workspace lets anyone act as anyone: on an address others can reach it is refused unless
+ * WARDLINE_WORKSPACE=on says so explicitly (then a loud warning).
+ */
+function guardWorkspaceExposure(config: Config, logger: Logger): void {
+  if (!chatPlatforms(config).includes('local') || isLoopbackHost(config.HOST)) return;
+  if (config.WARDLINE_WORKSPACE === 'on') {
+    logger.warn({ host: config.HOST }, `THE BUILT-IN WORKSPACE IS OPEN ON ${config.HOST}: anyone who can reach this server can act as any person in the directory, with no sign-in. Use it only on a trusted network.`);
+    return;
+  }
+  throw new AppError('config.invalid', `The built-in workspace is on (WARDLINE_WORKSPACE=auto, no Slack or Teams configured) and HOST=${config.HOST} is not a loopback address: anyone who could reach it could act as anyone, with no sign-in. Set HOST=127.0.0.1, or configure Slack or Teams, or set WARDLINE_WORKSPACE=off; to expose the workspace knowingly, set WARDLINE_WORKSPACE=on.`);
 }
 
 async function connectRedis(url: string): Promise<Redis> {

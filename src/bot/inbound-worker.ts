@@ -15,32 +15,45 @@ export interface InboundWorker {
 const MAX_ATTEMPTS = 6;
 
 /**
- * Handles stored platform events after they were acknowledged: a few at a time, so acks stay
- * fast under load; retried with back-off when the database or a platform call fails; kept (as
- * `failed`, for `wardline` admins to see) after six tries rather than dropped.
+ * Handles stored platform events after they were acknowledged, in bounded batches (one claim and
+ * one mark per batch; the handler may take the batch in one transaction) so acks stay fast under
+ * load; retried with back-off when the database or a platform call fails; kept (as `failed`, for
+ * `wardline` admins to see) after six tries rather than dropped.
  */
 export function startInboundWorker(o: {
-  db: Db; clock: Clock; logger: Logger; platform: Platform; handle: (body: unknown) => Promise<void>;
-  concurrency?: number; pollMs?: number; leaseMs?: number;
+  db: Db; clock: Clock; logger: Logger; platform: Platform;
+  /** Handles the bodies in order; for each, null when done or why it failed (tried again later). */
+  handleBatch: (bodies: unknown[]) => Promise<(string | null)[]>;
+  batchSize?: number; pollMs?: number; leaseMs?: number;
 }): InboundWorker {
-  const concurrency = o.concurrency ?? 8;
+  const batchSize = o.batchSize ?? 50;
   let stopped = false;
   let running: Promise<void> | null = null;
   let again = false;
   let waiters: (() => void)[] = [];
   let timer: NodeJS.Timeout | null = null;
 
-  async function one(row: InboundRow): Promise<boolean> {
+  async function retry(row: InboundRow, why: unknown): Promise<void> {
+    const failed = row.attempts >= MAX_ATTEMPTS;
+    const at = new Date(o.clock.now().getTime() + Math.min(300_000, 1000 * 2 ** row.attempts));
+    o.logger.warn({ err: why, inbound: row.id, attempts: row.attempts, failed }, 'could not handle a stored event; will retry');
+    await markInboundRetry(o.db, row.id, at, typeof why === 'string' ? why : errorSummary(why), failed).catch(() => undefined);
+  }
+
+  async function batch(rows: InboundRow[]): Promise<void> {
+    let outcomes: (string | null)[];
     try {
-      await o.handle(row.body);
-      return true;
+      outcomes = await o.handleBatch(rows.map((r) => r.body));
     } catch (e) {
-      const failed = row.attempts >= MAX_ATTEMPTS;
-      const at = new Date(o.clock.now().getTime() + Math.min(300_000, 1000 * 2 ** row.attempts));
-      o.logger.warn({ err: e, inbound: row.id, attempts: row.attempts, failed }, 'could not handle a stored event; will retry');
-      await markInboundRetry(o.db, row.id, at, errorSummary(e), failed).catch(() => undefined);
-      return false;
+      outcomes = rows.map(() => errorSummary(e));
     }
+    const done: number[] = [];
+    for (const [i, row] of rows.entries()) {
+      const why = outcomes[i];
+      if (why === null) done.push(row.id);
+      else await retry(row, why ?? 'not handled');
+    }
+    await markInboundDone(o.db, done);
   }
 
   async function drain(): Promise<void> {
@@ -48,17 +61,11 @@ export function startInboundWorker(o: {
       again = false;
       for (;;) {
         if (stopped) return;
-        const rows = await claimInbound(o.db, o.platform, o.clock.now(), o.leaseMs ?? 60_000, concurrency * 4);
+        const rows = await claimInbound(o.db, o.platform, o.clock.now(), o.leaseMs ?? 60_000, batchSize);
         if (!rows.length) break;
-        const done: number[] = [];
-        let next = 0;
-        await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, async () => {
-          while (next < rows.length) {
-            const row = rows[next++]!;
-            if (await one(row)) done.push(row.id);
-          }
-        }));
-        await markInboundDone(o.db, done);
+        await batch(rows);
+        // Let waiting I/O (acks, in the `all` role) run before the next batch.
+        await new Promise((r) => setImmediate(r));
       }
     } while (again);
   }

@@ -22,8 +22,8 @@ export interface CaseContext {
   policies: SlaPolicy[];
   /** The council's street gazetteer, for reading messages. */
   streets?: StreetGazetteer;
-  /** The intake model in use (the council's adopted one, or the shipped one when absent). */
-  model?: IntakeModel;
+  /** The intake model in use (the council's adopted one); the shipped one when not given. */
+  intakeModel?: IntakeModel;
 }
 
 export interface CaseDraft {

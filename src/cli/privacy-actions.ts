@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { formatLondonIso } from '../cases/sla.js';
-import { retentionPolicyOf } from '../main-open311.js';
+import { retentionPolicyOf } from '../main-retention.js';
 import { runRetention } from '../privacy/retention.js';
 import { eraseSubject, exportSubject, renderSubjectHtml, subjectMatch, type Subject } from '../privacy/subject-access.js';
 import { AppError } from '../shared/errors.js';

@@ -9,6 +9,7 @@ import type { CaseStatus } from '../shared/enums.js';
 import { asCaseId, asPersonId, asServiceId, asWardId, type CaseId, type PersonId } from '../shared/ids.js';
 import type { Db, Tx } from './client.js';
 import { caseScopeSql } from './case-scope-sql.js';
+import { recordCaseChange, snapshotCaseForStats, STATS_FIELDS } from './dashboard-stats.js';
 import { enqueueOutbound } from './outbox-repo.js';
 import { scheduleSlaCheck } from './sla-sweep-repo.js';
 import { insertLink, linksForCase } from './conversation-repo.js';
@@ -20,7 +21,8 @@ type CaseRow = typeof cases.$inferSelect;
 /** The advisory lock that numbers cases one at a time (any constant unique to this use). */
 const CASE_NUMBER_LOCK = 0x574c_0001;
 
-function toRecord(r: CaseRow, watcherIds: PersonId[]): CaseRecord {
+function toRecord(row: CaseRow, watcherIds: PersonId[]): CaseRecord {
+  const { overdueAt: _generated, ...r } = row;
   return {
     ...r,
     id: asCaseId(r.id),
@@ -66,14 +68,19 @@ class DrizzleCaseRepo implements CaseRepo {
     await this.db.execute(sql`select pg_advisory_xact_lock(${CASE_NUMBER_LOCK})`);
     const next = sql`(select coalesce(max(${cases.seq}), 0) + 1 from ${cases})`;
     const [row] = await this.db.insert(cases).values({ ...c, routing: c.routing, seq: next }).returning();
+    await recordCaseChange(this.db, row!.id, null);
     await scheduleSlaCheck(this.db, row!.id, row!.status, row!.updatedAt);
     return toRecord(row!, []);
   }
 
   async updateCase(id: CaseId, patch: Partial<CaseRecord>): Promise<CaseRecord> {
-    const { watcherIds: _w, reference: _r, id: _i, seq: _s, rowVersion: _v, ...rest } = patch;
+    const { watcherIds: _w, reference: _r, id: _i, seq: _s, rowVersion: _v, ...rest } = patch as Partial<CaseRecord> & { overdueAt?: unknown };
+    delete rest.overdueAt;
+    // The dashboards' rollup moves with the case, in this transaction, when a figure may change.
+    const before = STATS_FIELDS.some((k) => k in rest) ? await snapshotCaseForStats(this.db, id) : null;
     const [row] = await this.db.update(cases).set({ ...rest, rowVersion: sql`${cases.rowVersion} + 1` }).where(eq(cases.id, id)).returning();
     if (!row) throw new AppError('case.not_found', 'That case no longer exists.');
+    if (before !== null) await recordCaseChange(this.db, id, before);
     await scheduleSlaCheck(this.db, row.id, row.status, row.updatedAt);
     return (await this.withWatchers([row]))[0]!;
   }
@@ -147,6 +154,14 @@ export function caseStoreOn(tx: Tx): CaseStore {
     transaction: (fn) => tx.transaction((sp) => fn(new DrizzleCaseRepo(sp))),
     read: (fn) => fn(new DrizzleCaseRepo(tx)),
   };
+}
+
+/**
+ * Takes the lock that numbers cases until the caller's transaction ends. A batch of events takes it
+ * first, before any ward lock: batches on several workers then queue instead of deadlocking.
+ */
+export async function lockCaseNumbers(tx: Tx): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${CASE_NUMBER_LOCK})`);
 }
 
 /**

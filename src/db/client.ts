@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Sql } from 'postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { AppError } from '../shared/errors.js';
 import * as tables from './tables.js';
@@ -43,7 +44,7 @@ async function openPostgres(url: string): Promise<DbHandle> {
   const handle: DbHandle = {
     db,
     kind: 'postgres',
-    migrate: () => migrate(drizzle(client), { migrationsFolder }),
+    migrate: () => migrateLocked(client, () => migrate(drizzle(client), { migrationsFolder })),
     ping: async () => { await client`select 1`; },
     close: () => client.end({ timeout: 5 }),
   };
@@ -78,6 +79,25 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
   } catch (e) {
     lock.release();
     throw new AppError('db.unavailable', `Cannot open the embedded database in ${dir}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Any fixed key: every wardline process migrating one database takes the same lock. */
+const MIGRATION_LOCK = 7_117_346_220;
+
+/**
+ * Runs the migrations while holding a session advisory lock on a connection of its own, so that
+ * several processes starting together against one database migrate one after another (the later
+ * ones find nothing left to do) instead of racing to create the same tables.
+ */
+async function migrateLocked(client: Sql, run: () => Promise<void>): Promise<void> {
+  const lock = await client.reserve();
+  try {
+    await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await run();
+  } finally {
+    await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+    lock.release();
   }
 }
 

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Person } from '../directory/person.js';
 import type { Role } from '../shared/enums.js';
 import { asPersonId, asServiceId, asWardId } from '../shared/ids.js';
@@ -117,6 +117,19 @@ export async function findPersonByChatId(db: Tx, platform: 'slack' | 'teams' | '
   const [row] = await db.select({ personId: chatIdentities.personId }).from(chatIdentities)
     .where(sql`${chatIdentities.platform} = ${platform} and ${chatIdentities.externalId} = ${externalId}`);
   return row?.personId ?? null;
+}
+
+/** Many chat users at once (a batch of events): `platform:externalId` → person id, for those known. */
+export async function findPeopleByChatIds(db: Tx, who: { platform: 'slack' | 'teams' | 'local'; externalId: string }[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const byPlatform = new Map<string, Set<string>>();
+  for (const w of who) byPlatform.set(w.platform, (byPlatform.get(w.platform) ?? new Set()).add(w.externalId));
+  for (const [platform, ids] of byPlatform) {
+    const rows = await db.select({ externalId: chatIdentities.externalId, personId: chatIdentities.personId }).from(chatIdentities)
+      .where(and(eq(chatIdentities.platform, platform as 'slack'), inArray(chatIdentities.externalId, [...ids])));
+    for (const r of rows) found.set(`${platform}:${r.externalId}`, r.personId);
+  }
+  return found;
 }
 
 /** Records a chat identity found another way (e.g. by the person's email on the platform). */

@@ -12,6 +12,18 @@ export async function markProcessed(db: Tx, source: string, eventKey: string, at
   return rows.length > 0;
 }
 
+/**
+ * Records many deliveries in one statement; returns the `source:eventKey` of those seen for the
+ * first time (a key given twice is recorded once).
+ */
+export async function markProcessedMany(db: Tx, keys: { source: string; eventKey: string }[], at: Date): Promise<Set<string>> {
+  if (!keys.length) return new Set();
+  const unique = [...new Map(keys.map((k) => [`${k.source}:${k.eventKey}`, k])).values()];
+  const rows = await db.insert(processedEvents).values(unique.map((k) => ({ source: k.source, eventKey: k.eventKey, receivedAt: at }))).onConflictDoNothing()
+    .returning({ source: processedEvents.source, eventKey: processedEvents.eventKey });
+  return new Set(rows.map((r) => `${r.source}:${r.eventKey}`));
+}
+
 /** Forgets deliveries older than the window (at least an hour is kept). */
 export async function pruneProcessed(db: Tx, olderThan: Date): Promise<number> {
   const rows = await db.delete(processedEvents).where(lt(processedEvents.receivedAt, olderThan)).returning({ k: processedEvents.eventKey });

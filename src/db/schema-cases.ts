@@ -5,6 +5,9 @@ import {
 } from './schema.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+/** The earliest deadline a case has still to meet (dashboard-sql.ts's overdueSql compares it with now). */
+const OVERDUE_DEADLINE = sql`least(case when acknowledged_at is null then acknowledge_by end, case when responded_at is null then respond_by end)`;
+const OVERDUE_CANDIDATE = sql`status in ('new','routed','acknowledged','in_progress','reopened') and (acknowledged_at is null or responded_at is null)`;
 
 // ── Cases ────────────────────────────────────────────────────────────────────
 export const cases = pgTable('cases', {
@@ -39,6 +42,8 @@ export const cases = pgTable('cases', {
   rowVersion: integer('row_version').notNull().default(1),
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
+  /** The earliest deadline still to meet; an open case past it is overdue (dashboard-sql.ts's overdueSql). */
+  overdueAt: ts('overdue_at').generatedAlwaysAs(OVERDUE_DEADLINE),
 }, (t) => [
   index('cases_ward_service_idx').on(t.wardId, t.serviceId, t.createdAt),
   index('cases_ward_created_idx').on(t.wardId, t.createdAt),
@@ -51,6 +56,20 @@ export const cases = pgTable('cases', {
   index('cases_topic_created_idx').on(t.topic, t.createdAt),
   index('cases_open_idx').on(t.wardId, t.serviceId).where(sql`status in ('new','routed','acknowledged','in_progress','needs_info','reopened')`),
   index('cases_respond_due_idx').on(t.respondBy).where(sql`status in ('routed','acknowledged','in_progress','reopened')`),
+  // Overdue now: open (not waiting for information), with a deadline missed, for the city, a ward,
+  // a service (its overdue list in order) and a topic.
+  index('cases_overdue_city_idx').on(t.overdueAt).where(OVERDUE_CANDIDATE),
+  index('cases_overdue_ward_idx').on(t.wardId, t.overdueAt).where(OVERDUE_CANDIDATE),
+  index('cases_overdue_service_idx').on(t.serviceId, t.overdueAt).where(OVERDUE_CANDIDATE),
+  index('cases_overdue_topic_idx').on(t.topic, t.overdueAt).where(OVERDUE_CANDIDATE),
+  // Scorecards: deadlines still to come for cases not yet acknowledged or answered.
+  index('cases_unacknowledged_idx').on(t.acknowledgeBy, t.serviceId).where(sql`acknowledged_at is null`),
+  index('cases_unanswered_idx').on(t.respondBy, t.serviceId).where(sql`responded_at is null`),
+  // My cases: open cases by response due (keyset), and searching a street or place by its words.
+  index('cases_open_due_idx').on(t.respondBy, t.seq).where(sql`status in ('new','routed','acknowledged','in_progress','needs_info','reopened')`),
+  index('cases_location_words_idx').using('gin', sql`to_tsvector('simple', coalesce(location, ''))`),
+  index('cases_open_location_words_idx').using('gin', sql`to_tsvector('simple', coalesce(location, ''))`)
+    .where(sql`status in ('new','routed','acknowledged','in_progress','needs_info','reopened')`),
 ]);
 
 export const caseWatchers = pgTable('case_watchers', {

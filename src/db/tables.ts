@@ -7,3 +7,4 @@ export * from './schema-web.js';
 export * from './schema-open311.js';
 export * from './schema-privacy.js';
 export * from './schema-intake.js';
+export * from './schema-dashboards.js';

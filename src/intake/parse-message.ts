@@ -3,7 +3,8 @@ import type { ServiceId, WardId } from '../shared/ids.js';
 import { compileLexicon, type Lexicon } from './lexicon.js';
 import { findLocation } from './location.js';
 import { loadShippedModel, type IntakeModel } from './model/intake-model.js';
-import { decideServices, readMessage, settle, type Reading, type ServiceChoice, type ServiceDecision } from './model/read-message.js';
+import { decideServices, readMessage, settle, type Reading, type ServiceChoice, type ServiceDecision, type Settled } from './model/read-message.js';
+import { parseByRules } from './rule-reading.js';
 import { normaliseText } from './normalise.js';
 import type { Segment } from './segment.js';
 import type { Hit } from './service-classifier.js';
@@ -78,14 +79,46 @@ function caseOf(c: ServiceChoice, wardId: WardId, text: string, several: boolean
   };
 }
 
+/**
+ * When the model is unsure of the service but its likeliest one is the one the hand-written rules
+ * open a single case for, two different readings agree: the service is settled (cross-validation
+ * measures this as part of the parser). Otherwise the model's question stands.
+ */
+function rulesAgree(d: ServiceDecision, text: string, message: { platform?: string | null }, ctx: ParseContext): boolean {
+  const top = d.ranked[0];
+  if (!top) return false;
+  const rules = parseByRules({ text, platform: message.platform ?? null }, ctx);
+  const ruleService = rules.kind === 'escalation' && rules.cases.length === 1 ? rules.cases[0]!.service
+    : rules.kind === 'clarify' && rules.missing.every((m) => m === 'ward') ? rules.draft?.service ?? null : null;
+  return ruleService === top.serviceId;
+}
+
+function secondOpinion(s: Settled, d: ServiceDecision, text: string, message: { platform?: string | null }, ctx: ParseContext, wardFound: boolean): Settled {
+  const top = d.ranked[0];
+  if (s.kind === 'chatter') {
+    // The model took it for chatter but the rules open a case for its likeliest service.
+    if (!top) return s;
+    const chosen = [{ serviceId: top.serviceId, confidence: top.p, parts: [] }];
+    return s.missing.length || !wardFound ? { kind: 'clarify', chosen, missing: wardFound ? [] : ['ward'] } : { kind: 'escalation', chosen, missing: [] };
+  }
+  if (s.kind !== 'clarify' || !s.missing.includes('service') || s.chosen.length || !top) return s;
+  if (!rulesAgree(d, text, message, ctx)) return s;
+  const missing = s.missing.filter((m) => m !== 'service');
+  const chosen = [{ serviceId: top.serviceId, confidence: top.p, parts: [] }];
+  return missing.length ? { kind: 'clarify', chosen, missing } : { kind: 'escalation', chosen, missing };
+}
+
 function parseText(text: string, message: { platform?: string | null }, ctx: ParseContext): ParseResult {
   const lex = compileLexicon(ctx.catalogue);
   const model = ctx.model ?? loadShippedModel();
   const reading = readMessage(text, { channelName: ctx.channelName ?? null, role: ctx.sender.role ?? null, platform: message.platform ?? null }, ctx.catalogue, model);
   const decision = decideServices(reading, model.thresholds, serviceIds(ctx.catalogue));
-  if (decision.kind === 'chatter') return EMPTY;
+  // Taken for chatter while the hand-written rules open a case for the model's likeliest service:
+  // the two readings agree on a problem, so it is one (bench/intake-eval measures the trade).
+  if (decision.kind === 'chatter' && !rulesAgree(decision, text, message, ctx)) return EMPTY;
   const ward = findWard(text, ctx.channelName ?? '', ctx.sender.wards ?? [], lex, ctx.streets);
-  const settled = settle(decision, ward.kind === 'found');
+  // A message the model took for chatter reaches here only when the rules agree on its service.
+  const settled = secondOpinion(settle(decision, ward.kind === 'found'), decision, text, message, ctx, ward.kind === 'found');
   const candidates = candidatesOf(decision, ward, lex);
   const wardId = ward.kind === 'found' ? ward.wardId : null;
   if (settled.kind === 'clarify' || !wardId) {

@@ -1,7 +1,7 @@
 import type { CaseService, CaseContext } from '../cases/case-service.js';
 import { parseReference, formatReference } from '../cases/reference.js';
 import type { Service } from '../catalogue/catalogue.js';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import {
   countRequest, findActiveKeyByHash, findInboundUpdate, findOpen311Case, insertOpen311Request, lastEventBy, listClientEvents,
   listOpen311Cases, loadBoundaries, reactivatePerson, recordInboundUpdate, type Open311Key,
@@ -20,7 +20,8 @@ import { placePoint } from './ward-boundaries.js';
 
 export interface Open311Deps {
   db: Db;
-  cases: CaseService;
+  /** The case services on a transaction this service holds, with the context read before it. */
+  casesOn(tx: Tx, ctx: CaseContext): CaseService;
   clock: Clock;
   logger: Logger;
   loadContext(): Promise<CaseContext>;
@@ -121,12 +122,16 @@ export function createOpen311Service(deps: Open311Deps) {
       const wardId = await placeWard(ctx, lat, long, address);
       const location = address ?? (lat !== null ? `${lat}, ${long}` : `address ${addressId}`);
       const text = description || `${service.name} reported through Open311.`;
-      const opened = await deps.cases.openCase(asPersonId(key.personId), {
-        serviceId: asServiceId(service.id), wardId, urgent: false, topic: null, location,
-        summary: text.replace(/\s+/g, ' ').slice(0, 140), description: text,
-      });
-      await insertOpen311Request(deps.db, {
-        caseId: opened.id, keyId: key.id, lat, long, addressString: address, addressId, attributes: attrs, ...reporter, createdAt: deps.clock.now(),
+      // One transaction: the case, every message about it and its reporter's details, or none of them.
+      const opened = await deps.db.transaction(async (tx) => {
+        const caseRecord = await deps.casesOn(tx, ctx).openCase(asPersonId(key.personId), {
+          serviceId: asServiceId(service.id), wardId, urgent: false, topic: null, location,
+          summary: text.replace(/\s+/g, ' ').slice(0, 140), description: text,
+        });
+        await insertOpen311Request(tx, {
+          caseId: caseRecord.id, keyId: key.id, lat, long, addressString: address, addressId, attributes: attrs, ...reporter, createdAt: deps.clock.now(),
+        });
+        return caseRecord;
       });
       deps.logger.info({ reference: opened.reference, routed: opened.routing?.kind ?? 'unrouted', client: key.name }, 'open311 request opened a case');
       const notice = wardId ? `Sent to the ${service.name} team.` : 'Received; the council will place it in a ward and pass it to the right team.';
@@ -193,14 +198,19 @@ export function createOpen311Service(deps: Open311Deps) {
       if (!found) throw new Open311Failure(404, `service_request_id ${reqId} was not found.`);
       const already = await findInboundUpdate(deps.db, key.id, clientUpdateId);
       if (already !== null) return [{ update_id: String(already) }];
-      await clientContext(key);
+      const ctx = await clientContext(key);
       const actor = asPersonId(key.personId);
       const caseId = asCaseId(found.caseId);
       const text = description || `The resident marked it ${status.toLowerCase()}.`;
-      if (status === 'OPEN' && (found.status === 'resolved')) await deps.cases.reopen(caseId, actor, text);
-      else await deps.cases.addUpdate(caseId, actor, text, { source: 'open311' });
-      const eventId = (await lastEventBy(deps.db, caseId, actor))!;
-      await recordInboundUpdate(deps.db, { keyId: key.id, clientUpdateId, caseId, eventId, ...reporter });
+      // One transaction: the case's update and the record of who sent it, or neither.
+      const eventId = await deps.db.transaction(async (tx) => {
+        const cases = deps.casesOn(tx, ctx);
+        if (status === 'OPEN' && (found.status === 'resolved')) await cases.reopen(caseId, actor, text);
+        else await cases.addUpdate(caseId, actor, text, { source: 'open311' });
+        const id = (await lastEventBy(tx, caseId, actor))!;
+        await recordInboundUpdate(tx, { keyId: key.id, clientUpdateId, caseId, eventId: id, ...reporter });
+        return id;
+      });
       return [{ update_id: String(eventId) }];
     },
   };

@@ -10,13 +10,19 @@ export interface Metrics {
   jobDuration: Histogram<'queue' | 'outcome'>;
   deliveries: Counter<'platform' | 'outcome'>;
   queueDepth: Gauge<'queue' | 'state'>;
-  /** Filled in by whoever knows the queues; read on every scrape. */
+  /** 1 when the last scrape could not read the queue depths in time (the figures are the last known). */
+  queueDepthStale: Gauge;
+  /** Filled in by whoever knows the queues; read on every scrape, for at most DEPTH_READ_MS. */
   depthSource: { read: (() => Promise<void>) | null };
 }
+
+/** A scrape waits this long for the queue depths (Redis may be down: its commands then wait for it). */
+export const DEPTH_READ_MS = 500;
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
   const depthSource: Metrics['depthSource'] = { read: null };
+  const readDepth = depthReader(depthSource);
   collectDefaultMetrics({ register: registry, prefix: 'wardline_' });
   return {
     registry,
@@ -34,8 +40,30 @@ export function createMetrics(): Metrics {
     deliveries: new Counter({ name: 'wardline_outbox_deliveries_total', help: 'Outbox delivery outcomes (sent, retry, failed, limited)', labelNames: ['platform', 'outcome'], registers: [registry] }),
     queueDepth: new Gauge({
       name: 'wardline_queue_depth', help: 'Jobs and outbox messages waiting, by queue and state', labelNames: ['queue', 'state'], registers: [registry],
-      async collect() { await depthSource.read?.(); },
+      async collect() { await readDepth(); },
+    }),
+    queueDepthStale: new Gauge({
+      name: 'wardline_queue_depth_stale', help: '1 when the queue depths could not be read in time (Redis down or slow): they are the last known', registers: [registry],
+      async collect() { this.set((await readDepth()) ? 0 : 1); },
     }),
     depthSource,
+  };
+}
+
+/**
+ * One read of the depths at a time, shared by the scrape's collectors; a scrape waits at most
+ * DEPTH_READ_MS and then answers with the last known figures (true: they are fresh).
+ */
+function depthReader(source: Metrics['depthSource']): () => Promise<boolean> {
+  let reading: Promise<boolean> | null = null;
+  let waiting: Promise<boolean> | null = null;
+  return () => {
+    if (!source.read) return Promise.resolve(true);
+    reading ??= source.read().then(() => true, () => false).finally(() => { reading = null; });
+    waiting ??= new Promise<boolean>((done) => {
+      const timer = setTimeout(() => done(false), DEPTH_READ_MS);
+      void reading!.then((fresh) => { clearTimeout(timer); done(fresh); });
+    }).finally(() => { waiting = null; });
+    return waiting;
   };
 }

@@ -1,6 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { cleanJson } from '../shared/clean-text.js';
 import type { Logger } from '../shared/logger.js';
-import { Router, sendJson, sendText } from './http-router.js';
+import { HttpProblem } from './http-problem.js';
+import { answerClientError, frameworkErrorAnswer, installErrorBoundary } from './error-boundary.js';
 import type { Metrics } from './metrics.js';
 
 export interface ReadinessCheck {
@@ -9,19 +12,86 @@ export interface ReadinessCheck {
 }
 
 export interface WebServer {
+  app: FastifyInstance;
   server: Server;
-  router: Router;
   url: string;
   close(): Promise<void>;
 }
 
-/** The HTTP server: health, readiness, metrics, and whatever routes the adapters add to `router`. */
-export async function startWebServer(opts: {
-  host: string; port: number; logger: Logger; metrics: Metrics; readiness: ReadinessCheck[]; router?: Router;
-}): Promise<WebServer> {
-  const router = opts.router ?? new Router();
-  router.add('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
-  router.add('GET', '/readyz', async (_req, res) => {
+export type WebPlugin = (app: FastifyInstance) => Promise<void>;
+
+/** Every request body, whatever its type, up to this many bytes (the README's "1 MB"). */
+export const BODY_LIMIT = 1_000_000;
+
+/** Limits on slow or idle clients: the whole request must arrive in 15 s, headers in 10. */
+export const TIMEOUTS = { connectionMs: 60_000, requestMs: 15_000, headersMs: 10_000, keepAliveMs: 65_000 } as const;
+
+/**
+ * The HTTP server (fastify): health, readiness, metrics, and the routes `plugins` add (chat
+ * adapters, the workspace, the tracker, Open311). One error boundary answers every failure.
+ */
+export async function startWebServer(opts: WebAppOptions & { host: string; port: number }): Promise<WebServer> {
+  const app = await createWebApp(opts);
+  await app.listen({ port: opts.port, host: opts.host });
+  const addr = app.server.address();
+  const port = addr && typeof addr === 'object' ? addr.port : opts.port;
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  return {
+    app, server: app.server, url: `http://${host}:${port}`,
+    close: async () => {
+      const force = setTimeout(() => app.server.closeAllConnections(), 5000).unref();
+      await app.close();
+      clearTimeout(force);
+    },
+  };
+}
+
+export interface WebAppOptions {
+  logger: Logger; metrics: Metrics; readiness: ReadinessCheck[]; plugins?: WebPlugin[];
+}
+
+/** The front door without a listener (tests inject into it): every plugin registered, ready. */
+export async function createWebApp(opts: WebAppOptions): Promise<FastifyInstance> {
+  const boundary = { logger: opts.logger, bodyLimit: BODY_LIMIT };
+  const app = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    // Each request is counted in the metrics; logging every one would drown the rest.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    connectionTimeout: TIMEOUTS.connectionMs,
+    requestTimeout: TIMEOUTS.requestMs,
+    keepAliveTimeout: TIMEOUTS.keepAliveMs,
+    http: { headersTimeout: TIMEOUTS.headersMs },
+    // `//healthz` is `/healthz`; channel ids are far shorter than 200 characters.
+    routerOptions: { ignoreDuplicateSlashes: true, maxParamLength: 200 },
+    frameworkErrors: frameworkErrorAnswer(boundary),
+    clientErrorHandler: answerClientError,
+    return503OnClosing: true,
+  });
+  installErrorBoundary(app, boundary);
+  // Bodies stay raw bytes (Slack's signature is over the exact bytes); each route parses its own
+  // (a plugin may add a parser in its own scope, as forms for the tracker and Open311).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // What PostgreSQL cannot store (NUL, half a UTF-16 pair): never part of an address here, and
+  // cleaned out of forms' text (the rest of the words kept). For every route.
+  app.addHook('preValidation', async (request) => {
+    if (!storable(request.params) || !storable(request.query)) throw new HttpProblem(400, 'bad_url', 'The address holds a NUL character; no address here has one.');
+    if (request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body)) request.body = cleanJson(request.body);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.is404 ? 'unmatched' : request.routeOptions.url ?? 'unmatched';
+    opts.metrics.httpDuration.labels(request.method, route, String(reply.statusCode)).observe(reply.elapsedTime / 1000);
+  });
+  addHealthRoutes(app, opts);
+  for (const plugin of opts.plugins ?? []) await app.register(plugin);
+  await app.ready();
+  return app;
+}
+
+function addHealthRoutes(app: FastifyInstance, opts: { metrics: Metrics; readiness: ReadinessCheck[] }): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
     const results = await Promise.all(opts.readiness.map(async (r) => {
       try {
         await withTimeout(r.check(), 2000);
@@ -31,62 +101,22 @@ export async function startWebServer(opts: {
       }
     }));
     const ok = results.every((r) => r.ok);
-    sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks: results });
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', checks: results });
   });
-  router.add('GET', '/metrics', async (_req, res) => {
-    sendText(res, 200, await opts.metrics.registry.metrics(), opts.metrics.registry.contentType);
+  app.get('/metrics', async (_request, reply) => {
+    const text = await opts.metrics.registry.metrics();
+    return reply.type(opts.metrics.registry.contentType).send(text);
   });
-
-  const server = createServer(async (req, res) => {
-    const started = process.hrtime.bigint();
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const found = router.match(req.method ?? 'GET', url.pathname);
-    let route = 'unmatched';
-    try {
-      if (!found) sendJson(res, 404, { error: 'not_found', message: `Nothing here at ${url.pathname}.` });
-      else if ('allowed' in found) {
-        res.setHeader('allow', found.allowed.join(', '));
-        sendJson(res, 405, { error: 'method_not_allowed', message: `Use ${found.allowed.join(' or ')} here.` });
-      } else {
-        route = found.pattern;
-        await found.handler(req, res, found.params);
-      }
-    } catch (e) {
-      const status = (e as { status?: number }).status ?? 500;
-      opts.logger.error({ err: e, route }, 'request failed');
-      if (!res.headersSent) {
-        // The rest of an over-long body is not read: close the connection rather than leave it half-read.
-        if (status === 413) res.setHeader('connection', 'close');
-        sendJson(res, status, status === 500
-          ? { error: 'internal', message: 'Something went wrong on our side; it has been logged. Try again shortly.' }
-          : { error: 'bad_request', message: (e as Error).message });
-      } else res.end();
-    } finally {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      opts.metrics.httpDuration.labels(req.method ?? 'GET', route, String(res.statusCode)).observe(seconds);
-    }
-  });
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen({ port: opts.port, host: opts.host }, () => ok());
-  });
-  const addr = server.address();
-  const port = addr && typeof addr === 'object' ? addr.port : opts.port;
-  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  return {
-    server, router, url: `http://${host}:${port}`,
-    close: () => new Promise<void>((done) => {
-      server.close(() => done());
-      server.closeIdleConnections();
-      setTimeout(() => server.closeAllConnections(), 5000).unref();
-    }),
-  };
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((ok, fail) => {
     const t = setTimeout(() => fail(new Error(`no answer within ${ms} ms`)), ms);
     p.then((v) => { clearTimeout(t); ok(v); }, (e) => { clearTimeout(t); fail(e); });
   });
+}
+
+function storable(v: unknown): boolean {
+  const text = JSON.stringify(v ?? null);
+  return text === JSON.stringify(cleanJson(v ?? null));
 }

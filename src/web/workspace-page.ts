@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { sendText, type Router } from './http-router.js';
+import type { FastifyInstance } from 'fastify';
 
 const STATIC = new URL('./static/', import.meta.url);
 const FILES: Record<string, { file: string; type: string }> = {
@@ -8,14 +8,14 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/workspace.css': { file: 'workspace.css', type: 'text/css; charset=utf-8' },
 };
 
-/** The workspace page and its assets, read once. */
-export async function addWorkspacePage(router: Router): Promise<void> {
+/** The workspace page and its assets, read once (a fixed list: no path reaches the file system). */
+export async function workspacePage(app: FastifyInstance): Promise<void> {
   for (const [path, { file, type }] of Object.entries(FILES)) {
     const body = await readFile(new URL(file, STATIC), 'utf8');
-    router.add('GET', path, (_req, res) => {
-      res.setHeader('cache-control', 'no-cache');
-      res.setHeader('content-security-policy', "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'");
-      sendText(res, 200, body, type);
-    });
+    app.get(path, async (_request, reply) => reply
+      .header('cache-control', 'no-cache')
+      .header('content-security-policy', "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'")
+      .type(type)
+      .send(body));
   }
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -91,24 +92,41 @@ describe('stopping wardline', () => {
     expect(existsSync(join(dir, 'wardline.lock'))).toBe(false);
   }, 400_000);
 
-  // During start-up the signal is acted on at once, but a fresh embedded database's first
-  // initialisation is one WASM call that JavaScript cannot interrupt (about 3 s on a quiet 2-core
-  // machine, three times that on a loaded one). So this test allows 15 s: it catches a start that
-  // ignores the signal or hangs, and bench/soak prints the stop times.
-  it('stops promptly when SIGTERM comes during start-up, and the next start is not held up', async () => {
+  // During start-up the signal is acted on at once, unless the embedded database is inside one of
+  // its WASM calls (creating the cluster, starting its backend), which JavaScript cannot interrupt:
+  // about 3 s on a quiet 2-core machine, ten times that on one loaded with other work. So this test
+  // allows 60 s: it catches a start that ignores the signal or hangs, and that the next start
+  // takes over; the next test holds start-up to 5 s where it waits on something else.
+  it('stops when SIGTERM comes during the embedded start-up, and the next start is not held up', async () => {
     const dir = tempDir();
     // A lock left by a process that is gone, and one whose pid now belongs to someone else.
     writeFileSync(join(dir, 'wardline.lock'), JSON.stringify({ pid: process.pid, started: (processStartTicks(process.pid) ?? 0) + 1, host: hostname() }));
     const early = await start({ WARDLINE_DATA_DIR: dir });
     await sleep(2500);
     expect(early.child.exitCode).toBeNull();
-    const stopped = await stopTime(early, ['SIGTERM'], 300, 20_000);
-    expect(stopped.seconds, early.output()).toBeLessThan(15);
+    const stopped = await stopTime(early, ['SIGTERM'], 300, 90_000);
+    expect(stopped.seconds, early.output()).toBeLessThan(60);
     if (!early.output().includes('wardline is running')) expect(early.output()).toContain('Stopped during start-up.');
     const next = await start({ WARDLINE_DATA_DIR: dir });
-    expect(await waitReady(next, 120_000), next.output()).toBe(true);
+    expect(await waitReady(next, 180_000), next.output()).toBe(true);
     expect((await stopTime(next, ['SIGINT'])).seconds).toBeLessThan(5);
-  }, 300_000);
+  }, 400_000);
+
+  it('stops within 5 s when SIGTERM comes while start-up waits on a database that does not answer', async () => {
+    const silent = createServer(() => {}); // accepts connections, never says a word
+    await new Promise<void>((ok) => silent.listen(0, '127.0.0.1', ok));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const run = await start({ DATABASE_URL: `postgres://wardline@127.0.0.1:${port}/wardline`, REDIS_URL: redisTestUrl() });
+      await sleep(1500);
+      expect(run.child.exitCode, run.output()).toBeNull();
+      const stopped = await stopTime(run, ['SIGTERM']);
+      expect(stopped.seconds, run.output()).toBeLessThan(5);
+      expect(run.output()).not.toContain('wardline is running');
+    } finally {
+      silent.close();
+    }
+  }, 120_000);
 
   it('stops within 5 s with a query stuck on a lock, and at once on a second signal', async () => {
     const db = await createTestDatabase();

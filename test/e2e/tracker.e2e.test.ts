@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isoWeekOf } from '../../src/digests/digest-model.js';
 import { asPersonId, asServiceId, asWardId } from '../../src/shared/ids.js';
-import { trackerDepsFromCore } from '../../src/web/tracker/mount.js';
-import { createOidcProvider } from '../../src/web/tracker/oidc.js';
-import { registerTracker } from '../../src/web/tracker/tracker.js';
 import { repoRoot } from '../support/cli.js';
 import { freePort, startOidcIssuer } from '../support/oidc-issuer.js';
 import { startTestApp, type TestApp } from '../support/wardline-app.js';
@@ -15,11 +12,10 @@ const CHROMIUM = process.env.WARDLINE_CHROMIUM ?? '/usr/bin/chromium';
 const AXE = readFileSync(`${repoRoot}node_modules/axe-core/axe.min.js`, 'utf8');
 
 let app: TestApp;
-let tracker: FastifyInstance;
 let trackerUrl: string;
 let issuer: { issuer: string; close(): Promise<void> };
 let browser: Browser;
-const refs: { overdue: string; restricted: string } = { overdue: '', restricted: '' };
+const refs: { overdue: string; restricted: string; restrictedWeek: string } = { overdue: '', restricted: '', restrictedWeek: '' };
 
 async function openCase(email: string, serviceId: string, wardId: string, summary: string) {
   const ctx = await app.running.core.loadContext();
@@ -30,25 +26,27 @@ async function openCase(email: string, serviceId: string, wardId: string, summar
 }
 
 beforeAll(async () => {
-  app = await startTestApp();
+  // The tracker as wardline serves it: its own front door, configured for the council's OIDC issuer.
   const port = await freePort();
   trackerUrl = `http://127.0.0.1:${port}`;
   issuer = await startOidcIssuer({ clientId: 'wardline-tracker', clientSecret: 'tracker-secret', redirectUri: `${trackerUrl}/auth/callback/council` });
-  const provider = createOidcProvider({ name: 'council', label: 'Microsoft Entra ID', issuer: issuer.issuer, clientId: 'wardline-tracker', clientSecret: 'tracker-secret' }, trackerUrl);
-  tracker = Fastify();
-  await tracker.register((i) => registerTracker(i, { ...trackerDepsFromCore(app.running.core), providers: [provider], publicUrl: trackerUrl, demo: false }));
-  await tracker.listen({ port, host: '127.0.0.1' });
+  app = await startTestApp({
+    env: { PORT: String(port), PUBLIC_URL: trackerUrl, OIDC_ISSUER: issuer.issuer, OIDC_CLIENT_ID: 'wardline-tracker', OIDC_CLIENT_SECRET: 'tracker-secret', OIDC_LABEL: 'Microsoft Entra ID' },
+  });
   const overdue = await openCase('cllr.hussain@birmingham.example', 'waste-enforcement', 'erdington', 'Fly-tipped mattresses on Slade Road');
   await app.running.core.dbh.db.execute(sql`update cases set acknowledge_by = now() - interval '2 days', respond_by = now() - interval '1 day' where id = ${overdue.id}`);
   const restricted = await openCase('cllr.ellis@birmingham.example', 'housing-management', 'kingstanding', 'Damp in a council flat on Kings Road');
   refs.overdue = overdue.reference;
   refs.restricted = restricted.reference;
+  // Opened eight days ago: in a week whose digest has been made.
+  const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000);
+  await app.running.core.dbh.db.execute(sql`update cases set created_at = ${eightDaysAgo.toISOString()}::timestamptz where id = ${restricted.id}`);
+  refs.restrictedWeek = isoWeekOf(eightDaysAgo, 'Europe/London').id;
   await app.settle();
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'] });
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
-  await tracker?.close();
   await issuer?.close();
   await app?.stop();
 });
@@ -95,6 +93,22 @@ describe('the Ward Action Tracker in a browser, signed in through a real OIDC pr
     expect(weeks.headers()['content-type']).toMatch(/text\/csv/);
     expect(await weeks.text()).toMatch(/^\uFEFF?week_start,new,resolved\r\n/);
 
+    // Past weekly digests: the restricted case is counted and listed, never described.
+    await page.goto(`${trackerUrl}/digests`);
+    await page.getByRole('link', { name: 'Kingstanding' }).click();
+    await page.getByRole('heading', { name: 'Kingstanding', level: 1 }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('link', { name: `Week ${refs.restrictedWeek}` }).click();
+    await page.getByRole('heading', { name: 'Oldest open cases' }).waitFor();
+    const digest = await page.textContent('main');
+    expect(digest).toContain(refs.restricted);
+    expect(digest).toContain('Restricted service: details are shown only to the people working on the case.');
+    expect(digest).not.toContain('Damp in a council flat');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Previous week' }).click();
+    await page.getByRole('heading', { name: 'Kingstanding', level: 1 }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+
     await page.goto(`${trackerUrl}/services/waste-enforcement`);
     const csv = await context.request.get(`${trackerUrl}/cases/export.csv?status=open&overdue=yes&service=waste-enforcement`);
     expect(await csv.text()).toContain(`${refs.overdue},routed,yes,Waste enforcement,Erdington,Fly-tipped mattresses on Slade Road`);
@@ -128,6 +142,12 @@ describe('the Ward Action Tracker in a browser, signed in through a real OIDC pr
     expect(refused!.status()).toBe(403);
     expect(await page.textContent('body')).not.toContain('Damp in a council flat');
     expect(await axeViolations(page)).toEqual([]);
+
+    await page.goto(`${trackerUrl}/digests`);
+    expect(await page.getByRole('link', { name: 'Erdington' }).count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'Kingstanding' }).count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+    expect((await page.goto(`${trackerUrl}/digests/wards/kingstanding/${refs.restrictedWeek}`))!.status()).toBe(403);
 
     await page.setViewportSize({ width: 390, height: 844 });
     for (const path of ['/cases', '/wards/erdington', `/cases/${refs.overdue}`]) {

@@ -1,14 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { caseEvents } from '../../src/db/tables.js';
 import type { Person } from '../../src/directory/person.js';
-import { openCore, type Core } from '../../src/main.js';
+import type { Core } from '../../src/main.js';
 import { FixedClock } from '../../src/shared/clock.js';
 import { asServiceId, asWardId } from '../../src/shared/ids.js';
-import { createLogger } from '../../src/shared/logger.js';
-import { seedFixtureDirectory } from '../support/seed.js';
-import { createTestDatabase } from '../support/test-db.js';
+import { openSeededCore } from '../support/seed.js';
 
 let core: Core;
 let people: Map<string, Person>;
@@ -16,10 +13,7 @@ const clock = new FixedClock('2026-11-02T10:00:00Z');
 const who = (email: string) => people.get(`${email}@birmingham.example`)!.id;
 
 beforeAll(async () => {
-  const db = await createTestDatabase();
-  await db.close();
-  core = await openCore(loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' }), createLogger('silent'), { clock });
-  people = await seedFixtureDirectory(core.dbh.db);
+  ({ core, people } = await openSeededCore({ clock }));
 });
 afterAll(async () => { await core?.close(); });
 

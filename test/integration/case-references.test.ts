@@ -1,24 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaseService } from '../../src/cases/case-service.js';
-import { loadConfig } from '../../src/config.js';
 import { createCaseStore } from '../../src/db/case-store.js';
 import type { Person } from '../../src/directory/person.js';
-import { openCore, type Core } from '../../src/main.js';
+import type { Core } from '../../src/main.js';
 import { FixedClock } from '../../src/shared/clock.js';
 import { asServiceId, asWardId } from '../../src/shared/ids.js';
-import { createLogger } from '../../src/shared/logger.js';
-import { seedFixtureDirectory } from '../support/seed.js';
-import { createTestDatabase } from '../support/test-db.js';
+import { openSeededCore } from '../support/seed.js';
 
 let core: Core;
 let people: Map<string, Person>;
 const clock = new FixedClock('2026-11-23T10:00:00Z');
 
 beforeAll(async () => {
-  const db = await createTestDatabase();
-  await db.close();
-  core = await openCore(loadConfig({ DATABASE_URL: db.url }), createLogger('silent'), { clock });
-  people = await seedFixtureDirectory(core.dbh.db);
+  ({ core, people } = await openSeededCore({ clock }));
 });
 afterAll(async () => { await core?.close(); });
 

@@ -8,7 +8,7 @@ import { loadCatalogue, syncCatalogue } from '../../src/db/catalogue-repo.js';
 import type { DbHandle } from '../../src/db/client.js';
 import { loadPeople } from '../../src/db/directory-repo.js';
 import { listRoutingVersions } from '../../src/db/routing-repo.js';
-import { fixture, runCli } from '../support/cli.js';
+import { fixture, importFixtureCsvs, runCli } from '../support/cli.js';
 import { createTestDatabase } from '../support/test-db.js';
 
 let dbh: DbHandle & { url: string };
@@ -24,11 +24,7 @@ const withoutLines = (text: string, ...emails: string[]) => text.split('\n').fil
 beforeAll(async () => {
   dbh = await createTestDatabase();
   env = { DATABASE_URL: dbh.url };
-  for (const [cmd, file] of [['people', 'people.csv'], ['clusters', 'clusters.csv'], ['routes', 'routes-good.csv']] as const) {
-    const r = await runCli([cmd, 'import', fixture(`csv/${file}`)], { env });
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-  }
+  await importFixtureCsvs(env);
 }, 240_000);
 afterAll(async () => { await dbh?.close(); });
 

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, runCli } from '../support/cli.js';
+import { fixture, importFixtureCsvs, runCli } from '../support/cli.js';
 import { createTestDatabase } from '../support/test-db.js';
 import type { DbHandle } from '../../src/db/client.js';
 import { listRoutingVersions } from '../../src/db/routing-repo.js';
@@ -13,11 +13,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   dbh = await createTestDatabase();
   env = { DATABASE_URL: dbh.url };
-  for (const [cmd, file] of [['people', 'people.csv'], ['clusters', 'clusters.csv'], ['routes', 'routes-good.csv']] as const) {
-    const r = await runCli([cmd, 'import', fixture(`csv/${file}`)], { env });
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-  }
+  await importFixtureCsvs(env);
 }, 180_000);
 afterAll(async () => { await dbh?.close(); });
 

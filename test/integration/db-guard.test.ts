@@ -50,11 +50,15 @@ describe.each(drivers)('the database handle on %s', (_name, open) => {
 
   it('lets transactions from separate requests run side by side, and work started inside use the handle once it ends', async () => {
     let later: Promise<number> | null = null;
+    let allEnded = () => {};
+    const ended = new Promise<void>((ok) => { allEnded = ok; });
     const results = await Promise.all([1, 2, 3].map((i) => h.db.transaction(async (t) => {
       await put(t, `side-${i}`);
-      if (i === 1) later = new Promise((ok) => setTimeout(ok, 50)).then(() => count(h));
+      // Started inside the first transaction, run once all three have ended (whatever the machine's speed).
+      if (i === 1) later = new Promise((ok) => setTimeout(ok, 50)).then(() => ended).then(() => count(h));
       return i;
     })));
+    allEnded();
     expect(results).toEqual([1, 2, 3]);
     expect(await later).toBe(4);
   });

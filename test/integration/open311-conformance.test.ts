@@ -177,3 +177,50 @@ describe('GeoReport v2 bad input', () => {
     expect((await rows<{ n: number }>(sql`select count(*)::int as n from cases`))[0]!.n).toBeGreaterThan(0);
   });
 });
+
+describe('GeoReport v2 writes are whole or nothing', () => {
+  const counts = async () => (await rows<{ cases: number; events: number; outbox: number; requests: number; updates: number }>(sql`select
+    (select count(*)::int from cases) as cases, (select count(*)::int from case_events) as events, (select count(*)::int from outbox) as outbox,
+    (select count(*)::int from open311_requests) as requests, (select count(*)::int from open311_inbound_updates) as updates`))[0]!;
+
+  /** A real failure of the second write: the database refuses rows of `table` until the returned undo runs. */
+  async function refuseInserts(table: 'open311_requests' | 'open311_inbound_updates'): Promise<() => Promise<void>> {
+    const db = t.core.dbh.db;
+    await db.execute(sql.raw(`create or replace function test_refuse() returns trigger language plpgsql as $$ begin raise exception 'refused by the test'; end $$`));
+    await db.execute(sql.raw(`create trigger test_refuse before insert on ${table} for each row execute function test_refuse()`));
+    return async () => { await db.execute(sql.raw(`drop trigger test_refuse on ${table}; drop function test_refuse()`)); };
+  }
+
+  it('leaves neither the case nor its reporter\'s details when storing the details fails, and skips no reference', async () => {
+    const before = await counts();
+    const undo = await refuseInserts('open311_requests');
+    try {
+      const res = await post('xml', specExample({ description: 'Refused half-way' }));
+      expect(res.statusCode).toBe(500);
+      expect(res.body).toContain('<code>500</code>');
+      expect(res.body).not.toMatch(/refused by the test|\n\s+at /);
+      expect(await counts()).toEqual(before);
+    } finally {
+      await undo();
+    }
+    const [last] = await rows<{ seq: number }>(sql`select max(seq)::int as seq from cases`);
+    const ok = (await post('json', specExample())).json()[0].service_request_id as string;
+    expect(Number(ok.slice(3))).toBe(last!.seq + 1);
+    expect((await counts()).requests).toBe(before.requests + 1);
+  });
+
+  it('leaves no update on the case when recording who sent it fails', async () => {
+    const ref = (await post('json', specExample())).json()[0].service_request_id as string;
+    const before = await counts();
+    const undo = await refuseInserts('open311_inbound_updates');
+    const update = { api_key: t.key, service_request_id: ref, update_id: 'u-refused', description: 'Still there', email: 'r@example.org' };
+    try {
+      expect((await post('json', update, 'servicerequestupdates')).statusCode).toBe(500);
+      expect(await counts()).toEqual(before);
+    } finally {
+      await undo();
+    }
+    expect((await post('json', update, 'servicerequestupdates')).statusCode).toBe(200);
+    expect(await counts()).toMatchObject({ events: before.events + 1, updates: before.updates + 1 });
+  });
+});

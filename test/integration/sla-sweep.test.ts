@@ -1,16 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REMINDER_SETTINGS, planSlaCheck } from '../../src/cases/sla-plan.js';
-import { loadConfig } from '../../src/config.js';
 import { caseEvents, cases, slaChecks, slaNotifications } from '../../src/db/tables.js';
 import type { Person } from '../../src/directory/person.js';
 import { runSlaSweep, type SlaNotifier } from '../../src/jobs/sla-sweep.js';
-import { openCore, type Core } from '../../src/main.js';
+import type { Core } from '../../src/main.js';
 import { FixedClock } from '../../src/shared/clock.js';
 import { asServiceId, asWardId } from '../../src/shared/ids.js';
-import { createLogger } from '../../src/shared/logger.js';
-import { seedFixtureDirectory } from '../support/seed.js';
-import { createTestDatabase } from '../support/test-db.js';
+import { openSeededCore } from '../support/seed.js';
 
 let core: Core;
 let people: Map<string, Person>;
@@ -23,10 +20,7 @@ const notify: SlaNotifier = ({ caseRecord, action }) => {
 const sweep = () => runSlaSweep({ db: core.dbh.db, clock, calendar: core.calendar, settings: DEFAULT_REMINDER_SETTINGS, loadContext: core.loadContext, notify });
 
 beforeAll(async () => {
-  const db = await createTestDatabase();
-  await db.close();
-  core = await openCore(loadConfig({ DATABASE_URL: db.url }), createLogger('silent'), { clock });
-  people = await seedFixtureDirectory(core.dbh.db);
+  ({ core, people } = await openSeededCore({ clock }));
 });
 afterAll(async () => { await core?.close(); });
 

@@ -20,7 +20,7 @@ describe('Slack in Socket Mode', () => {
   }, 120_000);
   afterAll(async () => { await app?.stop(); await socket?.stop(); await api?.stop(); });
 
-  it('connects out, acks each envelope and turns a DM into a case answered in its thread', async () => {
+  it('connects out, stores and acks each envelope, and turns a DM into a case answered in its thread', async () => {
     const { ids, settle } = await slackHarness(app, api);
     expect(api.callsTo('apps.connections.open')).toHaveLength(1);
     // No HTTP endpoint in Socket Mode.
@@ -37,6 +37,9 @@ describe('Slack in Socket Mode', () => {
     await new Promise((r) => setTimeout(r, 200));
     await settle();
     expect(await count()).toBe(1);
+    // Through the stored inbound queue, as HTTP events are: stored once (the redelivery a repeat), then handled.
+    const stored = (await app.running.core.dbh.db.execute<{ status: string }>(sql`select status from inbound_queue where platform = 'slack'`)) as unknown as { status: string }[];
+    expect(stored.map((r) => r.status)).toEqual(['done']);
     const replies = api.messages.filter((x) => x.channel === `D${user}` && x.threadTs === m.ts && x.user === null);
     expect(replies.map((x) => x.text).join('\n')).toMatch(/WL-\d{6}.*Waste enforcement in Erdington \(Slade Road\)/s);
   });

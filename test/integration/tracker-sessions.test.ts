@@ -1,8 +1,6 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/shared/clock.js';
-import { trackerDepsFromCore } from '../../src/web/tracker/mount.js';
-import { registerTracker } from '../../src/web/tracker/tracker.js';
 import { startTestApp, type TestApp } from '../support/wardline-app.js';
 
 let app: TestApp;
@@ -10,24 +8,27 @@ let web: FastifyInstance;
 const clock = new FixedClock('2026-11-04T10:00:00Z');
 
 beforeAll(async () => {
+  // The tracker as the process serves it: through the front door, with demo sign-in (loopback, workspace on).
   app = await startTestApp({ clock });
-  web = Fastify();
-  await web.register((i) => registerTracker(i, { ...trackerDepsFromCore(app.running.core), demo: true, providers: [] }));
+  web = app.running.web!.app;
 }, 120_000);
 afterAll(async () => {
-  await web?.close();
   await app?.stop();
 });
 
 const cookieOf = (res: { headers: Record<string, unknown> }) => String(res.headers['set-cookie'] ?? '').split(';')[0]!;
 const csrfIn = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)![1]!;
+/** A POST as a browser sends the tracker's forms. */
+const postForm = (url: string, cookie: string, fields: Record<string, string>) => web.inject({
+  method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString(),
+});
 
 async function signInAs(email: string) {
   const form = await web.inject({ method: 'GET', url: '/auth/sign-in' });
   expect(form.body).toContain('Demo sign-in: no identity provider is configured');
   const cookie = cookieOf(form);
   const person = (await app.running.core.loadContext()).directory.byEmail.get(email)!;
-  const res = await web.inject({ method: 'POST', url: '/auth/demo', headers: { cookie }, payload: { _csrf: csrfIn(form.body), person: person.id, returnTo: '/cases' } });
+  const res = await postForm('/auth/demo', cookie, { _csrf: csrfIn(form.body), person: person.id, returnTo: '/cases' });
   expect(res.statusCode).toBe(303);
   const session = cookieOf(res);
   expect(session).not.toBe(cookie);
@@ -44,7 +45,7 @@ describe('tracker sessions', () => {
 
   it('refuses a POST without the session\'s CSRF token and changes nothing', async () => {
     const cookie = await signInAs('cllr.hussain@birmingham.example');
-    const res = await web.inject({ method: 'POST', url: '/auth/sign-out', headers: { cookie }, payload: { _csrf: 'forged' } });
+    const res = await postForm('/auth/sign-out', cookie, { _csrf: 'forged' });
     expect(res.statusCode).toBe(403);
     expect(res.body).toContain('This form has expired');
     expect((await web.inject({ method: 'GET', url: '/cases', headers: { cookie } })).statusCode).toBe(200);
@@ -54,7 +55,7 @@ describe('tracker sessions', () => {
     const cookie = await signInAs('wac.north@birmingham.example');
     const page = await web.inject({ method: 'GET', url: '/cases', headers: { cookie } });
     expect(page.statusCode).toBe(200);
-    const out = await web.inject({ method: 'POST', url: '/auth/sign-out', headers: { cookie }, payload: { _csrf: csrfIn(page.body) } });
+    const out = await postForm('/auth/sign-out', cookie, { _csrf: csrfIn(page.body) });
     expect(out.body).toContain('You have signed out');
     expect((await web.inject({ method: 'GET', url: '/cases', headers: { cookie } })).statusCode).toBe(303);
 

@@ -24,3 +24,11 @@ export function runCli(args: string[], opts: { env?: Record<string, string | und
     child.stdin.end(opts.input ?? '');
   });
 }
+
+/** Imports the fixture people, clusters and routing table through the CLI, failing on any complaint. */
+export async function importFixtureCsvs(env: Record<string, string>): Promise<void> {
+  for (const [cmd, file] of [['people', 'people.csv'], ['clusters', 'clusters.csv'], ['routes', 'routes-good.csv']] as const) {
+    const r = await runCli([cmd, 'import', fixture(`csv/${file}`)], { env });
+    if (r.code !== 0 || r.stderr) throw new Error(`${cmd} import failed (${r.code}): ${r.stderr}`);
+  }
+}

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.js';
 import type { Person } from '../../src/directory/person.js';
 import { openCore, type Core } from '../../src/main.js';
+import { open311WebPlugin } from '../../src/main-open311.js';
 import { createClientKey, importWardBoundaries } from '../../src/open311/open311-admin.js';
-import { createOpen311Service } from '../../src/open311/open311-service.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
-import { open311Plugin } from '../../src/web/open311/open311-plugin.js';
+import { createWebApp } from '../../src/web/server.js';
 import { fixture } from './cli.js';
 import { seedFixtureDirectory } from './seed.js';
 import { createTestDatabase } from './test-db.js';
@@ -21,7 +21,7 @@ export interface Open311TestApp {
   close(): Promise<void>;
 }
 
-/** The real core on a fresh database with the fixture directory, boundaries and a key, behind our own fastify. */
+/** The real core on a fresh database with the fixture directory, boundaries and a key, behind the front door. */
 export async function startOpen311App(opts: { clock?: Clock; env?: Record<string, string> } = {}): Promise<Open311TestApp> {
   const db = await createTestDatabase();
   await db.close();
@@ -33,13 +33,8 @@ export async function startOpen311App(opts: { clock?: Clock; env?: Record<string
   await importWardBoundaries(core.dbh.db, { text: readFileSync(fixture('geo/wards-small.geojson'), 'utf8'), source: 'wards-small.geojson', catalogue, actor: 'test', at: core.clock.now() });
   const { key } = await createClientKey(core.dbh.db, { name: 'FixMyStreet', ratePerMinute: 1000, actor: 'test', at: core.clock.now() });
   core.invalidateContext();
-  const service = createOpen311Service({
-    db: core.dbh.db, cases: core.cases, clock: core.clock, logger, loadContext: core.loadContext, invalidateContext: core.invalidateContext,
-    jurisdictionId: config.OPEN311_JURISDICTION_ID, contact: config.OPEN311_CONTACT,
-  });
-  const app = Fastify();
-  await open311Plugin(service, logger)(app);
-  await app.ready();
+  // Open311 through the front door (its error boundary, limits and parsers), injected into without a listener.
+  const app = await createWebApp({ logger, metrics: core.metrics, readiness: [], plugins: [open311WebPlugin(core)] });
   return { core, app, people, key, databaseUrl: db.url, close: async () => { await app.close(); await core.close(); } };
 }
 

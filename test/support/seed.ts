@@ -8,7 +8,12 @@ import { parsePeopleCsv } from '../../src/directory/people-csv.js';
 import { buildDirectory, type Person } from '../../src/directory/person.js';
 import { parseClustersCsv } from '../../src/routing/clusters-csv.js';
 import { parseRoutesCsv } from '../../src/routing/routes-csv.js';
+import { loadConfig } from '../../src/config.js';
+import { openCore, type Core } from '../../src/main.js';
+import type { Clock } from '../../src/shared/clock.js';
+import { createLogger } from '../../src/shared/logger.js';
 import { fixture } from './cli.js';
+import { createTestDatabase } from './test-db.js';
 
 /** Loads the CSV fixtures through the real parsers and repositories; returns people by email. */
 export async function seedFixtureDirectory(db: Db, at = new Date('2026-11-02T09:00:00Z')): Promise<Map<string, Person>> {
@@ -27,4 +32,12 @@ export async function seedFixtureDirectory(db: Db, at = new Date('2026-11-02T09:
   await replaceRoutingTable(db, routes.rules, { source: 'fixture', at });
   await setTriageOwner(db, directory.byEmail.get('admin@birmingham.example')!.id);
   return new Map(directory.people.map((p) => [p.email, p]));
+}
+
+/** A core on a fresh, migrated test database with the fixture directory loaded. */
+export async function openSeededCore(opts: { clock?: Clock } = {}): Promise<{ core: Core; people: Map<string, Person>; url: string }> {
+  const db = await createTestDatabase();
+  await db.close();
+  const core = await openCore(loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' }), createLogger('silent'), opts.clock ? { clock: opts.clock } : {});
+  return { core, people: await seedFixtureDirectory(core.dbh.db), url: db.url };
 }

@@ -4,16 +4,21 @@ import { openDatabase, type DbHandle } from '../../src/db/client.js';
 
 /** A fresh database per test file, migrated with the real drizzle migrations. */
 export async function createTestDatabase(): Promise<DbHandle & { url: string }> {
+  const url = await createEmptyDatabase();
+  const handle = await openDatabase({ databaseUrl: url, dataDir: '' });
+  await handle.migrate();
+  return { ...handle, url };
+}
+
+/** A fresh, empty database (no migrations); returns its URL. */
+export async function createEmptyDatabase(): Promise<string> {
   const base = process.env.WARDLINE_TEST_DATABASE_URL;
   if (!base) throw new Error('WARDLINE_TEST_DATABASE_URL is not set: run the tests through vitest (global setup starts PostgreSQL).');
   const name = `wl_${randomBytes(6).toString('hex')}`;
   const admin = postgres(base, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
-  const url = base.replace(/\/[^/]*$/, `/${name}`);
-  const handle = await openDatabase({ databaseUrl: url, dataDir: '' });
-  await handle.migrate();
-  return { ...handle, url };
+  return base.replace(/\/[^/]*$/, `/${name}`);
 }
 
 export const redisTestUrl = (): string => {

@@ -1,10 +1,11 @@
+import { lockCaseNumbers } from '../../db/case-store.js';
 import { enqueueOutbound } from '../../db/outbox-repo.js';
-import { addGuest, findPersonByChatId } from '../../db/directory-repo.js';
+import { addGuest, findPeopleByChatIds, findPersonByChatId } from '../../db/directory-repo.js';
 import { linksForThread, openDraftsInThread } from '../../db/conversation-repo.js';
 import type { CaseContext } from '../../cases/case-service.js';
 import type { Tx } from '../../db/client.js';
 import { isTransientDbError } from '../../db/db-errors.js';
-import { markProcessed } from '../../db/processed-events-repo.js';
+import { markProcessed, markProcessedMany } from '../../db/processed-events-repo.js';
 import type { Person } from '../../directory/person.js';
 import { hasRole } from '../../directory/person.js';
 import { normaliseText } from '../../intake/normalise.js';
@@ -27,6 +28,11 @@ export const MAX_MESSAGE_CHARS = 40_000;
 export interface ConversationFlows {
   /** Handles one inbound event; repeats of an event id are ignored. Never throws at a person. */
   handle(ev: InboundEvent): Promise<InboundReply>;
+  /**
+   * Handles events together in one transaction (each turn in its own savepoint): one processed
+   * mark per event, and the replies of all, commit at once. Replies in the events' order.
+   */
+  handleBatch(evs: InboundEvent[]): Promise<InboundReply[]>;
 }
 
 /**
@@ -139,10 +145,25 @@ export function createConversationFlows(deps: FlowDeps & { afterTurn?: () => voi
     }
   }
 
-  return {
+  /** The event's work inside the caller's transaction, once its processed mark is new. */
+  async function turnIn(tx: Tx, ev: InboundEvent, found: Person | undefined, ctx: CaseContext, log: Logger, out: OutboundMessage[]): Promise<InboundReply> {
+    if (!found || !found.active) {
+      const s = stranger(ev, ctx);
+      out.push(...s.out);
+      return s.reply;
+    }
+    const turn = new Turn(ev, found, ctx, deps.platforms);
+    await runTurn(tx, ctx, turn, log);
+    out.push(...turn.replies);
+    return turn.ephemeral ? { ephemeral: turn.ephemeral } : {};
+  }
+
+  const logFor = (ev: InboundEvent) => deps.logger.child({ platform: ev.address.platform, event: ev.eventId, kind: ev.kind });
+
+  const flows: ConversationFlows = {
     async handle(received) {
       const ev = cleanEvent(received);
-      const log = deps.logger.child({ platform: ev.address.platform, event: ev.eventId, kind: ev.kind });
+      const log = logFor(ev);
       try {
         // Read before the transaction: inside it only the transaction's own handle may be used.
         const personId = await findPersonByChatId(deps.db, ev.address.platform, ev.userExternalId);
@@ -154,15 +175,10 @@ export function createConversationFlows(deps: FlowDeps & { afterTurn?: () => voi
         // One transaction: the processed mark, the cases opened and every message about them.
         const reply = await deps.db.transaction(async (tx): Promise<InboundReply | null> => {
           if (!(await markProcessed(tx, ev.address.platform, ev.eventId, deps.clock.now()))) return null;
-          if (!found || !found.active) {
-            const s = stranger(ev, ctx);
-            await enqueueOutbound(tx, [...before, ...s.out], null, deps.clock.now());
-            return s.reply;
-          }
-          const turn = new Turn(ev, found, ctx, deps.platforms);
-          await runTurn(tx, ctx, turn, log);
-          await enqueueOutbound(tx, [...before, ...turn.replies], null, deps.clock.now());
-          return turn.ephemeral ? { ephemeral: turn.ephemeral } : {};
+          const out = [...before];
+          const r = await turnIn(tx, ev, found, ctx, log, out);
+          await enqueueOutbound(tx, out, null, deps.clock.now());
+          return r;
         });
         if (!reply) {
           log.debug('repeat delivery ignored');
@@ -176,7 +192,47 @@ export function createConversationFlows(deps: FlowDeps & { afterTurn?: () => voi
         return { ephemeral: explain(e, log), failed: true };
       }
     },
+
+    async handleBatch(received) {
+      if (received.length < 2) return Promise.all(received.map((ev) => flows.handle(ev)));
+      const evs = received.map(cleanEvent);
+      const who = (ev: InboundEvent) => `${ev.address.platform}:${ev.userExternalId}`;
+      let batched: InboundEvent[] = [];
+      try {
+        const ids = await findPeopleByChatIds(deps.db, evs.map((ev) => ({ platform: ev.address.platform, externalId: ev.userExternalId })));
+        const ctx = await deps.loadContext();
+        // Strangers who may become guests change the directory first: they go one at a time.
+        batched = evs.filter((ev) => ids.has(who(ev)) || !deps.acceptStrangers || ev.kind !== 'message');
+        const now = deps.clock.now();
+        const replies = await deps.db.transaction(async (tx) => {
+          await lockCaseNumbers(tx);
+          const fresh = await markProcessedMany(tx, batched.map((ev) => ({ source: ev.address.platform, eventKey: ev.eventId })), now);
+          const out: OutboundMessage[] = [];
+          const got = new Map<InboundEvent, InboundReply>();
+          for (const ev of batched) {
+            if (!fresh.delete(`${ev.address.platform}:${ev.eventId}`)) continue;
+            const personId = ids.get(who(ev));
+            got.set(ev, await turnIn(tx, ev, personId ? ctx.directory.byId.get(personId) : undefined, ctx, logFor(ev), out));
+            // Between events, let the process answer what is waiting (acks in the `all` role).
+            await new Promise((r) => setImmediate(r));
+          }
+          await enqueueOutbound(tx, out, null, now);
+          return got;
+        });
+        if (replies.size) deps.afterTurn?.();
+        const alone = new Map<InboundEvent, InboundReply>();
+        for (const ev of evs) if (!batched.includes(ev)) alone.set(ev, await flows.handle(ev));
+        return evs.map((ev) => replies.get(ev) ?? alone.get(ev) ?? {});
+      } catch (e) {
+        // The batch as a whole failed: each event alone, so one event's fault holds back no other.
+        deps.logger.warn({ err: e, events: evs.length }, 'a batch of events failed together; handling each alone');
+        const out: InboundReply[] = [];
+        for (const ev of evs) out.push(await flows.handle(ev));
+        return out;
+      }
+    },
   };
+  return flows;
 }
 
 /** Every platform's event passes here: its words cleaned of what the database cannot store. */

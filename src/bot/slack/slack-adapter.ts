@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, LogLevel } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { CaseContext } from '../../cases/case-service.js';
 import type { Db } from '../../db/client.js';
@@ -8,13 +8,15 @@ import { inboundBatcher } from '../../db/inbound-repo.js';
 import { startInboundWorker, type InboundWorker } from '../inbound-worker.js';
 import { parseMessage } from '../../intake/parse-message.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Router } from '../../web/http-router.js';
+import type { HttpRoutes } from '../../shared/http-port.js';
 import { ACTION_IDS, type ActionId, type InboundEvent, type InboundReply } from '../chat-port.js';
 import type { ConversationFlows } from '../flows/conversation-flows.js';
 import type { AdapterDeps } from '../adapter-deps.js';
 import { createChannelNames } from './channel-names.js';
 import { registerSlackSurfaces } from './slack-surfaces.js';
 import { SlackHttpReceiver } from './slack-receiver.js';
+import { SlackSocketReceiver } from './slack-socket-receiver.js';
+import { handleStored, type StoredTurn } from './slack-stored.js';
 import { pickList, type PickList } from '../pick-list.js';
 
 export interface SlackAdapterOptions extends AdapterDeps {
@@ -22,12 +24,14 @@ export interface SlackAdapterOptions extends AdapterDeps {
   signingSecret?: string | undefined;
   appToken?: string | undefined;
   apiUrl?: string | undefined;
+  /** Stored events handled together in one transaction. */
+  inboundBatch?: number;
 }
 
 export interface SlackAdapter {
   client: WebClient;
   mode: 'http' | 'socket';
-  addRoutes(router: Router): void;
+  addRoutes(routes: HttpRoutes): void;
   /** Resolves when every Slack request taken so far has been handled. */
   idle(): Promise<void>;
   /** Socket Mode: connects. HTTP mode: handles the events the web role stored (worker and all roles). */
@@ -61,21 +65,19 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
   const socket = !!o.appToken && !o.signingSecret;
   let worker: InboundWorker | null = null;
   /** Set while a stored event is handled: a failure is recorded so the event is tried again. */
-  const stored = new AsyncLocalStorage<{ failed: string | null }>();
+  const stored = new AsyncLocalStorage<StoredTurn>();
   const store = inboundBatcher(o.db, 'slack', () => o.clock.now());
-  const receiver = socket ? null : new SlackHttpReceiver({
-    signingSecret: o.signingSecret!, clock: o.clock, logger: o.logger,
-    enqueue: async (key, body) => {
-      const stored = await store(key, body);
-      if (stored.kind === 'stored') worker?.wake();
-      return stored;
-    },
-  });
+  const enqueue = async (key: string, body: Record<string, unknown>) => {
+    const outcome = await store(key, body);
+    if (outcome.kind === 'stored') worker?.wake();
+    return outcome;
+  };
+  const receiver = socket ? null : new SlackHttpReceiver({ signingSecret: o.signingSecret!, clock: o.clock, logger: o.logger, enqueue });
   const clientOptions = { ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}), rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
   const app = new App({
     token: o.botToken,
     // Socket Mode's own Web API client (apps.connections.open) honours SLACK_API_URL too.
-    receiver: receiver ?? new SocketModeReceiver({ appToken: o.appToken!, logLevel: LogLevel.ERROR, installerOptions: { clientOptions } }),
+    receiver: receiver ?? new SlackSocketReceiver({ appToken: o.appToken!, clientOptions, logger: o.logger, enqueue }),
     clientOptions, logLevel: LogLevel.ERROR, tokenVerificationEnabled: false,
   });
   const channelNames = createChannelNames(async (id) => (await app.client.conversations.info({ channel: id })).channel?.name ?? null, o.clock);
@@ -106,13 +108,13 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
       const ctx = await o.loadContext();
       const personId = await findPersonByChatId(o.db, 'slack', userId);
       const person = personId ? ctx.directory.byId.get(personId) : undefined;
-      const r = parseMessage({ text, platform: 'slack' }, { sender: { role: person?.roles[0] ?? null, wards: person?.wardIds ?? [] }, catalogue: ctx.index.catalogue, streets: ctx.streets, ...(ctx.model ? { model: ctx.model } : {}) });
+      const r = parseMessage({ text, platform: 'slack' }, { sender: { role: person?.roles[0] ?? null, wards: person?.wardIds ?? [] }, catalogue: ctx.index.catalogue, streets: ctx.streets, model: ctx.intakeModel });
       return { wardId: r.cases[0]?.ward ?? r.draft?.ward ?? null, serviceId: r.cases[0]?.service ?? r.draft?.service ?? null };
     },
     async handle(ev, ephemeralTo) {
       await kit.knowPerson(ev.userExternalId);
-      const reply = await o.flows.handle(ev);
       const inStored = stored.getStore();
+      const reply = inStored ? await inStored.collect(ev) : await o.flows.handle(ev);
       if (reply.failed && inStored) {
         inStored.failed = reply.ephemeral ?? 'failed';
         return {};
@@ -132,30 +134,23 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
   return {
     client: app.client,
     mode: socket ? 'socket' : 'http',
-    addRoutes(router) {
-      if (receiver) router.add('POST', '/slack/events', receiver.handle);
+    addRoutes(routes) {
+      if (receiver) routes.post('/slack/events', receiver.handle);
     },
     idle: async () => {
       await receiver?.idle();
       await worker?.idle();
     },
     async start() {
-      if (socket) {
-        await app.start();
-        return;
-      }
+      if (socket) await app.start();
       worker = startInboundWorker({
-        db: o.db, clock: o.clock, logger: o.logger, platform: 'slack', pollMs: 250,
-        handle: async (body) => {
-          const state = { failed: null as string | null };
-          await stored.run(state, () => app.processEvent({ body: body as Record<string, unknown>, ack: async () => undefined }));
-          if (state.failed) throw new Error(state.failed);
-        },
+        db: o.db, clock: o.clock, logger: o.logger, platform: 'slack', pollMs: 250, ...(o.inboundBatch ? { batchSize: o.inboundBatch } : {}),
+        handleBatch: (bodies) => handleStored(app, stored, o.flows, bodies),
       });
     },
     async stop() {
-      if (socket) await app.stop();
       await worker?.stop();
+      if (socket) await app.stop();
     },
   };
 }

@@ -1,10 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import type { StoreOutcome } from '../../db/inbound-repo.js';
 import { cleanJson, parseInboundJson } from '../../shared/clean-text.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import { readBody, sendJson, sendText } from '../../web/http-router.js';
+import { headerOf, problem, type RawRequest, type RawResponse } from '../../shared/http-port.js';
 import { verifySlackSignature } from './slack-verify.js';
 
 export type SlackBody = { ok: true; body: Record<string, unknown> } | { ok: false; status: 400 | 413; message: string };
@@ -62,27 +61,28 @@ export class SlackHttpReceiver implements Receiver {
     return this.inFlight === 0 ? Promise.resolve() : new Promise((ok) => this.waiters.push(ok));
   }
 
-  readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const raw = (await readBody(req, 1_000_000)).toString('utf8');
+  /** POST /slack/events: answers once Bolt acks (or after 2.5 s); listeners may run on after that. */
+  readonly handle = async (req: RawRequest): Promise<RawResponse> => {
+    const raw = req.body.toString('utf8');
     const verified = verifySlackSignature({
       signingSecret: this.opts.signingSecret, rawBody: raw, nowMs: this.opts.clock.now().getTime(),
-      signature: header(req, 'x-slack-signature'), timestamp: header(req, 'x-slack-request-timestamp'),
+      signature: headerOf(req, 'x-slack-signature'), timestamp: headerOf(req, 'x-slack-request-timestamp'),
     });
     if (!verified.ok) {
       this.opts.logger.warn({ reason: verified.reason }, 'refused an unsigned or badly signed Slack request');
-      return sendJson(res, 401, { error: 'invalid_signature', message: `Refused: ${verified.reason}. Check SLACK_SIGNING_SECRET.` });
+      return problem(401, 'invalid_signature', `Refused: ${verified.reason}. Check SLACK_SIGNING_SECRET.`);
     }
-    const parsed = parseSlackBody(raw, header(req, 'content-type') ?? '');
+    const parsed = parseSlackBody(raw, headerOf(req, 'content-type') ?? '');
     if (!parsed.ok) {
       this.opts.logger.warn({ status: parsed.status }, 'refused a Slack request that cannot be stored');
-      return sendJson(res, parsed.status, { error: parsed.status === 413 ? 'too_large' : 'invalid_body', message: parsed.message });
+      return problem(parsed.status, parsed.status === 413 ? 'too_large' : 'invalid_body', parsed.message);
     }
     const { body } = parsed;
-    if (body.type === 'url_verification') return sendJson(res, 200, { challenge: body.challenge });
-    if (!this.app) return sendJson(res, 503, { error: 'not_ready', message: 'Slack is starting; try again.' });
+    if (body.type === 'url_verification') return { status: 200, body: { challenge: body.challenge } };
+    if (!this.app) return problem(503, 'not_ready', 'Slack is starting; try again.');
     if (body.type === 'event_callback') {
       if (typeof body.event_id !== 'string' || !body.event || typeof body.event !== 'object') {
-        return sendJson(res, 400, { error: 'invalid_body', message: 'An event_callback needs event_id and event.' });
+        return problem(400, 'invalid_body', 'An event_callback needs event_id and event.');
       }
       try {
         const stored = await this.opts.enqueue(`${String(body.team_id ?? '')}:${body.event_id}`, body);
@@ -91,39 +91,36 @@ export class SlackHttpReceiver implements Receiver {
       } catch (e) {
         // Not stored: answer so that Slack delivers it again rather than losing it.
         this.opts.logger.error({ err: e }, 'could not store a Slack event; Slack will retry');
-        return sendJson(res, 503, { error: 'unavailable', message: 'wardline cannot store events right now; Slack will retry.' });
+        return problem(503, 'unavailable', 'wardline cannot store events right now; Slack will retry.');
       }
-      return sendText(res, 200, '');
+      return { status: 200, body: '' };
     }
-
-    let acked = false;
-    const respond = (response: unknown) => {
-      if (acked) return;
-      acked = true;
-      if (response === undefined || response === '') sendText(res, 200, '');
-      else if (typeof response === 'string') sendText(res, 200, response);
-      else sendJson(res, 200, response);
-    };
-    const timer = setTimeout(() => respond(undefined), 2500); // Slack wants an answer within 3 s
-    const retry = header(req, 'x-slack-retry-num');
-    const event: ReceiverEvent = {
-      body, ack: async (response?: unknown) => respond(response),
-      ...(retry ? { retryNum: Number(retry), retryReason: header(req, 'x-slack-retry-reason') ?? '' } : {}),
-    };
-    this.inFlight++;
-    try {
-      await this.app.processEvent(event);
-    } catch (e) {
-      this.opts.logger.error({ err: e }, 'a Slack listener failed');
-    } finally {
-      clearTimeout(timer);
-      respond(undefined);
-      if (--this.inFlight === 0) for (const ok of this.waiters.splice(0)) ok();
-    }
+    return this.ackThenRun(this.app, req, body);
   };
-}
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
+  /** Commands and interactivity: the answer is Bolt's ack; the listener goes on after it. */
+  private ackThenRun(app: App, req: RawRequest, body: Record<string, unknown>): Promise<RawResponse> {
+    return new Promise((answer) => {
+      let acked = false;
+      const respond = (response: unknown) => {
+        if (acked) return;
+        acked = true;
+        answer({ status: 200, body: response === undefined || response === '' ? '' : response as string | object });
+      };
+      const timer = setTimeout(() => respond(undefined), 2500); // Slack wants an answer within 3 s
+      const retry = headerOf(req, 'x-slack-retry-num');
+      const event: ReceiverEvent = {
+        body, ack: async (response?: unknown) => respond(response),
+        ...(retry ? { retryNum: Number(retry), retryReason: headerOf(req, 'x-slack-retry-reason') ?? '' } : {}),
+      };
+      this.inFlight++;
+      app.processEvent(event).catch((e: unknown) => {
+        this.opts.logger.error({ err: e }, 'a Slack listener failed');
+      }).finally(() => {
+        clearTimeout(timer);
+        respond(undefined);
+        if (--this.inFlight === 0) for (const ok of this.waiters.splice(0)) ok();
+      });
+    });
+  }
 }

@@ -1,11 +1,9 @@
 import type { TurnState } from '@microsoft/teams-ai';
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import { ConfigurationServiceClientCredentialFactory, type Activity, type TurnContext } from 'botbuilder';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { findPersonByChatId, linkChatIdentity } from '../../db/directory-repo.js';
 import { saveTeamsConversation } from '../../db/teams-repo.js';
-import { readBody, sendJson } from '../../web/http-router.js';
-import type { Router } from '../../web/http-router.js';
+import { problem, type HttpRoutes, type RawRequest, type RawResponse } from '../../shared/http-port.js';
 import { ACTION_IDS, type ActionId, type InboundEvent } from '../chat-port.js';
 import type { AdapterDeps } from '../adapter-deps.js';
 import { pickList, type PickList } from '../pick-list.js';
@@ -25,7 +23,7 @@ export interface TeamsAdapterOptions extends AdapterDeps {
 export interface TeamsAdapterHandle {
   connector: TeamsConnector;
   lists(): Promise<PickList>;
-  addRoutes(router: Router): void;
+  addRoutes(routes: HttpRoutes): void;
 }
 
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -174,39 +172,38 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsAdapterHandle {
   app.conversationUpdate('membersAdded', async (ctx) => { await remember(ctx.activity); });
   app.activity('installationUpdate', async (ctx) => { await remember(ctx.activity); });
 
-  const endpoint = async (req: IncomingMessage, res: ServerResponse) => {
-    const raw = (await readBody(req, 1_000_000)).toString('utf8');
+  /** POST /api/messages: the activity through botbuilder's token check and teams-ai's turn. */
+  const endpoint = async (req: RawRequest): Promise<RawResponse> => {
     let body: unknown;
     try {
-      body = JSON.parse(raw);
+      body = JSON.parse(req.body.toString('utf8'));
     } catch {
-      return sendJson(res, 400, { error: 'invalid_body', message: 'Not a Bot Framework activity: the body is not JSON.' });
+      return problem(400, 'invalid_body', 'Not a Bot Framework activity: the body is not JSON.');
     }
     if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as Loose).type !== 'string') {
-      return sendJson(res, 400, { error: 'invalid_body', message: 'Not a Bot Framework activity: expected an object with a type.' });
+      return problem(400, 'invalid_body', 'Not a Bot Framework activity: expected an object with a type.');
     }
     let status = 200;
-    let sent = false;
+    let answer: RawResponse | null = null;
     let ran = false;
+    const headers: Record<string, string> = {};
     const shim = {
-      socket: req.socket,
+      socket: undefined,
       status(code: number) { status = code; },
-      header(name: string, value: unknown) { if (!res.headersSent) res.setHeader(name, String(value)); },
+      header(name: string, value: unknown) { headers[name.toLowerCase()] = String(value); },
       send(payload?: unknown) {
-        if (sent) return;
-        sent = true;
+        if (answer) return;
         // A failure before the turn ran is the token check failing (botbuilder reports some as 500).
-        if (status === 401 || (status >= 500 && !ran)) return sendJson(res, 401, { error: 'unauthorized', message: 'Refused: the request has no valid Bot Framework token. Check MICROSOFT_APP_ID.' });
-        if (payload === undefined || payload === null || payload === '') { res.statusCode = status; res.end(); return; }
-        if (typeof payload === 'string') { res.statusCode = status; res.end(payload); return; }
-        sendJson(res, status, payload);
+        if (status === 401 || (status >= 500 && !ran)) {
+          answer = problem(401, 'unauthorized', 'Refused: the request has no valid Bot Framework token. Check MICROSOFT_APP_ID.');
+        } else answer = { status, headers, ...(payload === undefined || payload === null || payload === '' ? {} : { body: payload as string | object }) };
       },
       end() { shim.send(); },
     };
-    await adapter.process({ body: body as Record<string, unknown>, headers: req.headers, method: req.method ?? 'POST' }, shim, async (ctx) => { ran = true; await app.run(ctx); });
-    if (!sent) shim.send();
+    await adapter.process({ body: body as Record<string, unknown>, headers: req.headers, method: req.method }, shim, async (ctx) => { ran = true; await app.run(ctx); });
+    shim.send();
+    return answer!;
   };
 
-  return { connector, lists, addRoutes: (router) => router.add('POST', '/api/messages', endpoint) };
+  return { connector, lists, addRoutes: (routes) => routes.post('/api/messages', endpoint) };
 }
-

@@ -21,7 +21,7 @@ export async function escalateTask(a: Partial<Activity>, deps: { loadContext: ()
   const ctx = await deps.loadContext();
   const personId = await findPersonByChatId(deps.db, 'teams', String((a.from as Loose)?.aadObjectId ?? a.from?.id ?? ''));
   const person = personId ? ctx.directory.byId.get(personId) : undefined;
-  const r = parseMessage({ text, platform: 'teams' }, { sender: { role: person?.roles[0] ?? null, wards: person?.wardIds ?? [] }, catalogue: ctx.index.catalogue, streets: ctx.streets, ...(ctx.model ? { model: ctx.model } : {}) });
+  const r = parseMessage({ text, platform: 'teams' }, { sender: { role: person?.roles[0] ?? null, wards: person?.wardIds ?? [] }, catalogue: ctx.index.catalogue, streets: ctx.streets, model: ctx.intakeModel });
   const ward = r.cases[0]?.ward ?? r.draft?.ward ?? '';
   const service = r.cases[0]?.service ?? r.draft?.service ?? '';
   const lists = await deps.lists();

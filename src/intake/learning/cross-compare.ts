@@ -19,6 +19,8 @@ export interface CompareInput {
   classes: string[];
   /** Both models decide with these (the shipped model's, chosen by train:intake). */
   thresholds: Thresholds;
+  /** Both models decide on several problems with these weights (the shipped model's: examples alone cannot retrain them). */
+  extraCases: number[] | null;
   /** Every council example now: the candidate's training and the council's held-out messages. */
   council: CouncilExample[];
   inUse: Recipe;
@@ -71,7 +73,7 @@ function foldModel(input: CompareInput, recipe: Recipe, fold: number): IntakeMod
     ...input.shipped.filter((e) => foldOfShipped(e.group, folds, seed) !== fold),
     ...councilTrainingExamples(council, input.catalogue, input.partModel),
   ];
-  const model = trainModel(examples, input.classes, { thresholds: input.thresholds, ...(input.train ? { train: input.train } : {}) });
+  const model = trainModel(examples, input.classes, { thresholds: input.thresholds, extraCases: input.extraCases, ...(input.train ? { train: input.train } : {}) });
   input.memo?.set(key, model);
   return model;
 }

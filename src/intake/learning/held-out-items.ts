@@ -3,6 +3,7 @@ import { compileLexicon } from '../lexicon.js';
 import type { Prediction } from '../model/evaluate.js';
 import { CHATTER, UNCLEAR, type IntakeModel } from '../model/intake-model.js';
 import { decideServices, readMessage, settle, type Reading } from '../model/read-message.js';
+import { predictMultiLabel } from '../model/multilabel.js';
 import { predictProba } from '../model/softmax-regression.js';
 import type { LabelledMessage, TrainingExample } from '../model/training.js';
 import type { StreetGazetteer } from '../street-gazetteer.js';
@@ -49,7 +50,10 @@ export function shippedItems(examples: TrainingExample[]): Map<number, HeldOutIt
 function wholeReading(x: number[], model: IntakeModel): Reading {
   const whole = predictProba(model.softmax, x);
   const chatter = model.gate ? predictProba(model.gate, x)[0]! : whole[model.softmax.classes.indexOf(CHATTER)] ?? 0;
-  return { classes: model.softmax.classes, whole, chatter, parts: [], hits: [] };
+  return {
+    classes: model.softmax.classes, whole, chatter, parts: [], hits: [],
+    multi: model.multi ? predictMultiLabel(model.multi, x) : null, multiClasses: model.multi?.classes ?? [], extraWeights: model.extraCases,
+  };
 }
 
 /** What the model would do with the item, in the scorer's terms (the same as bench:intake-eval's). */

@@ -48,7 +48,7 @@ export async function retrainIntakeModel(input: RetrainInput): Promise<RetrainRe
   const folds = input.folds ?? 5;
   const seed = input.seed ?? 2026;
   const comparison = await crossCompare({
-    shipped: shipped.examples, classes: shipped.classes, thresholds: shipped.model.thresholds, council: input.council,
+    shipped: shipped.examples, classes: shipped.classes, thresholds: shipped.model.thresholds, extraCases: shipped.model.extraCases, council: input.council,
     inUse: { council: input.inUse.council }, catalogue: input.catalogue, partModel: shipped.model, folds, seed,
     ...(input.streets ? { streets: input.streets } : {}), ...(input.train ? { train: input.train } : {}), ...(input.memo ? { memo: input.memo } : {}),
   });
@@ -56,7 +56,7 @@ export async function retrainIntakeModel(input: RetrainInput): Promise<RetrainRe
   if (!verdict.adopt) return { kind: 'compared', candidate: null, comparison, verdict };
   const examples = [...shipped.examples, ...councilTrainingExamples(input.council, input.catalogue, shipped.model)];
   const candidate = trainModel(examples, shipped.classes, {
-    thresholds: shipped.model.thresholds, version: input.version, ...(input.train ? { train: input.train } : {}),
+    thresholds: shipped.model.thresholds, extraCases: shipped.model.extraCases, version: input.version, ...(input.train ? { train: input.train } : {}),
     trainedOn: {
       base: shipped.model.version, shippedExamples: shipped.examples.length, councilExamples: input.council.length, examples: examples.length,
       cv: { folds, seed, candidate: comparison.candidate.all, inUse: comparison.inUse.all },

@@ -2,7 +2,8 @@ import type { Catalogue } from '../../catalogue/catalogue.js';
 import { compileLexicon } from '../lexicon.js';
 import { normaliseText } from '../normalise.js';
 import { findWard, type WardFinding } from '../ward-finder.js';
-import type { IntakeModel, Thresholds } from './intake-model.js';
+import { extraCandidates, trainExtraCases } from './extra-cases.js';
+import { DEFAULT_THRESHOLDS, type IntakeModel, type Thresholds } from './intake-model.js';
 import { decideServices, readMessage, settle, type Reading } from './read-message.js';
 import { buildExamples, classesOf, foldsOf, trainModel, type LabelledMessage, type ModelOptions, type TrainingExample } from './training.js';
 
@@ -24,10 +25,13 @@ export interface Measures {
   casesOpened: number;
   /** Share of the expected cases that were opened with the right ward and service. */
   coverage: number;
+  /** Share of the expected cases whose service (whatever the ward) / ward (whatever the service) was among those opened, as score.mjs counts. */
+  serviceHit: number;
+  wardHit: number;
 }
 
 export function measure(messages: LabelledMessage[], preds: Prediction[]): Measures {
-  let kindOk = 0, escN = 0, exact = 0, opened = 0, wrong = 0, chatN = 0, chatOk = 0, clarN = 0, clarOk = 0, expCases = 0, rightCases = 0;
+  let kindOk = 0, escN = 0, exact = 0, opened = 0, wrong = 0, chatN = 0, chatOk = 0, clarN = 0, clarOk = 0, expCases = 0, rightCases = 0, svcHit = 0, wardHit = 0, expAll = 0;
   messages.forEach((m, i) => {
     const p = preds[i]!;
     const e = m.expected;
@@ -41,6 +45,11 @@ export function measure(messages: LabelledMessage[], preds: Prediction[]): Measu
       if (p.kind === 'escalation' && want.size === got.size && [...want].every((k) => got.has(k))) exact++;
       wrong += p.cases.filter((c) => !want.has(key(c))).length;
       expCases += want.size;
+      for (const c of e.cases) {
+        expAll++;
+        if (p.cases.some((q) => q.service === c.service)) svcHit++;
+        if (p.cases.some((q) => q.ward === c.ward)) wardHit++;
+      }
       rightCases += [...got].filter((k) => want.has(k)).length;
     } else {
       wrong += p.cases.length;
@@ -52,6 +61,7 @@ export function measure(messages: LabelledMessage[], preds: Prediction[]): Measu
   return {
     n: messages.length, kindAccuracy: r(kindOk, messages.length), exact: r(exact, escN), misroute: r(wrong, Math.max(1, opened)),
     chatterIgnored: r(chatOk, chatN), clarifyAsked: r(clarOk, clarN), casesOpened: opened, coverage: r(rightCases, expCases),
+    serviceHit: r(svcHit, expAll), wardHit: r(wardHit, expAll),
   };
 }
 
@@ -79,10 +89,9 @@ export function predictAll(reads: Read[], th: Thresholds, known: ReadonlySet<str
 }
 
 const GRID = {
-  chatter: [0.4, 0.5, 0.6],
+  chatter: [0.3, 0.4, 0.5, 0.6, 0.7],
   abstain: Array.from({ length: 19 }, (_, i) => Math.round(i * 5) / 100),
-  segment: [0.5, 0.65, 0.8],
-  share: [0.05, 0.15],
+  extra: [0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
 };
 
 /** How much one point of misroute costs against one point of exact, chatter ignored or clarify asked. */
@@ -95,8 +104,8 @@ export const MISROUTE_COST = 5;
  */
 export function chooseThresholds(messages: LabelledMessage[], reads: Read[], known: ReadonlySet<string>): { thresholds: Thresholds; measures: Measures } {
   let best: { thresholds: Thresholds; measures: Measures; score: number } | null = null;
-  for (const chatter of GRID.chatter) for (const segment of GRID.segment) for (const share of GRID.share) for (const abstain of GRID.abstain) {
-    const thresholds = { chatter, abstain, segment, share };
+  for (const chatter of GRID.chatter) for (const extra of GRID.extra) for (const abstain of GRID.abstain) {
+    const thresholds = { ...DEFAULT_THRESHOLDS, chatter, abstain, extra };
     const m = measure(messages, predictAll(reads, thresholds, known));
     const score = m.exact + m.chatterIgnored + m.clarifyAsked - MISROUTE_COST * m.misroute;
     if (!best || score > best.score + 1e-9) best = { thresholds, measures: m, score };
@@ -118,12 +127,29 @@ export function heldOutReads(messages: LabelledMessage[], catalogue: Catalogue, 
   return reads;
 }
 
+/** Candidate further services of held-out readings of escalations, labelled by whether the message has them. */
+export function extraSamples(messages: LabelledMessage[], reads: Read[], known: ReadonlySet<string>): { features: number[]; y: number }[] {
+  const out: { features: number[]; y: number }[] = [];
+  const isService = (c: string) => known.has(c);
+  messages.forEach((m, i) => {
+    if (m.expected.kind !== 'escalation') return;
+    const r = reads[i]!.reading;
+    let top = -1;
+    r.classes.forEach((c, k) => { if (isService(c) && (top < 0 || r.whole[k]! > r.whole[top]!)) top = k; });
+    const want = new Set(m.expected.cases.map((c) => c.service));
+    for (const c of extraCandidates(r, r.classes[top] ?? '', isService)) out.push({ features: c.features, y: want.has(c.serviceId) ? 1 : 0 });
+  });
+  return out;
+}
+
 /** The whole training: examples, weights, and thresholds chosen by an inner cross-validation of the same messages. */
 export function fitIntakeModel(messages: LabelledMessage[], catalogue: Catalogue, opts: ModelOptions & { innerFolds?: number; seed?: number } = {}): { model: IntakeModel; examples: TrainingExample[] } {
   const known = new Set(catalogue.services.map((s) => s.id as string));
   const inner = heldOutReads(messages, catalogue, opts.innerFolds ?? 3, (opts.seed ?? 7) + 1, opts);
+  const extraCases = trainExtraCases(extraSamples(messages, inner, known));
+  for (const r of inner) r.reading.extraWeights = extraCases;
   const { thresholds, measures } = chooseThresholds(messages, inner, known);
   const examples = buildExamples(messages, catalogue, opts.train);
-  const model = trainModel(examples, classesOf(catalogue), { ...opts, thresholds, trainedOn: { ...opts.trainedOn, messages: messages.length, examples: examples.length, innerCv: measures } });
+  const model = trainModel(examples, classesOf(catalogue), { ...opts, thresholds, extraCases, trainedOn: { ...opts.trainedOn, messages: messages.length, examples: examples.length, innerCv: measures } });
   return { model, examples };
 }

@@ -8,7 +8,7 @@ import type { TrainingExample } from './training.js';
  * The shipped training examples: hashed features and labels, never the text, so that a council
  * can retrain on them plus its own corrections (`trainModel([...shipped, ...theirs], classes)`).
  */
-export const EXAMPLES_FORMAT = 'wardline-intake-examples/1';
+export const EXAMPLES_FORMAT = 'wardline-intake-examples/2';
 const SOURCES = ['message', 'part', 'guess'] as const;
 
 const fileSchema = z.object({

@@ -3,13 +3,16 @@ import { compileLexicon, type Lexicon } from '../lexicon.js';
 import { maskPlaces } from '../location.js';
 import { normaliseText } from '../normalise.js';
 import { activeClaims, applyClaims, findHits, type Hit } from '../service-classifier.js';
+import { WHOLE } from './softmax-regression.js';
 import { CHATTER, PROBLEM, REQUEST, SOCIAL, UNSURE, VAGUE } from '../signals.js';
 
 /**
  * Features of a message for the intake model, hashed into 2^20 buckets (FNV-1a): word uni- and
  * bigrams, lexicon hits per service (the catalogue's vocabulary and claims, whose stems and
- * spellings cover misspellings: named, described, negated), the cue signals, the kind of channel,
- * the sender's role and the platform. (Character 4-grams were tried and dropped: on
+ * spellings cover misspellings: named, described, negated), the cue signals and the kind of
+ * channel (left out when unknown, as for the catalogue's own examples). The sender's role and the
+ * platform are not features: the corpus ties them to its authors, not to what a message means, and
+ * learning them made the same words read differently in Slack and in Teams. (Character 4-grams were tried and dropped: on
  * cross-validation they added misroutes and no exact matches.) The same function serves training and
  * parsing, so the shipped examples and a council's corrections are comparable.
  */
@@ -17,6 +20,7 @@ export const FEATURE_BITS = 20;
 const MASK = (1 << FEATURE_BITS) - 1;
 
 export interface FeatureMeta {
+  /** null: a direct message; undefined: not known (no channel feature). */
   channelName?: string | null;
   role?: string | null;
   platform?: string | null;
@@ -41,10 +45,15 @@ function hashJoined(a: string, b: string, c = ''): number {
   return (fnv(fnv(fnv(0x811c9dc5, a), b), c) >>> 0) & MASK;
 }
 
-/** What kind of channel a message came from: an escalations or casework channel, a ward's, chit-chat, or a DM. */
+/**
+ * What kind of channel a message came from: an escalations or casework channel, a ward's, or
+ * chit-chat. A direct message to wardline is addressed to it as a casework channel is, and counts
+ * as one: the labelled corpus holds no direct messages, so a kind of its own would be learned
+ * from nothing.
+ */
 export function channelKind(name: string | null | undefined): string {
   const n = (name ?? '').toLowerCase();
-  if (!n) return 'direct';
+  if (!n) return 'casework';
   if (/escalat|wardline|casework|case-work|issues|reports?\b/.test(n)) return 'casework';
   if (/random|general|off-?topic|announce|social|chat|news/.test(n)) return 'general';
   if (/ward|cllrs|members|councillors/.test(n)) return 'ward';
@@ -78,23 +87,32 @@ function hitFeature(h: Hit): string {
   return h.phrase.weight >= 2 ? `lxt:${s}` : `lxw:${s}`;
 }
 
-function build(text: string, meta: FeatureMeta, hits: Hit[]): number[] {
+/**
+ * The text the word features read: street names blanked and ward or area names one token, so the
+ * model learns what is wrong, not which streets the corpus's authors wrote about.
+ */
+function wordText(text: string, lex: Lexicon | null): string {
+  if (!lex) return text;
+  return maskPlaces(text).replace(lex.placeRe, ' zplace ');
+}
+
+function build(text: string, meta: FeatureMeta, hits: Hit[], lex: Lexicon | null): number[] {
   const out: number[] = [];
   const set = { add: (h: number) => out.push(h) };
   const add = (f: string) => out.push(hashFeature(f));
-  const ws = words(text);
-  add('bias');
+  /** Features every message has one of count fully (WHOLE), whatever its length. */
+  const addWhole = (f: string) => out.push(hashFeature(f) | WHOLE);
+  const ws = words(wordText(text, lex));
+  addWhole('bias');
   for (let i = 0; i < ws.length; i++) {
     set.add(hashJoined('w:', ws[i]!));
     if (i + 1 < ws.length) set.add(hashJoined('b:', `${ws[i]} `, ws[i + 1]));
   }
   for (const h of hits) add(hitFeature(h));
-  for (const [name, re] of SIGNALS) if (re.test(text)) add(`sig:${name}`);
-  if (text.includes('?')) add('sig:question');
-  add(`len:${Math.min(7, Math.floor(Math.log2(ws.length + 1)))}`);
-  add(`ch:${channelKind(meta.channelName)}`);
-  add(`role:${(meta.role ?? 'none').toLowerCase()}`);
-  add(`pf:${(meta.platform ?? 'none').toLowerCase()}`);
+  for (const [name, re] of SIGNALS) if (re.test(text)) addWhole(`sig:${name}`);
+  if (text.includes('?')) addWhole('sig:question');
+  addWhole(`len:${Math.min(7, Math.floor(Math.log2(ws.length + 1)))}`);
+  if (meta.channelName !== undefined) addWhole(`ch:${channelKind(meta.channelName)}`);
   out.sort((a, b) => a - b);
   let n = 0;
   for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[i - 1]) out[n++] = out[i]!;
@@ -104,7 +122,8 @@ function build(text: string, meta: FeatureMeta, hits: Hit[]): number[] {
 
 /** The hashed features of already normalised text (a whole message or one part of it). */
 export function featuresOfText(text: string, meta: FeatureMeta, catalogue: Catalogue): number[] {
-  return build(text, meta, lexiconHits(text, compileLexicon(catalogue)));
+  const lex = compileLexicon(catalogue);
+  return build(text, meta, lexiconHits(text, lex), lex);
 }
 
 const SIGNALS: [string, RegExp][] = [['request', REQUEST], ['chatter', CHATTER], ['social', SOCIAL], ['unsure', UNSURE], ['vague', VAGUE], ['problem', PROBLEM]];
@@ -115,6 +134,6 @@ export function extractFeatures(message: { text: unknown; platform?: string | nu
 }
 
 /** The features of normalised text whose lexicon hits are already known. */
-export function featuresOfHits(text: string, meta: FeatureMeta, hits: Hit[]): number[] {
-  return build(text, meta, hits);
+export function featuresOfHits(text: string, meta: FeatureMeta, hits: Hit[], catalogue: Catalogue): number[] {
+  return build(text, meta, hits, compileLexicon(catalogue));
 }

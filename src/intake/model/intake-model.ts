@@ -6,7 +6,7 @@ import { decodeSortedInts, decodeWeights, encodeSortedInts, encodeWeights } from
 import { makeModel, type SoftmaxModel } from './softmax-regression.js';
 
 /** The file format; bump when features or classes change meaning, so an old file is refused, not misread. */
-export const MODEL_FORMAT = 'wardline-intake-model/1';
+export const MODEL_FORMAT = 'wardline-intake-model/2';
 export const CHATTER = 'chatter';
 /** A problem for the council whose service cannot be settled from the message. */
 export const UNCLEAR = 'unclear';
@@ -22,9 +22,11 @@ export interface Thresholds {
   segment: number;
   /** …and when the whole message gives that service at least this share. */
   share: number;
+  /** Beside the likeliest service, another is opened as its own case at or above this multi-label probability. */
+  extra: number;
 }
 
-export const DEFAULT_THRESHOLDS: Thresholds = { chatter: 0.5, abstain: 0.5, segment: 0.6, share: 0.1 };
+export const DEFAULT_THRESHOLDS: Thresholds = { chatter: 0.5, abstain: 0.5, segment: 0.6, share: 0.1, extra: 0.5 };
 
 export interface IntakeModel {
   format: typeof MODEL_FORMAT;
@@ -35,6 +37,10 @@ export interface IntakeModel {
   softmax: SoftmaxModel;
   /** Chatter or a problem: a two-class model of its own, sharper than the chatter class among services. */
   gate: SoftmaxModel | null;
+  /** Which services a message is about, each on its own (sigmoids): finds the second and third problem of a message. */
+  multi: SoftmaxModel | null;
+  /** Weights of the decision whether a part is a problem of its own (extra-cases.ts). */
+  extraCases: number[] | null;
   /** How it was trained, for the record: corpus size, options, cross-validated figures. */
   trainedOn: Record<string, unknown>;
 }
@@ -44,10 +50,12 @@ const fileSchema = z.object({
   version: z.string().min(1),
   featureBits: z.number().int(),
   classes: z.array(z.string()).min(2),
-  thresholds: z.object({ chatter: z.number(), abstain: z.number(), segment: z.number(), share: z.number() }),
+  thresholds: z.object({ chatter: z.number(), abstain: z.number(), segment: z.number(), share: z.number(), extra: z.number() }),
   buckets: z.string(),
   weights: z.object({ scale: z.number().positive(), data: z.string() }),
   gate: z.object({ buckets: z.string(), weights: z.object({ scale: z.number().positive(), data: z.string() }) }).nullish(),
+  extraCases: z.array(z.number()).nullish(),
+  multi: z.object({ classes: z.array(z.string()), buckets: z.string(), weights: z.object({ scale: z.number().positive(), data: z.string() }) }).nullish(),
   trainedOn: z.record(z.string(), z.unknown()).default({}),
 });
 
@@ -56,6 +64,8 @@ export function serialiseModel(m: IntakeModel): string {
     format: m.format, version: m.version, featureBits: m.featureBits, classes: m.softmax.classes, thresholds: m.thresholds,
     trainedOn: m.trainedOn, buckets: encodeSortedInts(m.softmax.buckets), weights: encodeWeights(m.softmax.weights),
     gate: m.gate ? { buckets: encodeSortedInts(m.gate.buckets), weights: encodeWeights(m.gate.weights) } : null,
+    extraCases: m.extraCases,
+    multi: m.multi ? { classes: m.multi.classes, buckets: encodeSortedInts(m.multi.buckets), weights: encodeWeights(m.multi.weights) } : null,
   }, null, 1)}\n`;
 }
 
@@ -77,9 +87,16 @@ export function deserialiseModel(text: string): IntakeModel {
     if (gw.length !== gb.length * GATE_CLASSES.length) throw new AppError('catalogue.invalid', 'The intake model file is damaged (gate weights and features disagree); train it again.');
     gate = makeModel([...GATE_CLASSES], gb, gw);
   }
+  let multi: SoftmaxModel | null = null;
+  if (parsed.multi) {
+    const mb = Uint32Array.from(decodeSortedInts(parsed.multi.buckets));
+    const mw = decodeWeights(parsed.multi.weights);
+    if (mw.length !== mb.length * parsed.multi.classes.length) throw new AppError('catalogue.invalid', 'The intake model file is damaged (multi-label weights and features disagree); train it again.');
+    multi = makeModel(parsed.multi.classes, mb, mw);
+  }
   return {
     format: MODEL_FORMAT, version: parsed.version, featureBits: parsed.featureBits, thresholds: parsed.thresholds,
-    softmax: makeModel(parsed.classes, buckets, weights), gate, trainedOn: parsed.trainedOn,
+    softmax: makeModel(parsed.classes, buckets, weights), gate, multi, extraCases: parsed.extraCases ?? null, trainedOn: parsed.trainedOn,
   };
 }
 

@@ -4,6 +4,8 @@ import { compileLexicon } from '../lexicon.js';
 import type { Hit } from '../service-classifier.js';
 import { featuresOfHits, featuresOfText, lexiconHits, type FeatureMeta } from './features.js';
 import { CHATTER, UNCLEAR, type IntakeModel, type Thresholds } from './intake-model.js';
+import { extraCandidates, scoreExtra } from './extra-cases.js';
+import { predictMultiLabel } from './multilabel.js';
 import { predictProba } from './softmax-regression.js';
 
 /** What the model says about a message and each of its parts, before any threshold. */
@@ -12,21 +14,40 @@ export interface Reading {
   whole: Float64Array;
   /** The probability that the message is chatter. */
   chatter: number;
-  parts: { segment: Segment; p: Float64Array }[];
+  parts: { segment: Segment; p: Float64Array; multi: Float64Array | null }[];
   /** The catalogue's phrases in the message, by position. */
   hits: Hit[];
+  /** Each service's own probability of being among the message's problems (classes: `multiClasses`). */
+  multi: Float64Array | null;
+  multiClasses: string[];
+  /** The weights that decide whether a part is a problem of its own (extra-cases.ts), when trained. */
+  extraWeights: number[] | null;
 }
 
 export function readMessage(text: string, meta: FeatureMeta, catalogue: Catalogue, model: IntakeModel): Reading {
   const sm = model.softmax;
   const hits = lexiconHits(text, compileLexicon(catalogue));
-  const x = featuresOfHits(text, meta, hits);
+  const x = featuresOfHits(text, meta, hits, catalogue);
   const whole = predictProba(sm, x);
-  const chatter = model.gate ? predictProba(model.gate, x)[0]! : whole[sm.classes.indexOf(CHATTER)] ?? 0;
   const segments = segmentMessage(text);
   const partX = segments.length < 2 ? [] : segments.map((seg) => featuresOfText(seg.text, meta, catalogue));
-  const parts = partX.map((px, i) => ({ segment: segments[i]!, p: predictProba(sm, px) }));
-  return { classes: sm.classes, whole, chatter, parts, hits };
+  const chatter = chatterOf(model, x, partX, whole[sm.classes.indexOf(CHATTER)] ?? 0);
+  const parts = partX.map((px, i) => ({ segment: segments[i]!, p: predictProba(sm, px), multi: model.multi ? predictMultiLabel(model.multi, px) : null }));
+  const multi = model.multi ? predictMultiLabel(model.multi, x) : null;
+  return { classes: sm.classes, whole, chatter, parts, hits, multi, multiClasses: model.multi?.classes ?? [], extraWeights: model.extraCases };
+}
+
+/**
+ * The probability that a message is chatter: the gate's on the whole message, but no more than
+ * its parts say on average, so that two plain problems in one message ("pothole on A Road; and
+ * fly-tipping on B Lane") are not taken for an update because the whole names two services.
+ */
+function chatterOf(model: IntakeModel, x: number[], partX: number[][], fallback: number): number {
+  if (!model.gate) return fallback;
+  const whole = predictProba(model.gate, x)[0]!;
+  if (!partX.length) return whole;
+  const parts = partX.reduce((s, px) => s + predictProba(model.gate!, px)[0]!, 0) / partX.length;
+  return Math.min(whole, parts);
 }
 
 export interface ServiceChoice {
@@ -77,12 +98,43 @@ export function decideServices(r: Reading, th: Thresholds, known: ReadonlySet<st
   const share = (k: number) => r.whole[k]! / rest;
   const ranked = r.classes.map((c, k) => ({ serviceId: c, p: share(k) })).filter((x) => isService(x.serviceId)).sort((a, b) => b.p - a.p);
   if (pc >= th.chatter) return { kind: 'chatter', chosen: [], unsure: false, ranked };
-  const several = problemsInParts(r, th, isService, share);
-  if (several.length >= 2) return { kind: 'problem', chosen: several.slice(0, 4), unsure: false, ranked };
+  if (!r.multi) {
+    const several = problemsInParts(r, th, isService, share);
+    if (several.length >= 2) return { kind: 'problem', chosen: several.slice(0, 4), unsure: false, ranked };
+  }
   const top = ranked[0];
   const unclear = ui >= 0 ? share(ui) : 0;
-  if (!top || unclear >= top.p || top.p < th.abstain) return { kind: 'problem', chosen: [], unsure: true, ranked };
-  return { kind: 'problem', chosen: [{ serviceId: top.serviceId, confidence: top.p, parts: [] }], unsure: false, ranked };
+  if (!top || unclear >= top.p) return { kind: 'problem', chosen: [], unsure: true, ranked };
+  const extras = extraServices(r, th, top.serviceId, isService);
+  // The likeliest service's probability: its share of the softmax, or the multi-label model's own
+  // when that is surer (a message half like another service is still plainly about this one). Two
+  // problems share the softmax's probability: together they must pass the bar.
+  const own = r.multi ? r.multi[r.multiClasses.indexOf(top.serviceId)] ?? 0 : 0;
+  const confidence = Math.max(top.p, own);
+  const covered = confidence + extras.reduce((s, e) => s + (ranked.find((x) => x.serviceId === e.serviceId)?.p ?? 0), 0);
+  if (covered < th.abstain) return { kind: 'problem', chosen: [], unsure: true, ranked };
+  const chosen = [{ serviceId: top.serviceId, confidence, parts: [] as Segment[] }, ...extras];
+  if (chosen.length > 1) for (const c of chosen) c.parts = partsAbout(r, c.serviceId);
+  return { kind: 'problem', chosen, unsure: false, ranked };
+}
+
+/** Other services the multi-label model is sure of: each a problem of its own. */
+function extraServices(r: Reading, th: Thresholds, topId: string, isService: (c: string) => boolean): ServiceChoice[] {
+  if (r.extraWeights) {
+    return extraCandidates(r, topId, isService).map((c) => ({ serviceId: c.serviceId, confidence: scoreExtra(r.extraWeights!, c.features), parts: [] as Segment[] }))
+      .filter((c) => c.confidence >= th.extra).sort((a, b) => b.confidence - a.confidence).slice(0, 3);
+  }
+  if (!r.multi) return [];
+  const out: ServiceChoice[] = [];
+  r.multiClasses.forEach((id, k) => {
+    if (id !== topId && isService(id) && r.multi![k]! >= th.extra) out.push({ serviceId: id, confidence: r.multi![k]!, parts: [] });
+  });
+  return out.sort((a, b) => b.confidence - a.confidence).slice(0, 3);
+}
+
+/** The parts of the message whose likeliest service is this one. */
+function partsAbout(r: Reading, serviceId: string): Segment[] {
+  return r.parts.filter((part) => r.classes[argmax(part.p)] === serviceId).map((part) => part.segment);
 }
 
 export interface Settled {

@@ -1,8 +1,18 @@
 /**
  * Multinomial logistic regression (softmax, L2) over sparse binary features, trained by seeded
- * AdaGrad SGD: the same examples, options and seed always give the same weights. Each example's
- * features count 1/sqrt(n), so long and short messages weigh alike.
+ * AdaGrad SGD: the same examples, options and seed always give the same weights. An example's
+ * ordinary features count 1/sqrt(n), so long and short messages weigh alike; features at or above
+ * WHOLE (the bias, the length, the channel, the cues) count 1 each: scaled, a bias grows as a
+ * message gets shorter and the model reads "short" as "chatter".
  */
+export const WHOLE = 0x100000;
+
+/** How much an example's ordinary features count (x sorted: the whole ones come last). */
+export function ordinaryScale(x: ArrayLike<number>): number {
+  let n = 0;
+  while (n < x.length && x[n]! < WHOLE) n++;
+  return 1 / Math.sqrt(Math.max(1, n));
+}
 export interface Example {
   /** Hashed feature buckets, sorted, unique. */
   x: number[];
@@ -78,14 +88,15 @@ export function trainSoftmax(examples: Example[], classes: string[], opts: Parti
     for (const i of shuffled(order, random)) {
       const r = rows[i]!;
       const e = examples[i]!;
-      const v = 1 / Math.sqrt(Math.max(1, e.x.length));
-      scoresInto(W, r, v, K, p);
+      const v = ordinaryScale(e.x);
+      scoresInto(W, r, v, K, p, model.buckets);
       softmaxInPlace(p);
       for (let k = 0; k < K; k++) p[k] = (p[k]! - (k === e.y ? 1 : 0)) * e.w;
       for (const row of r) {
         const base = row * K;
+        const f = model.buckets[row]! >= WHOLE ? 1 : v;
         for (let k = 0; k < K; k++) {
-          const g = p[k]! * v + o.l2 * W[base + k]!;
+          const g = p[k]! * f + o.l2 * W[base + k]!;
           G[base + k]! += g * g;
           W[base + k]! -= (o.learningRate * g) / Math.sqrt(G[base + k]!);
         }
@@ -96,11 +107,12 @@ export function trainSoftmax(examples: Example[], classes: string[], opts: Parti
   return model;
 }
 
-function scoresInto(W: ArrayLike<number>, rows: number[], v: number, K: number, out: Float64Array): void {
+function scoresInto(W: ArrayLike<number>, rows: number[], v: number, K: number, out: Float64Array, buckets: Uint32Array): void {
   out.fill(0);
   for (const row of rows) {
     const base = row * K;
-    for (let k = 0; k < K; k++) out[k]! += W[base + k]! * v;
+    const f = buckets[row]! >= WHOLE ? 1 : v;
+    for (let k = 0; k < K; k++) out[k]! += W[base + k]! * f;
   }
 }
 
@@ -116,13 +128,14 @@ function softmaxInPlace(p: Float64Array): void {
 export function predictProba(model: SoftmaxModel, x: number[]): Float64Array {
   const K = model.classes.length;
   const W = model.weights;
-  const v = 1 / Math.sqrt(Math.max(1, x.length));
+  const v = ordinaryScale(x);
   const p = new Float64Array(K);
   for (let i = 0; i < x.length; i++) {
     const r = model.rowOf.get(x[i]!);
     if (r === undefined) continue;
     const base = r * K;
-    for (let k = 0; k < K; k++) p[k]! += W[base + k]! * v;
+    const f = x[i]! >= WHOLE ? 1 : v;
+    for (let k = 0; k < K; k++) p[k]! += W[base + k]! * f;
   }
   softmaxInPlace(p);
   return p;

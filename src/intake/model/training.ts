@@ -4,6 +4,7 @@ import { catalogueMessages } from './catalogue-examples.js';
 import { segmentMessage } from '../segment.js';
 import { FEATURE_BITS, featuresOfText, hashFeature, type FeatureMeta } from './features.js';
 import { CHATTER, DEFAULT_THRESHOLDS, GATE_CLASSES, MODEL_FORMAT, UNCLEAR, type IntakeModel, type Thresholds } from './intake-model.js';
+import { trainMultiLabel, type MultiExample } from './multilabel.js';
 import { predictProba, seededRandom, shuffled, trainSoftmax, type Example, type SoftmaxModel, type TrainOptions } from './softmax-regression.js';
 
 /** A message as labelled for training (the corpus format of LABELS.md). */
@@ -33,7 +34,7 @@ export function classesOf(catalogue: Catalogue): string[] {
   return [CHATTER, UNCLEAR, ...catalogue.services.map((s) => s.id as string)];
 }
 
-const metaOf = (m: LabelledMessage): FeatureMeta => ({ channelName: m.channel ?? null, role: m.sender.role ?? null, platform: m.platform ?? null });
+const metaOf = (m: LabelledMessage): FeatureMeta => ({ channelName: m.channel === undefined ? undefined : m.channel, role: m.sender.role ?? null, platform: m.platform ?? null });
 
 /** Features are pure: the same text and meta give the same vector, so training runs read each once. */
 const memo = new Map<string, number[]>();
@@ -110,6 +111,8 @@ export function buildExamples(corpus: LabelledMessage[], catalogue: Catalogue, o
 export interface ModelOptions {
   train?: Partial<TrainOptions>;
   thresholds?: Thresholds;
+  /** Weights of the several-problems decision (extra-cases.ts), learned on held-out readings. */
+  extraCases?: number[] | null;
   version?: string;
   trainedOn?: Record<string, unknown>;
 }
@@ -119,10 +122,27 @@ export function trainModel(examples: TrainingExample[], classes: string[], opts:
   const softmax = trainSoftmax(toExamples(examples, classes), classes, opts.train);
   const whole = examples.filter((e) => e.source !== 'part').map((e) => ({ ...e, label: e.label === CHATTER ? CHATTER : 'problem' }));
   const gate = trainSoftmax(toExamples(whole, [...GATE_CLASSES]), [...GATE_CLASSES], opts.train);
+  const services = classes.filter((c) => c !== CHATTER && c !== UNCLEAR);
+  const multi = trainMultiLabel(toMultiExamples(examples, services), services, opts.train);
   return {
     format: MODEL_FORMAT, version: opts.version ?? 'unversioned', featureBits: FEATURE_BITS,
-    thresholds: opts.thresholds ?? DEFAULT_THRESHOLDS, softmax, gate, trainedOn: opts.trainedOn ?? {},
+    thresholds: opts.thresholds ?? DEFAULT_THRESHOLDS, softmax, gate, multi, extraCases: opts.extraCases ?? null, trainedOn: opts.trainedOn ?? {},
   };
+}
+
+/** One multi-label example per message (or part): the services among its examples' labels, weights added. */
+function toMultiExamples(list: TrainingExample[], services: string[]): MultiExample[] {
+  const index = new Map(services.map((c, i) => [c, i]));
+  const by = new Map<string, MultiExample>();
+  for (const e of list) {
+    const key = `${e.group}|${e.source}|${e.x.length}|${e.x[0]}|${e.x[e.x.length - 1]}`;
+    const m = by.get(key) ?? { x: e.x, ys: [], w: 0 };
+    const k = index.get(e.label);
+    if (k !== undefined && !m.ys.includes(k)) m.ys.push(k);
+    m.w += e.weight;
+    by.set(key, m);
+  }
+  return [...by.values()];
 }
 
 /** Which fold each group falls in: a seeded shuffle of the distinct groups, dealt round. */

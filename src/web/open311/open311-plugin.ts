@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OPEN311_CONTENT_TYPE, renderOpen311, renderOpen311Errors, type Open311Format, type Open311Value } from '../../open311/open311-format.js';
 import { Open311Failure, type Open311Params } from '../../open311/open311-params.js';
 import type { Open311Service } from '../../open311/open311-service.js';
-import type { Logger } from '../../shared/logger.js';
+import { answerProblemsAs, type ProblemFormat } from '../error-boundary.js';
+import { HttpProblem, INTERNAL_MESSAGE } from '../http-problem.js';
 
 export const OPEN311_BASE = '/open311/v2';
 
@@ -15,12 +16,14 @@ function splitFile(file: string): { name: string; format: Open311Format } {
   return { name: file.slice(0, dot), format: ext };
 }
 
-/** Query and form values as strings; anything else (nested JSON) is malformed. */
+const NOT_A_FORM = 'The request body must be form fields (application/x-www-form-urlencoded).';
+
+/** Query and form values as strings; anything else (raw bytes of another type, nested JSON) is malformed. */
 function paramsOf(...sources: unknown[]): Open311Params {
   const out: Open311Params = {};
   for (const src of sources) {
-    if (src === undefined || src === null || src === '') continue;
-    if (typeof src !== 'object' || Array.isArray(src)) throw new Open311Failure(400, 'The request body must be form fields (application/x-www-form-urlencoded).');
+    if (src === undefined || src === null || src === '' || (Buffer.isBuffer(src) && src.length === 0)) continue;
+    if (typeof src !== 'object' || Array.isArray(src) || Buffer.isBuffer(src)) throw new Open311Failure(400, NOT_A_FORM);
     for (const [k, v] of Object.entries(src as Record<string, unknown>)) {
       if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
       else if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) out[k] = v.map(String);
@@ -36,34 +39,40 @@ function send(reply: FastifyReply, format: Open311Format, status: number, root: 
 
 const formatOfUrl = (url: string): Open311Format => (/\.json(\?|$)/i.test(url) ? 'json' : 'xml');
 
+/** Open311's refusals as the front door's problems, with the same status and words. */
+async function answering<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof Open311Failure) throw new HttpProblem(e.status, 'open311', e.description);
+    throw e;
+  }
+}
+
+/** Problems as the specification's error list, in the format the address asks for. */
+const open311Problem: ProblemFormat = (reply, p, req) => {
+  const format = formatOfUrl(req.url);
+  const [status, description] = p.code === 'open311' || p.status === 405 ? [p.status, p.message]
+    : p.code === 'not_found' ? [404, 'There is no such Open311 method.']
+      : p.status >= 500 ? [500, INTERNAL_MESSAGE]
+        : p.status === 413 ? [400, 'The request body is too large.']
+          : [400, p.code === 'bad_url' ? p.message : 'The request could not be read: send form fields (application/x-www-form-urlencoded).'];
+  return reply.code(status).header('content-type', OPEN311_CONTENT_TYPE[format]).send(renderOpen311Errors(format, [{ code: status, description }]));
+};
+
 /**
- * GeoReport v2 with FixMyStreet's servicerequestupdates, under /open311/v2/. A fastify plugin:
- * the HTTP server registers it; the work is done by the Open311 service.
+ * GeoReport v2 with FixMyStreet's servicerequestupdates, under /open311/v2/. A fastify plugin for
+ * the front door (its error boundary writes failures as the error list); the Open311 service
+ * does the work.
  */
-export function open311Plugin(service: Open311Service, logger: Logger) {
+export function open311Plugin(service: Open311Service) {
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(async (scoped) => {
+      answerProblemsAs(scoped, open311Problem);
       if (!scoped.hasContentTypeParser('application/x-www-form-urlencoded')) await scoped.register(formbody, { bodyLimit: 64 * 1024 });
-      scoped.setErrorHandler((err: unknown, req, reply) => {
-        const format = formatOfUrl(req.url);
-        if (err instanceof Open311Failure) return reply.code(err.status).header('content-type', OPEN311_CONTENT_TYPE[format]).send(renderOpen311Errors(format, [{ code: err.status, description: err.description }]));
-        const status = (err as { statusCode?: number }).statusCode;
-        if (status && status >= 400 && status < 500) {
-          const description = status === 413 ? 'The request body is too large.' : 'The request could not be read: send form fields (application/x-www-form-urlencoded).';
-          return reply.code(400).header('content-type', OPEN311_CONTENT_TYPE[format]).send(renderOpen311Errors(format, [{ code: 400, description }]));
-        }
-        // Database errors can quote the values they failed on (residents' details): the full error only at debug.
-        logger.error({ error: (err as Error).name, code: (err as { code?: string }).code, route: req.routeOptions.url }, 'open311 request failed');
-        logger.debug({ err }, 'open311 request failed (detail)');
-        return reply.code(500).header('content-type', OPEN311_CONTENT_TYPE[format]).send(renderOpen311Errors(format, [{ code: 500, description: 'General service error: the request was not completed; try again later.' }]));
-      });
-      scoped.setNotFoundHandler((req, reply) => {
-        const format = formatOfUrl(req.url);
-        return reply.code(404).header('content-type', OPEN311_CONTENT_TYPE[format]).send(renderOpen311Errors(format, [{ code: 404, description: 'There is no such Open311 method.' }]));
-      });
       const base = (req: FastifyRequest) => `${req.protocol}://${req.host}${OPEN311_BASE}`;
 
-      scoped.get<{ Params: { file: string } }>('/:file', async (req, reply) => {
+      scoped.get<{ Params: { file: string } }>('/:file', (req, reply) => answering(async () => {
         const { name, format } = splitFile(req.params.file);
         const p = paramsOf(req.query);
         if (name === 'discovery') return send(reply, format, 200, 'discovery', service.discovery(base(req)));
@@ -71,22 +80,22 @@ export function open311Plugin(service: Open311Service, logger: Logger) {
         if (name === 'requests') return send(reply, format, 200, 'service_requests', await service.listRequests(p));
         if (name === 'servicerequestupdates') return send(reply, format, 200, 'service_requests_updates', await service.listUpdates(p));
         throw new Open311Failure(404, 'There is no such Open311 method.');
-      });
-      scoped.post<{ Params: { file: string } }>('/:file', { bodyLimit: 64 * 1024 }, async (req, reply) => {
+      }));
+      scoped.post<{ Params: { file: string } }>('/:file', { bodyLimit: 64 * 1024 }, (req, reply) => answering(async () => {
         const { name, format } = splitFile(req.params.file);
         const p = paramsOf(req.query, req.body);
         if (name === 'requests') return send(reply, format, 200, 'service_requests', await service.createRequest(p));
         if (name === 'servicerequestupdates') return send(reply, format, 200, 'service_request_updates', await service.postUpdate(p));
         throw new Open311Failure(404, 'There is no such Open311 method.');
-      });
-      scoped.get<{ Params: { file: string } }>('/services/:file', async (req, reply) => {
+      }));
+      scoped.get<{ Params: { file: string } }>('/services/:file', (req, reply) => answering(async () => {
         const { name, format } = splitFile(req.params.file);
         return send(reply, format, 200, 'service_definition', await service.definition(name, paramsOf(req.query)));
-      });
-      scoped.get<{ Params: { file: string } }>('/requests/:file', async (req, reply) => {
+      }));
+      scoped.get<{ Params: { file: string } }>('/requests/:file', (req, reply) => answering(async () => {
         const { name, format } = splitFile(req.params.file);
         return send(reply, format, 200, 'service_requests', await service.getRequest(name, paramsOf(req.query)));
-      });
+      }));
     }, { prefix: OPEN311_BASE });
   };
 }

@@ -68,8 +68,8 @@ export function registerCasePages(app: FastifyInstance, t: TrackerContext): void
     const ctx = await t.loadContext();
     const q = req.query as Record<string, unknown>;
     const f = parseFilter(q);
-    const pageNo = Math.max(1, Math.min(100_000, Number.parseInt(str(q.page) ?? '1', 10) || 1));
-    const { rows, total } = await listScopedCases(t.db, caseScopeOf(person), f, { offset: (pageNo - 1) * PAGE_SIZE, limit: PAGE_SIZE }, t.clock.now());
+    const cursor = { ...(str(q.after) ? { after: str(q.after)! } : {}), ...(str(q.before) ? { before: str(q.before)! } : {}) };
+    const { rows, total, totalIsAtLeast, next, prev } = await listScopedCases(t.db, caseScopeOf(person), f, { ...cursor, limit: PAGE_SIZE }, t.clock.now());
     const query = filterQuery(f);
     const wards = ctx.index.catalogue.wards.map((w) => [w.id, w.name] as [string, string]).sort((a, b) => a[1].localeCompare(b[1]));
     const services = ctx.index.catalogue.services.map((s) => [s.id, s.name] as [string, string]).sort((a, b) => a[1].localeCompare(b[1]));
@@ -90,11 +90,11 @@ export function registerCasePages(app: FastifyInstance, t: TrackerContext): void
         </div>
         <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">Apply filters</button>
       </form>
-      <p class="govuk-body" aria-live="polite">${total} ${total === 1 ? 'case' : 'cases'}. <a class="govuk-link" href="/cases/export.csv?${query.toString()}">Download these cases as CSV</a></p>
+      <p class="govuk-body" aria-live="polite">${totalIsAtLeast ? `More than ${total.toLocaleString('en-GB')} cases` : `${total.toLocaleString('en-GB')} ${total === 1 ? 'case' : 'cases'}`}. <a class="govuk-link" href="/cases/export.csv?${query.toString()}">Download these cases as CSV</a></p>
       ${rows.length ? html`<div class="wl-table-scroll" tabindex="0" role="region" aria-label="Cases"><table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--m">Cases</caption>${CASE_TABLE_HEAD}
         <tbody class="govuk-table__body">${rows.map((r) => caseTableRow(ctx, t.zone, person, r))}</tbody></table></div>`
         : html`<p class="govuk-body">No cases match.</p>`}
-      ${pagination(query, pageNo, Math.ceil(total / PAGE_SIZE), '/cases')}`;
+      ${pagination(query, { prev, next }, '/cases')}`;
     return reply.type('text/html; charset=utf-8').send(page('My cases', t.chrome(req, 'cases'), body).value);
   });
 

@@ -34,12 +34,12 @@ export function selectField(name: string, label: string, options: [string, strin
     <select class="govuk-select" id="${id}" name="${name}">${options.map(([v, l]) => html`<option value="${v}"${v === (selected ?? '') ? html` selected` : ''}>${l}</option>`)}</select></div>`;
 }
 
-export function pagination(base: URLSearchParams, pageNo: number, pages: number, path: string): Html {
-  if (pages <= 1) return html``;
-  const link = (n: number) => { const q = new URLSearchParams(base); q.set('page', String(n)); return `${path}?${q}`; };
+/** Previous and next pages by cursor (keyset), in the GOV.UK pagination pattern. */
+export function pagination(base: URLSearchParams, at: { prev: string | null; next: string | null }, path: string): Html {
+  if (!at.prev && !at.next) return html``;
+  const link = (key: 'after' | 'before', cursor: string) => { const q = new URLSearchParams(base); q.set(key, cursor); return `${path}?${q}`; };
   return html`<nav class="govuk-pagination" aria-label="Pages of results">
-    ${pageNo > 1 ? html`<div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" href="${link(pageNo - 1)}" rel="prev"><span class="govuk-pagination__link-title">Previous<span class="govuk-visually-hidden"> page</span></span></a></div>` : ''}
-    <p class="govuk-body wl-page-of">Page ${pageNo} of ${pages}</p>
-    ${pageNo < pages ? html`<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href="${link(pageNo + 1)}" rel="next"><span class="govuk-pagination__link-title">Next<span class="govuk-visually-hidden"> page</span></span></a></div>` : ''}
+    ${at.prev ? html`<div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" href="${link('before', at.prev)}" rel="prev"><span class="govuk-pagination__link-title">Previous<span class="govuk-visually-hidden"> page</span></span></a></div>` : ''}
+    ${at.next ? html`<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href="${link('after', at.next)}" rel="next"><span class="govuk-pagination__link-title">Next<span class="govuk-visually-hidden"> page</span></span></a></div>` : ''}
   </nav>`;
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CaseContext } from '../../cases/case-service.js';
 import { loadAreaFigures, loadOverdueCases, loadServiceScorecard, type AreaFigures, type DashboardArea } from '../../db/dashboard-repo.js';
 import { fillWeeks, formatHours, percent, perWardAverage, round1, yearRange, type TrackerYear } from '../../dashboards/dashboard-model.js';
+import { MEDIAN_RESOLUTION_TEXT } from '../../dashboards/duration-histogram.js';
 import { barChartSvg, comparisonSvg } from '../../dashboards/svg-chart.js';
 import type { Person } from '../../directory/person.js';
 import { CASE_TABLE_HEAD, caseTableRow } from './case-pages.js';
@@ -67,6 +68,7 @@ function areaBody(t: TrackerContext, spec: AreaSpec, y: TrackerYear, f: AreaFigu
         ['Median time to acknowledge', formatHours(f.medianAcknowledgeHours)], ['Median time to respond', formatHours(f.medianRespondHours)]]
         .map(([k, v]) => html`<div class="wl-card"><p class="govuk-body-s">${k}</p><p class="govuk-heading-m">${v}</p></div>`)}
     </div>
+    <p class="govuk-body-s">${MEDIAN_RESOLUTION_TEXT}</p>
     <h2 class="govuk-heading-m">Trend by week</h2>
     <div class="wl-chart-box">${trusted(barChartSvg({ id: 'trend', title: `New and resolved cases by week, ${spec.name}, ${y.year}`,
       description: `${weeks.length} weeks; ${f.newCount} new and ${f.resolvedCount} resolved in all. The table below gives every week.`,
@@ -188,6 +190,7 @@ function registerServicePages(app: FastifyInstance, t: TrackerContext, send: (re
         series: [{ label: '% acknowledged on time', values: ackRates, className: 'wl-bar-new' }, { label: '% responded on time', values: respRates, className: 'wl-bar-resolved' }] }))}
       <p class="govuk-body-s"><span class="wl-key wl-bar-new"></span> Acknowledged on time (%) <span class="wl-key wl-bar-resolved"></span> Responded on time (%)</p></div>
       ${table('Scorecard by officer', HEAD, r.rows, `${base}/scorecard.csv?year=${r.y.year}`)}
+      <p class="govuk-body-s">${MEDIAN_RESOLUTION_TEXT}</p>
       <h2 class="govuk-heading-m">Overdue now (${r.overdue.length}${r.overdue.length === 50 ? '+' : ''})</h2>
       ${r.overdue.length ? html`<div class="wl-table-scroll" tabindex="0" role="region" aria-label="Overdue cases"><table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">Overdue cases, longest overdue first</caption>${CASE_TABLE_HEAD}
         <tbody class="govuk-table__body">${r.overdue.map((c) => caseTableRow(r.ctx, t.zone, r.person, c))}</tbody></table></div>

@@ -14,6 +14,7 @@ const NAV: { key: NonNullable<PageChrome['current']>; href: string; label: strin
   { key: 'wards', href: '/wards', label: 'Wards' },
   { key: 'services', href: '/services', label: 'Services' },
   { key: 'themes', href: '/themes', label: 'Themes' },
+  { key: 'digests', href: '/digests', label: 'Digests' },
 ];
 
 function serviceNav(chrome: PageChrome): Html {

@@ -11,11 +11,13 @@ import type { Db } from '../../db/client.js';
 import { createSessionRepo } from '../../db/session-repo.js';
 import type { Person } from '../../directory/person.js';
 import type { Clock } from '../../shared/clock.js';
-import { isAppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
+import { answerProblemsAs, type Problem } from '../error-boundary.js';
+import { HttpProblem, INTERNAL_MESSAGE } from '../http-problem.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerCasePages } from './case-pages.js';
 import { registerDashboardPages } from './dashboard-pages.js';
+import { registerDigestPages } from './digest-pages.js';
 import { html } from './html.js';
 import { page, type PageChrome } from './layout.js';
 import type { OidcProvider } from './oidc.js';
@@ -46,16 +48,12 @@ export type TrackerContext = TrackerDeps & {
   showError(reply: FastifyReply, req: FastifyRequest, status: number, title: string, text: string): FastifyReply;
 };
 
-export class HttpRefusal extends Error {
-  constructor(readonly status: number, readonly title: string, message: string) {
-    super(message);
+/** A refusal with a page title (the front door's error boundary answers it as the tracker's page). */
+export class HttpRefusal extends HttpProblem {
+  constructor(status: number, title: string, message: string) {
+    super(status, 'refused', message, title);
   }
 }
-
-const STATUS_OF: Record<string, number> = {
-  'case.forbidden': 403, 'case.not_found': 404, 'directory.unknown_person': 403, 'input.invalid': 400,
-  'case.invalid_input': 400, 'case.invalid_transition': 409, 'case.conflict': 409, 'catalogue.unknown_ward': 404, 'catalogue.unknown_service': 404,
-};
 
 function findUp(rel: string): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -70,6 +68,9 @@ function findUp(rel: string): string {
 
 /** The Ward Action Tracker as a fastify plugin: sign-in, case pages, dashboards, CSV exports. */
 export async function registerTracker(app: FastifyInstance, deps: TrackerDeps): Promise<void> {
+  const ctx = trackerContext(deps);
+  // Failures are the front door's to decide; here they are written as the tracker's own pages.
+  answerProblemsAs(app, (reply, problem, req) => ctx.showError(reply, req, problem.status, ...pageWords(problem)));
   const govuk = findUp('node_modules/govuk-frontend/dist/govuk');
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 200_000 });
@@ -80,8 +81,7 @@ export async function registerTracker(app: FastifyInstance, deps: TrackerDeps): 
     app.get(`/${file}`, (_req, reply) => reply.type(type).header('cache-control', 'no-cache').send(body));
   }
 
-  const sessions = createSessionRepo(deps.db);
-  const cookie = cookiePolicy(deps.publicUrl);
+  const { sessions, cookie } = ctx;
   app.decorateRequest('wl', null as never);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'");
@@ -99,13 +99,28 @@ export async function registerTracker(app: FastifyInstance, deps: TrackerDeps): 
     if (!csrfValid(req.wl.session, (req.body as Record<string, unknown> | undefined)?._csrf)) {
       throw new HttpRefusal(403, 'This form has expired', 'The form was out of date or did not come from this site, so nothing was changed. Go back, reload the page and try again.');
     }
+    // The pages' forms send each field once; a repeated one is not from them.
+    if (Object.values((req.body ?? {}) as object).some((v) => typeof v !== 'string')) {
+      throw new HttpRefusal(400, 'That form was not understood', 'A field was sent more than once, so nothing was changed. Go back, reload the page and try again.');
+    }
   });
 
+  app.get('/', async (req, reply) => reply.redirect(req.wl.person ? '/cases' : '/auth/sign-in', 303));
+  registerAuthRoutes(app, ctx);
+  registerCasePages(app, ctx);
+  registerDashboardPages(app, ctx);
+  registerDigestPages(app, ctx);
+}
+
+function trackerContext(deps: TrackerDeps): TrackerContext {
+  const sessions = createSessionRepo(deps.db);
+  const cookie = cookiePolicy(deps.publicUrl);
   const ctx: TrackerContext = {
     ...deps, sessions, cookie,
-    chrome: (req, current) => ({ person: req.wl.person, csrfToken: req.wl.session?.csrfToken ?? null, demo: deps.demo && deps.providers.length === 0, ...(current ? { current } : {}) }),
+    // `wl` is null when the request failed before its session was read.
+    chrome: (req, current) => ({ person: req.wl?.person ?? null, csrfToken: req.wl?.session?.csrfToken ?? null, demo: deps.demo && deps.providers.length === 0, ...(current ? { current } : {}) }),
     requirePerson(req, reply) {
-      if (req.wl.person) return req.wl.person;
+      if (req.wl?.person) return req.wl.person;
       void reply.redirect(`/auth/sign-in?returnTo=${encodeURIComponent(req.url)}`, 303);
       return null;
     },
@@ -115,22 +130,16 @@ export async function registerTracker(app: FastifyInstance, deps: TrackerDeps): 
         <p class="govuk-body"><a class="govuk-link" href="/">Go to the start</a></p>`).value);
     },
   };
+  return ctx;
+}
 
-  app.setErrorHandler((err, req, reply) => {
-    if (err instanceof HttpRefusal) return ctx.showError(reply, req, err.status, err.title, err.message);
-    if (isAppError(err)) {
-      const status = STATUS_OF[err.code] ?? 400;
-      return ctx.showError(reply, req, status, status === 403 ? 'You cannot see this' : status === 404 ? 'Page not found' : 'That did not work', err.message);
-    }
-    const status = (err as { statusCode?: number }).statusCode ?? 500;
-    if (status < 500) return ctx.showError(reply, req, status, 'That request was not understood', 'Check the address or the form and try again.');
-    deps.logger.error({ err, url: req.routeOptions.url }, 'tracker request failed');
-    return ctx.showError(reply, req, 500, 'Sorry, there is a problem with the service', 'It has been logged. Try again shortly.');
-  });
-  app.setNotFoundHandler((req, reply) => ctx.showError(reply, req, 404, 'Page not found', 'If you typed the address, check it is correct.'));
-
-  app.get('/', async (req, reply) => reply.redirect(req.wl.person ? '/cases' : '/auth/sign-in', 303));
-  registerAuthRoutes(app, ctx);
-  registerCasePages(app, ctx);
-  registerDashboardPages(app, ctx);
+/** A problem's title and words on a tracker page. */
+function pageWords(p: Problem): [string, string] {
+  if (p.title) return [p.title, p.message];
+  if (p.status >= 500) return ['Sorry, there is a problem with the service', INTERNAL_MESSAGE];
+  if (p.status === 404 && p.code === 'not_found') return ['Page not found', 'If you typed the address, check it is correct.'];
+  if (/^(case|catalogue|directory|input)\./.test(p.code)) {
+    return [p.status === 403 ? 'You cannot see this' : p.status === 404 ? 'Page not found' : 'That did not work', p.message];
+  }
+  return ['That request was not understood', 'Check the address or the form and try again.'];
 }

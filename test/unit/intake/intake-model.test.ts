@@ -58,7 +58,8 @@ describe('model files', () => {
     const shipped = loadShippedModel();
     expect(shipped.version).toMatch(/^\d{4}-\d{2}-\d{2}\.\d+$/);
     const file = readFileSync(new URL('../../../src/intake/model/intake-examples.json', import.meta.url), 'utf8');
-    expect(file).not.toMatch(/fly-?tipping|Road|bins/i);
+    // The feature buckets are base64, where any four letters turn up by chance: look at the rest.
+    expect(file.replace(/"[A-Za-z0-9+/=]{8,}"/g, '""')).not.toMatch(/fly-?tipping|Road|bins/i);
     const { classes, examples } = deserialiseExamples(file);
     expect(classes).toEqual(shipped.softmax.classes);
     const again = trainModel(examples, classes, { thresholds: shipped.thresholds });

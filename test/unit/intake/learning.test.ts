@@ -29,7 +29,7 @@ describe('the per-message outcomes', () => {
   });
 });
 
-const figures = (f: Partial<Measures>): Measures => ({ n: 100, kindAccuracy: 0, exact: 0.8, misroute: 0.03, chatterIgnored: 0.9, clarifyAsked: 0.9, casesOpened: 60, coverage: 0, ...f });
+const figures = (f: Partial<Measures>): Measures => ({ n: 100, kindAccuracy: 0, exact: 0.8, misroute: 0.03, chatterIgnored: 0.9, clarifyAsked: 0.9, casesOpened: 60, coverage: 0, serviceHit: 0, wardHit: 0, ...f });
 const even = { exact: { better: 0, worse: 0 }, misroute: { better: 0, worse: 0 }, chatterIgnored: { better: 0, worse: 0 }, clarifyAsked: { better: 0, worse: 0 } };
 
 describe('"not worse"', () => {
