@@ -44,7 +44,8 @@ describe('wardline intake retrain, models and rollback', () => {
 
   it('adopts a candidate that learnt the council\'s own word for a service, and parse uses it', async () => {
     const shipped = parseMessage({ text: NEW_SAYING, platform: 'slack' }, { sender: { role: 'councillor', wards: ['erdington'] }, channelName: 'escalations', catalogue: loadDefaultCatalogue(), model: loadShippedModel() });
-    expect(shipped).toMatchObject({ kind: 'clarify', missing: ['service'] });
+    // The shipped model does not know the saying: it opens no case (takes it for chatter, or asks).
+    expect([shipped.kind, shipped.cases]).toEqual([expect.stringMatching(/^(chatter|clarify)$/), []]);
     await addExamples(greenCrewExamples(40));
     const r = await runCli(['intake', 'retrain', '--folds', '3'], { env });
     expect(r.code, r.stderr).toBe(0);
@@ -78,7 +79,7 @@ describe('wardline intake retrain, models and rollback', () => {
     const back = await runCli(['intake', 'rollback', 'shipped'], { env });
     expect([back.code, back.stdout.trim()]).toEqual([0, `In use now: ${loadShippedModel().version}. Running wardline processes switch within a second.`]);
     expect(await inUse()).toBeNull();
-    expect(await parse(NEW_SAYING)).toMatchObject({ kind: 'clarify', cases: [], missing: ['service'] });
+    expect(await parse(NEW_SAYING)).toMatchObject({ kind: expect.stringMatching(/^(chatter|clarify)$/), cases: [] });
     expect((await runCli(['intake', 'rollback', adopted], { env })).code).toBe(0);
     expect(await inUse()).toBe(adopted);
     expect((await parse(NEW_SAYING)).cases).toEqual([{ ward: 'erdington', service: 'refuse-collection', urgent: false, location: 'Goosemoor Lane' }]);

@@ -59,8 +59,11 @@ describe('corrections and answers become the council\'s labelled examples', () =
 
 describe('the running app reads with the model in use', () => {
   it('switches to a newly adopted model without a restart, and back on rollback', async () => {
-    // A model that takes everything for chatter: unmistakable when it is the one reading.
-    const deaf = serialiseModel({ ...loadShippedModel(), version: '2026-12-01.c1', thresholds: { ...loadShippedModel().thresholds, chatter: 0 } });
+    // A model that takes everything for chatter, and whose likeliest service is never the rules'
+    // (its services shifted by one), so the rules' second opinion cannot open a case: unmistakable when it is the one reading.
+    const shipped = loadShippedModel();
+    const shifted = [...shipped.softmax.classes.slice(1), shipped.softmax.classes[0]!];
+    const deaf = serialiseModel({ ...shipped, version: '2026-12-01.c1', softmax: { ...shipped.softmax, classes: shifted }, thresholds: { ...shipped.thresholds, chatter: 0 } });
     const at = new Date('2026-12-01T10:00:00Z');
     await db().insert(intakeModels).values({
       version: '2026-12-01.c1', baseVersion: loadShippedModel().version, outcome: 'adopted', model: deaf, figures: {}, inUse: true, inUseSince: at,
