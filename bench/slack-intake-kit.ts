@@ -3,10 +3,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { sql } from 'drizzle-orm';
-import { loadDefaultCatalogue } from '../src/catalogue/default-catalogue.js';
 import type { Db } from '../src/db/client.js';
 import { eventCallback, slackSignature } from '../test/support/slack-requests.js';
 import { percentile } from './support.js';
+import { distinctReport as textOf } from '../test/support/distinct-reports.js';
 
 export const SECRET = 'bench-signing-secret';
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -30,15 +30,6 @@ export async function waitReady(url: string): Promise<void> {
   throw new Error(`${url} never became ready`);
 }
 
-const A = ['Ash', 'Birch', 'Cedar', 'Elm', 'Hazel', 'Holly', 'Larch', 'Maple', 'Oak', 'Rowan', 'Willow', 'Yew', 'Alder', 'Beech', 'Poplar', 'Lime', 'Aspen', 'Juniper', 'Laurel', 'Myrtle'];
-const B = ['field', 'wood', 'brook', 'ley', 'ton', 'ford', 'hurst', 'well', 'more', 'dale', 'gate', 'hill', 'side', 'croft', 'mead', 'stead', 'worth', 'bury', 'combe', 'holme'];
-const T = ['Road', 'Lane', 'Street', 'Avenue', 'Grove', 'Close', 'Drive', 'Crescent'];
-const wards = loadDefaultCatalogue().wards;
-/** Event i: a distinct street in one of the 69 wards, so no two are the same problem. */
-const textOf = (i: number) => {
-  const s = Math.floor(i / wards.length);
-  return `<@UBOT> fly-tipping again on ${A[s % 20]}${B[Math.floor(s / 20) % 20]} ${T[Math.floor(s / 400) % 8]}, ${wards[i % wards.length]!.name}, please send someone`;
-};
 
 export function startChild(cmd: string, args: string[], env: Record<string, string>, ready: RegExp | null): Promise<ChildProcess> {
   return new Promise((ok, fail) => {

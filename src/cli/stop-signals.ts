@@ -32,25 +32,22 @@ export function listenForStop(logger: Logger, opts: { graceMs?: number } = {}): 
     }
     logger.info({ signal }, 'shutting down');
     process.stderr.write(`Stopping wardline (${signal}); press Ctrl+C again to exit at once.\n`);
-    setTimeout(() => {
-      logger.warn({ graceMs: opts.graceMs ?? STOP_GRACE_MS }, 'did not stop in time (a query or Redis not answering); exiting anyway');
-      process.exit(code);
-    }, opts.graceMs ?? STOP_GRACE_MS).unref();
-    if (running) stop(running);
-    else {
+    if (!running) {
       // Still starting: nothing is serving or working yet, so exit now rather than finish starting
       // (a migration or a slow first connection would otherwise hold the exit). The exit hooks
       // stop the managed redis-server and free the data-dir lock.
       process.stderr.write('Stopped during start-up.\n');
       process.exit(code);
     }
+    setTimeout(() => {
+      logger.warn({ graceMs: opts.graceMs ?? STOP_GRACE_MS }, 'did not stop in time (a query or Redis not answering); exiting anyway');
+      process.exit(code);
+    }, opts.graceMs ?? STOP_GRACE_MS).unref();
+    stop(running);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   return {
-    started(r) {
-      if (stopping) stop(r);
-      else running = r;
-    },
+    started(r) { running = r; },
   };
 }

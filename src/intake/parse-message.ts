@@ -93,19 +93,18 @@ function rulesAgree(d: ServiceDecision, text: string, message: { platform?: stri
   return ruleService === top.serviceId;
 }
 
-function secondOpinion(s: Settled, d: ServiceDecision, text: string, message: { platform?: string | null }, ctx: ParseContext, wardFound: boolean): Settled {
-  const top = d.ranked[0];
-  if (s.kind === 'chatter') {
-    // The model took it for chatter but the rules open a case for its likeliest service.
-    if (!top) return s;
-    const chosen = [{ serviceId: top.serviceId, confidence: top.p, parts: [] }];
-    return s.missing.length || !wardFound ? { kind: 'clarify', chosen, missing: wardFound ? [] : ['ward'] } : { kind: 'escalation', chosen, missing: [] };
-  }
-  if (s.kind !== 'clarify' || !s.missing.includes('service') || s.chosen.length || !top) return s;
-  if (!rulesAgree(d, text, message, ctx)) return s;
-  const missing = s.missing.filter((m) => m !== 'service');
+/** The model's likeliest service, settled because the rules agree: a case, or a question about the ward alone. */
+function settledOnTop(d: ServiceDecision, missing: ('ward' | 'service')[]): Settled {
+  const top = d.ranked[0]!;
   const chosen = [{ serviceId: top.serviceId, confidence: top.p, parts: [] }];
   return missing.length ? { kind: 'clarify', chosen, missing } : { kind: 'escalation', chosen, missing };
+}
+
+function secondOpinion(s: Settled, d: ServiceDecision, text: string, message: { platform?: string | null }, ctx: ParseContext, wardFound: boolean): Settled {
+  // Chatter reaches here only when the rules agreed (see parseText).
+  if (s.kind === 'chatter') return settledOnTop(d, wardFound ? [] : ['ward']);
+  if (s.kind !== 'clarify' || !s.missing.includes('service') || s.chosen.length || !rulesAgree(d, text, message, ctx)) return s;
+  return settledOnTop(d, s.missing.filter((m) => m !== 'service'));
 }
 
 function parseText(text: string, message: { platform?: string | null }, ctx: ParseContext): ParseResult {
@@ -117,7 +116,6 @@ function parseText(text: string, message: { platform?: string | null }, ctx: Par
   // the two readings agree on a problem, so it is one (bench/intake-eval measures the trade).
   if (decision.kind === 'chatter' && !rulesAgree(decision, text, message, ctx)) return EMPTY;
   const ward = findWard(text, ctx.channelName ?? '', ctx.sender.wards ?? [], lex, ctx.streets);
-  // A message the model took for chatter reaches here only when the rules agree on its service.
   const settled = secondOpinion(settle(decision, ward.kind === 'found'), decision, text, message, ctx, ward.kind === 'found');
   const candidates = candidatesOf(decision, ward, lex);
   const wardId = ward.kind === 'found' ? ward.wardId : null;

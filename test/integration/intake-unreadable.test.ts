@@ -4,14 +4,9 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/bot/chat-port.js';
-import { createConversationFlows } from '../../src/bot/flows/conversation-flows.js';
-import { loadConfig } from '../../src/config.js';
-import { linkChatIdentity } from '../../src/db/directory-repo.js';
 import type { IntakeModel } from '../../src/intake/model/intake-model.js';
-import { openCore } from '../../src/main.js';
 import { FixedClock } from '../../src/shared/clock.js';
-import { createLogger } from '../../src/shared/logger.js';
-import { seedFixtureDirectory } from '../support/seed.js';
+import { openLocalFlows } from '../support/local-flows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wardline-unreadable-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,15 +17,8 @@ const broken = { thresholds: { chatter: 0.5, abstain: 0.5, segment: 0.5, share: 
 describe('a message wardline cannot read', () => {
   it('tells the councillor it could not be read and keeps it as a clarify draft, opening nothing', async () => {
     const clock = new FixedClock('2026-11-02T10:00:00Z');
-    const core = await openCore(loadConfig({ WARDLINE_DATA_DIR: dir }), createLogger('silent'), { clock });
+    const { core, flows } = await openLocalFlows(dir, clock, (c) => ({ ...c, intakeModel: broken }));
     try {
-      const people = await seedFixtureDirectory(core.dbh.db);
-      await linkChatIdentity(core.dbh.db, 'local', 'cllr-erd', people.get('cllr.erd@birmingham.example')!.id);
-      core.invalidateContext();
-      const flows = createConversationFlows({
-        db: core.dbh.db, clock, cases: core.cases, casesOn: core.casesOn, logger: core.logger, zone: 'Europe/London', platforms: ['local'],
-        loadContext: async () => ({ ...(await core.loadContext()), intakeModel: broken }),
-      });
       const text = 'Bins missed again on Slade Road, Erdington';
       const ev: InboundEvent = {
         kind: 'message', eventId: 'unreadable-1', address: { platform: 'local', channelId: 'dm-x', threadId: null }, messageId: '1',

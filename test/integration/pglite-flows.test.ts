@@ -4,13 +4,8 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/bot/chat-port.js';
-import { createConversationFlows } from '../../src/bot/flows/conversation-flows.js';
-import { loadConfig } from '../../src/config.js';
-import { linkChatIdentity } from '../../src/db/directory-repo.js';
-import { openCore } from '../../src/main.js';
 import { FixedClock } from '../../src/shared/clock.js';
-import { createLogger } from '../../src/shared/logger.js';
-import { seedFixtureDirectory } from '../support/seed.js';
+import { openLocalFlows } from '../support/local-flows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wardline-pglite-flows-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,15 +14,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the conversation flows on embedded PGlite', () => {
   it('opens one case for identical messages handled at once, asks "Same as" for the rest, and ignores a repeat', async () => {
     const clock = new FixedClock('2026-11-02T10:00:00Z');
-    const core = await openCore(loadConfig({ WARDLINE_DATA_DIR: dir }), createLogger('silent'), { clock });
+    const { core, flows } = await openLocalFlows(dir, clock);
     try {
-      const people = await seedFixtureDirectory(core.dbh.db);
-      await linkChatIdentity(core.dbh.db, 'local', 'cllr-erd', people.get('cllr.erd@birmingham.example')!.id);
-      core.invalidateContext();
-      const flows = createConversationFlows({
-        db: core.dbh.db, clock, cases: core.cases, casesOn: core.casesOn, loadContext: core.loadContext, logger: core.logger,
-        zone: 'Europe/London', platforms: ['local'],
-      });
       const message = (n: number): InboundEvent => ({
         kind: 'message', eventId: `pg-${n}`, address: { platform: 'local', channelId: 'dm-x', threadId: null }, messageId: String(n),
         channelName: 'wardline', isDirect: true, mentionsBot: false, listening: false, userExternalId: 'cllr-erd',

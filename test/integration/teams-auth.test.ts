@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { chatPlatforms } from '../../src/main.js';
 import { postActivity, TEAMS_TENANT, teamsHarness } from '../contract/teams-harness.js';
@@ -47,6 +47,19 @@ describe('Teams with Bot Framework authentication', () => {
       expect(r.status, JSON.stringify(headers)).toBe(401);
     }
     expect(await cases()).toBe(before);
+  });
+
+  it('refuses a request with no token before the Bot Framework library sees it: no stack trace printed', async () => {
+    const printed = vi.spyOn(console, 'error');
+    try {
+      for (const headers of [{}, { authorization: 'Basic dXNlcjpwYXNz' }, { authorization: 'Bearer' }] as Record<string, string>[]) {
+        const r = await postActivity(app.url, activity('no-token'), headers);
+        expect(r.status).toBe(401);
+      }
+      expect(printed).not.toHaveBeenCalled();
+    } finally {
+      printed.mockRestore();
+    }
   });
 
   it('takes a request with a valid token from the (local) Bot Framework issuer', async () => {

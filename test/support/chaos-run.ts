@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
-import { loadDefaultCatalogue } from '../../src/catalogue/default-catalogue.js';
 import { openDatabase, type DbHandle } from '../../src/db/client.js';
 import { linkChatIdentity, loadPeople } from '../../src/db/directory-repo.js';
 import { freePort, startRedisServer } from '../../src/jobs/redis-server.js';
@@ -14,6 +13,7 @@ import { FakeSlackApi } from '../fakes/fake-slack-api.js';
 import { repoRoot, runCli } from './cli.js';
 import { startTestPostgres } from './postgres-server.js';
 import { eventCallback, slackSignature } from './slack-requests.js';
+import { distinctReport as textOf, STREET_STEMS } from './distinct-reports.js';
 
 export interface ChaosOptions {
   /** Signed Slack events to send, each a distinct problem (one case each). */
@@ -44,15 +44,6 @@ export interface ChaosReport {
 }
 
 const SECRET = 'chaos-signing-secret';
-const A = ['Ash', 'Birch', 'Cedar', 'Elm', 'Hazel', 'Holly', 'Larch', 'Maple', 'Oak', 'Rowan', 'Willow', 'Yew', 'Alder', 'Beech', 'Poplar', 'Lime', 'Aspen', 'Juniper', 'Laurel', 'Myrtle'];
-const B = ['field', 'wood', 'brook', 'ley', 'ton', 'ford', 'hurst', 'well', 'more', 'dale', 'gate', 'hill', 'side', 'croft', 'mead', 'stead', 'worth', 'bury', 'combe', 'holme'];
-const T = ['Road', 'Lane', 'Street', 'Avenue', 'Grove', 'Close', 'Drive', 'Crescent'];
-const wards = loadDefaultCatalogue().wards;
-/** Event i: a distinct street in one of the 69 wards, so no two are the same problem. */
-const textOf = (i: number) => {
-  const s = Math.floor(i / wards.length);
-  return `<@UBOT> fly-tipping again on ${A[s % 20]}${B[Math.floor(s / 20) % 20]} ${T[Math.floor(s / 400) % 8]}, ${wards[i % wards.length]!.name}, please send someone`;
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -123,7 +114,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     // Urgent cases first; their acknowledge-by moved so that the RM's reminder is due mid-chaos.
     const urgent = o.urgent ?? 5;
     await Promise.all(Array.from({ length: urgent }, (_, i) => sender.send(`EvURGENT${i}`,
-      `<@UBOT> urgent: dangerous fly-tipping blocking the pavement on ${A[i % 20]}gate Walk, Erdington, make safe today`, 1_700_000_000 + i)));
+      `<@UBOT> urgent: dangerous fly-tipping blocking the pavement on ${STREET_STEMS[i % 20]}gate Walk, Erdington, make safe today`, 1_700_000_000 + i)));
     for (let i = 0; await count(sql`select count(*)::int as n from cases where urgency = 'urgent'`) < urgent; i++) {
       if (i > 600) throw new Error('the urgent cases were not opened');
       await sleep(100);

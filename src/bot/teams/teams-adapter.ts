@@ -3,12 +3,14 @@ import { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import { ConfigurationServiceClientCredentialFactory, type Activity, type TurnContext } from 'botbuilder';
 import { findPersonByChatId, linkChatIdentity } from '../../db/directory-repo.js';
 import { saveTeamsConversation } from '../../db/teams-repo.js';
-import { problem, type HttpRoutes, type RawRequest, type RawResponse } from '../../shared/http-port.js';
+import { headerOf, problem, type HttpRoutes, type RawRequest, type RawResponse } from '../../shared/http-port.js';
 import { ACTION_IDS, type ActionId, type InboundEvent } from '../chat-port.js';
 import type { AdapterDeps } from '../adapter-deps.js';
 import { pickList, type PickList } from '../pick-list.js';
 import { TeamsConnector } from './teams-connector.js';
 import { escalateTask, refreshCard } from './teams-surfaces.js';
+
+const UNAUTHORIZED = 'Refused: the request has no valid Bot Framework token. Check MICROSOFT_APP_ID.';
 
 export interface TeamsAdapterOptions extends AdapterDeps {
   appId?: string | undefined;
@@ -183,6 +185,9 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsAdapterHandle {
     if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as Loose).type !== 'string') {
       return problem(400, 'invalid_body', 'Not a Bot Framework activity: expected an object with a type.');
     }
+    // With an app id, botbuilder checks tokens: no bearer token at all is refused here, before it
+    // (it prints a stack trace for one). Without an app id (local development) it checks nothing.
+    if (o.appId && !/^Bearer \S+$/i.test(headerOf(req, 'authorization') ?? '')) return problem(401, 'unauthorized', UNAUTHORIZED);
     let status = 200;
     let answer: RawResponse | null = null;
     let ran = false;
@@ -195,7 +200,7 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsAdapterHandle {
         if (answer) return;
         // A failure before the turn ran is the token check failing (botbuilder reports some as 500).
         if (status === 401 || (status >= 500 && !ran)) {
-          answer = problem(401, 'unauthorized', 'Refused: the request has no valid Bot Framework token. Check MICROSOFT_APP_ID.');
+          answer = problem(401, 'unauthorized', UNAUTHORIZED);
         } else answer = { status, headers, ...(payload === undefined || payload === null || payload === '' ? {} : { body: payload as string | object }) };
       },
       end() { shim.send(); },

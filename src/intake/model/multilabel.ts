@@ -1,4 +1,4 @@
-import { makeModel, ordinaryScale, seededRandom, shuffled, DEFAULT_TRAIN_OPTIONS, WHOLE, type SoftmaxModel, type TrainOptions } from './softmax-regression.js';
+import { beginTraining, ordinaryScale, WHOLE, type SoftmaxModel, type TrainOptions } from './softmax-regression.js';
 
 /**
  * Multi-label logistic regression (one sigmoid per class, L2) over sparse binary features, trained
@@ -14,39 +14,19 @@ export interface MultiExample {
 }
 
 export function trainMultiLabel(examples: MultiExample[], classes: string[], opts: Partial<TrainOptions> = {}): SoftmaxModel {
-  const o = { ...DEFAULT_TRAIN_OPTIONS, ...opts };
-  const K = classes.length;
-  const counts = new Map<number, number>();
-  for (const e of examples) for (const b of e.x) counts.set(b, (counts.get(b) ?? 0) + 1);
-  const buckets = Uint32Array.from([...counts].filter(([, n]) => n >= o.minCount).map(([b]) => b).sort((a, b) => a - b));
-  const model = makeModel(classes, buckets, new Float32Array(buckets.length * K));
-  const W = new Float64Array(buckets.length * K);
-  const G = new Float64Array(buckets.length * K).fill(1e-8);
-  const rows = examples.map((e) => e.x.map((b) => model.rowOf.get(b)).filter((r): r is number => r !== undefined));
-  const random = seededRandom(o.seed);
-  const order = examples.map((_, i) => i);
-  const g = new Float64Array(K);
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
-    for (const i of shuffled(order, random)) {
-      const r = rows[i]!;
-      const e = examples[i]!;
-      const v = ordinaryScale(e.x);
-      const f = r.map((row) => (buckets[row]! >= WHOLE ? 1 : v));
-      g.fill(0);
-      r.forEach((row, j) => { for (let k = 0; k < K; k++) g[k]! += W[row * K + k]! * f[j]!; });
-      for (let k = 0; k < K; k++) g[k] = (1 / (1 + Math.exp(-g[k]!)) - (e.ys.includes(k) ? 1 : 0)) * e.w;
-      r.forEach((row, j) => {
-        const base = row * K;
-        for (let k = 0; k < K; k++) {
-          const d = g[k]! * f[j]! + o.l2 * W[base + k]!;
-          G[base + k]! += d * d;
-          W[base + k]! -= (o.learningRate * d) / Math.sqrt(G[base + k]!);
-        }
-      });
-    }
+  const t = beginTraining(examples, classes, opts);
+  const g = new Float64Array(t.K);
+  for (const i of t.visits()) {
+    const r = t.rows[i]!;
+    const e = examples[i]!;
+    const v = ordinaryScale(e.x);
+    const f = r.map((row) => (t.model.buckets[row]! >= WHOLE ? 1 : v));
+    g.fill(0);
+    r.forEach((row, j) => { for (let k = 0; k < t.K; k++) g[k]! += t.W[row * t.K + k]! * f[j]!; });
+    for (let k = 0; k < t.K; k++) g[k] = (1 / (1 + Math.exp(-g[k]!)) - (e.ys.includes(k) ? 1 : 0)) * e.w;
+    r.forEach((row, j) => t.step(row, f[j]!, g));
   }
-  model.weights.set(W);
-  return model;
+  return t.finish();
 }
 
 /** The probability of each class, independently. */

@@ -63,7 +63,7 @@ export function shuffled<T>(items: T[], random: () => number): T[] {
   return a;
 }
 
-function vocabulary(examples: Example[], minCount: number): Uint32Array {
+function vocabulary(examples: { x: number[] }[], minCount: number): Uint32Array {
   const counts = new Map<number, number>();
   for (const e of examples) for (const b of e.x) counts.set(b, (counts.get(b) ?? 0) + 1);
   return Uint32Array.from([...counts].filter(([, n]) => n >= minCount).map(([b]) => b).sort((a, b) => a - b));
@@ -73,7 +73,12 @@ export function makeModel(classes: string[], buckets: Uint32Array, weights: Floa
   return { classes, buckets, weights, rowOf: new Map(Array.from(buckets, (b, i) => [b, i])) };
 }
 
-export function trainSoftmax(examples: Example[], classes: string[], opts: Partial<TrainOptions> = {}): SoftmaxModel {
+/**
+ * What both trainers share (this softmax and the multi-label one): the vocabulary, the model to
+ * fill, AdaGrad's weights and squared-gradient sums, each example's rows, and the seeded order in
+ * which every epoch visits the examples.
+ */
+export function beginTraining<E extends { x: number[] }>(examples: E[], classes: string[], opts: Partial<TrainOptions>) {
   const o = { ...DEFAULT_TRAIN_OPTIONS, ...opts };
   const K = classes.length;
   const buckets = vocabulary(examples, o.minCount);
@@ -83,28 +88,35 @@ export function trainSoftmax(examples: Example[], classes: string[], opts: Parti
   const rows = examples.map((e) => e.x.map((b) => model.rowOf.get(b)).filter((r): r is number => r !== undefined));
   const random = seededRandom(o.seed);
   const order = examples.map((_, i) => i);
-  const p = new Float64Array(K);
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
-    for (const i of shuffled(order, random)) {
-      const r = rows[i]!;
-      const e = examples[i]!;
-      const v = ordinaryScale(e.x);
-      scoresInto(W, r, v, K, p, model.buckets);
-      softmaxInPlace(p);
-      for (let k = 0; k < K; k++) p[k] = (p[k]! - (k === e.y ? 1 : 0)) * e.w;
-      for (const row of r) {
-        const base = row * K;
-        const f = model.buckets[row]! >= WHOLE ? 1 : v;
-        for (let k = 0; k < K; k++) {
-          const g = p[k]! * f + o.l2 * W[base + k]!;
-          G[base + k]! += g * g;
-          W[base + k]! -= (o.learningRate * g) / Math.sqrt(G[base + k]!);
-        }
-      }
-    }
+  function* visits(): Generator<number> {
+    for (let epoch = 0; epoch < o.epochs; epoch++) yield* shuffled(order, random);
   }
-  model.weights.set(W);
-  return model;
+  /** One AdaGrad step on a row whose feature value is `f`, given each class's residual. */
+  const step = (row: number, f: number, residual: Float64Array) => {
+    const base = row * K;
+    for (let k = 0; k < K; k++) {
+      const g = residual[k]! * f + o.l2 * W[base + k]!;
+      G[base + k]! += g * g;
+      W[base + k]! -= (o.learningRate * g) / Math.sqrt(G[base + k]!);
+    }
+  };
+  const finish = () => { model.weights.set(W); return model; };
+  return { K, model, W, rows, visits, step, finish };
+}
+
+export function trainSoftmax(examples: Example[], classes: string[], opts: Partial<TrainOptions> = {}): SoftmaxModel {
+  const t = beginTraining(examples, classes, opts);
+  const p = new Float64Array(t.K);
+  for (const i of t.visits()) {
+    const r = t.rows[i]!;
+    const e = examples[i]!;
+    const v = ordinaryScale(e.x);
+    scoresInto(t.W, r, v, t.K, p, t.model.buckets);
+    softmaxInPlace(p);
+    for (let k = 0; k < t.K; k++) p[k] = (p[k]! - (k === e.y ? 1 : 0)) * e.w;
+    for (const row of r) t.step(row, t.model.buckets[row]! >= WHOLE ? 1 : v, p);
+  }
+  return t.finish();
 }
 
 function scoresInto(W: ArrayLike<number>, rows: number[], v: number, K: number, out: Float64Array, buckets: Uint32Array): void {
