@@ -39,10 +39,13 @@ function printRetrain(r: RetrainReport, counts: { corrections: number; answers: 
   if (c.candidate.council && c.inUse.council) {
     console.log(`This council's messages only: ${short(c.inUse.council)}  →  candidate ${short(c.candidate.council)}`);
   }
+  const own = r.verdict.council;
+  if (own) console.log(`Reads this council's own messages no worse (exact ward+service)? ${own.ok ? 'yes' : 'NO'} (worse − better = ${own.worse - own.better}, at most ${own.allowed}).`);
   if (r.outcome === 'adopted') {
     console.log(`Adopted: ${r.version} is now in use (running wardline processes switch to it within a second; \`wardline intake rollback VERSION\` switches back).`);
   } else {
-    const failed = [...(r.verdict.score.ok ? [] : ['the score']), ...r.verdict.checks.filter((k) => !k.ok).map((k) => MEASURE_LABELS[k.measure])].join(', ');
+    const failed = [...(r.verdict.score.ok ? [] : ['the score']), ...r.verdict.checks.filter((k) => !k.ok).map((k) => MEASURE_LABELS[k.measure]),
+      ...(r.verdict.council?.ok === false ? ["this council's own messages"] : [])].join(', ');
     console.log(`Refused: the candidate is worse on ${failed}; ${r.inUse} stays in use. (${r.version} keeps the figures.)`);
   }
 }
@@ -58,7 +61,8 @@ function table(checks: Check[], inUse: Figures, cand: Figures): string {
   const lines = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
   return [...lines,
     'Not worse means both: (1) score = exact + chatter ignored + clarify asked − 5 × misroute at least the model in use\'s;',
-    '(2) on each measure, the held-out messages it gets wrong that the model in use got right (misroute: more wrong cases) outnumber the reverse by at most 2·√(both).'].join('\n');
+    '(2) on each measure, the held-out messages it gets wrong that the model in use got right (misroute: more wrong cases) outnumber the reverse by at most 2·√(both);',
+    '(3) the same test on exact ward+service over this council\'s own held-out messages.'].join('\n');
 }
 
 const short = (m: Measures) => `exact ${f3(m.exact)}, misroute ${f3(m.misroute)} of ${m.casesOpened}, chatter ignored ${f3(m.chatterIgnored)}, clarify asked ${f3(m.clarifyAsked)} (${m.n} messages)`;

@@ -65,9 +65,10 @@ describe('wardline intake retrain, models and rollback', () => {
     await addExamples(wrongLabelExamples(60, 1000));
     const r = await runCli(['intake', 'retrain', '--folds', '3', '--json'], { env });
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout) as { outcome: string; version: string; inUse: string; verdict: { adopt: boolean; score: { candidate: number; inUse: number } } };
-    expect(report).toMatchObject({ outcome: 'refused', inUse: before, verdict: { adopt: false } });
-    expect(report.verdict.score.candidate).toBeLessThan(report.verdict.score.inUse);
+    const report = JSON.parse(r.stdout) as { outcome: string; version: string; inUse: string; verdict: { adopt: boolean; council: { ok: boolean; candidate: number; inUse: number } } };
+    expect(report).toMatchObject({ outcome: 'refused', inUse: before, verdict: { adopt: false, council: { measure: 'exact', ok: false } } });
+    // Labels that contradict each other cannot be learnt: the candidate reproduces fewer of them than the model in use.
+    expect(report.verdict.council.candidate).toBeLessThan(report.verdict.council.inUse);
     expect(await inUse()).toBe(before);
     const [refused] = await dbh.db.select().from(intakeModels).where(eq(intakeModels.version, report.version));
     expect(refused).toMatchObject({ outcome: 'refused', model: null, inUse: false, councilExamples: 100 });

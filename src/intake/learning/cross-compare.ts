@@ -50,6 +50,8 @@ export interface Comparison {
   inUse: Figures;
   /** Message by message: where the candidate did better or worse than the model in use. */
   paired: Paired;
+  /** The same, over this council's held-out messages only. */
+  pairedCouncil: Paired;
 }
 
 /**
@@ -121,9 +123,12 @@ export async function crossCompare(input: CompareInput): Promise<Comparison> {
   }
   const council = items.filter((it) => it.kind === 'council').length;
   const outcomes = (preds: Prediction[]) => items.map((it, i) => outcomeOf(expectedOf(it), preds[i]!));
+  const [oc, ou] = [outcomes(cand), outcomes(used)];
+  const ofCouncil = <T>(list: T[]) => list.filter((_, i) => items[i]!.kind === 'council');
   return {
     folds, seed, heldOut: { shipped: items.length - council, council },
-    candidate: figuresOf(items, cand), inUse: figuresOf(items, used), paired: pairOutcomes(outcomes(cand), outcomes(used)),
+    candidate: figuresOf(items, cand), inUse: figuresOf(items, used),
+    paired: pairOutcomes(oc, ou), pairedCouncil: pairOutcomes(ofCouncil(oc), ofCouncil(ou)),
   };
 }
 

@@ -52,7 +52,9 @@ export async function retrainIntakeModel(input: RetrainInput): Promise<RetrainRe
     inUse: { council: input.inUse.council }, catalogue: input.catalogue, partModel: shipped.model, folds, seed,
     ...(input.streets ? { streets: input.streets } : {}), ...(input.train ? { train: input.train } : {}), ...(input.memo ? { memo: input.memo } : {}),
   });
-  const verdict = judge(comparison.candidate.all, comparison.inUse.all, comparison.paired);
+  const { candidate: cand, inUse: used } = comparison;
+  const own = cand.council && used.council ? { candidate: cand.council, inUse: used.council, paired: comparison.pairedCouncil } : undefined;
+  const verdict = judge(cand.all, used.all, comparison.paired, own);
   if (!verdict.adopt) return { kind: 'compared', candidate: null, comparison, verdict };
   const examples = [...shipped.examples, ...councilTrainingExamples(input.council, input.catalogue, shipped.model)];
   const candidate = trainModel(examples, shipped.classes, {

@@ -65,6 +65,8 @@ export interface Verdict {
   /** exact + chatter ignored + clarify asked − MISROUTE_COST × misroute, as train:intake chooses thresholds by. */
   score: { candidate: number; inUse: number; ok: boolean };
   checks: Check[];
+  /** Exact ward+service on this council's own held-out messages (null when none were held out). */
+  council: Check | null;
 }
 
 export const scoreOf = (m: Measures) => m.exact + m.chatterIgnored + m.clarifyAsked - MISROUTE_COST * m.misroute;
@@ -76,14 +78,19 @@ export const scoreOf = (m: Measures) => m.exact + m.chatterIgnored + m.clarifyAs
  * 2. it is clearly worse on no measure: the messages it gets wrong that the model in use got right
  *    (for misroute: where it opens more wrong cases) outnumber the reverse by at most
  *    2·√(both together) — a one-sided sign test at two standard deviations, so retraining noise
- *    (a few messages either way) passes and a real loss on one measure does not.
+ *    (a few messages either way) passes and a real loss on one measure does not; and
+ * 3. it reads this council's own held-out messages no worse: exact ward+service on them, by the same
+ *    sign test. A candidate trained on the council's examples that reproduces fewer of them than the
+ *    model in use has learnt labels that contradict each other (mistaken corrections), however much
+ *    its extra questions lower the misroutes counted against those same labels.
  */
-export function judge(candidate: Measures, inUse: Measures, paired: Paired): Verdict {
-  const checks = MEASURES.map((measure): Check => {
-    const { better, worse } = paired[measure];
+export function judge(candidate: Measures, inUse: Measures, paired: Paired, own?: { candidate: Measures; inUse: Measures; paired: Paired }): Verdict {
+  const check = (measure: MeasureName, c: Measures, u: Measures, { better, worse }: { better: number; worse: number }): Check => {
     const allowed = Math.floor(2 * Math.sqrt(better + worse));
-    return { measure, candidate: candidate[measure], inUse: inUse[measure], better, worse, allowed, ok: worse - better <= allowed };
-  });
+    return { measure, candidate: c[measure], inUse: u[measure], better, worse, allowed, ok: worse - better <= allowed };
+  };
+  const checks = MEASURES.map((measure) => check(measure, candidate, inUse, paired[measure]));
+  const council = own && own.candidate.n > 0 ? check('exact', own.candidate, own.inUse, own.paired.exact) : null;
   const score = { candidate: scoreOf(candidate), inUse: scoreOf(inUse), ok: scoreOf(candidate) >= scoreOf(inUse) - 1e-12 };
-  return { adopt: score.ok && checks.every((c) => c.ok), score, checks };
+  return { adopt: score.ok && checks.every((c) => c.ok) && (council?.ok ?? true), score, checks, council };
 }

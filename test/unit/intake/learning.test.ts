@@ -55,6 +55,16 @@ describe('"not worse"', () => {
     expect(v.checks.every((c) => c.ok)).toBe(true);
   });
 
+  it('refuses a candidate that reads the council\'s own messages worse, though its questions cut the misroutes counted on them', () => {
+    const own = { candidate: figures({ exact: 0.4, misroute: 0.11 }), inUse: figures({ exact: 0.46, misroute: 0.54 }), paired: { ...even, exact: { better: 0, worse: 6 }, misroute: { better: 49, worse: 0 } } };
+    const v = judge(figures({ misroute: 0.01 }), figures({}), { ...even, misroute: { better: 49, worse: 0 } }, own);
+    expect([v.score.ok, v.checks.every((c) => c.ok)]).toEqual([true, true]);
+    expect(v.council).toMatchObject({ measure: 'exact', candidate: 0.4, inUse: 0.46, better: 0, worse: 6, allowed: 4, ok: false });
+    expect(v.adopt).toBe(false);
+    const learnt = judge(figures({}), figures({}), even, { ...own, candidate: figures({ exact: 0.95 }), paired: { ...even, exact: { better: 49, worse: 0 } } });
+    expect([learnt.council?.ok, learnt.adopt]).toEqual([true, true]);
+  });
+
   it('pairs outcomes message by message', () => {
     const o = (exact: boolean, wrongCases: number) => ({ exact, chatterIgnored: null, clarifyAsked: null, wrongCases });
     expect(pairOutcomes([o(true, 0), o(false, 1), o(true, 0)], [o(false, 1), o(false, 0), o(true, 0)])).toMatchObject({
