@@ -25,6 +25,8 @@ export type InboundEvent =
       attachments: { name: string; url: string }[];
       /** A ward or service the person picked in a form, which wins over what the text says. */
       hints?: { wardId?: string | null; serviceId?: string | null };
+      /** The person asked for a case (/escalate, the Escalate shortcut or message action): never taken for chatter. */
+      escalation?: true;
     }
   | {
       kind: 'action';

@@ -15,6 +15,14 @@ import { findWard, type WardFinding } from './ward-finder.js';
 export interface ParseContext {
   sender: { role?: string | null; wards: string[] };
   channelName?: string | null;
+  /**
+   * Put to wardline itself (a mention): read as a direct message is, whatever channel it is in.
+   * The corpus's general channels hold only chatter between people, which says nothing of a
+   * message that calls on wardline there. The channel still names the ward where it is a ward's.
+   */
+  addressed?: boolean;
+  /** The person asked for a case in so many words (/escalate): a problem, never chatter. */
+  problem?: boolean;
   catalogue: Catalogue;
   /** The intake model; the shipped one when not given (tests and retraining pass their own). */
   model?: IntakeModel;
@@ -100,9 +108,7 @@ function settledOnTop(d: ServiceDecision, missing: ('ward' | 'service')[]): Sett
   return missing.length ? { kind: 'clarify', chosen, missing } : { kind: 'escalation', chosen, missing };
 }
 
-function secondOpinion(s: Settled, d: ServiceDecision, text: string, message: { platform?: string | null }, ctx: ParseContext, wardFound: boolean): Settled {
-  // Chatter reaches here only when the rules agreed (see parseText).
-  if (s.kind === 'chatter') return settledOnTop(d, wardFound ? [] : ['ward']);
+function secondOpinion(s: Settled, d: ServiceDecision, text: string, message: { platform?: string | null }, ctx: ParseContext): Settled {
   if (s.kind !== 'clarify' || !s.missing.includes('service') || s.chosen.length || !rulesAgree(d, text, message, ctx)) return s;
   return settledOnTop(d, s.missing.filter((m) => m !== 'service'));
 }
@@ -110,13 +116,13 @@ function secondOpinion(s: Settled, d: ServiceDecision, text: string, message: { 
 function parseText(text: string, message: { platform?: string | null }, ctx: ParseContext): ParseResult {
   const lex = compileLexicon(ctx.catalogue);
   const model = ctx.model ?? loadShippedModel();
-  const reading = readMessage(text, { channelName: ctx.channelName ?? null, role: ctx.sender.role ?? null, platform: message.platform ?? null }, ctx.catalogue, model);
-  const decision = decideServices(reading, model.thresholds, serviceIds(ctx.catalogue));
-  // Taken for chatter while the hand-written rules open a case for the model's likeliest service:
-  // the two readings agree on a problem, so it is one (bench/intake-eval measures the trade).
-  if (decision.kind === 'chatter' && !rulesAgree(decision, text, message, ctx)) return EMPTY;
+  const reading = readMessage(text, { channelName: ctx.addressed ? null : ctx.channelName ?? null, role: ctx.sender.role ?? null, platform: message.platform ?? null }, ctx.catalogue, model);
+  const decision = decideServices(reading, ctx.problem ? { ...model.thresholds, chatter: Infinity } : model.thresholds, serviceIds(ctx.catalogue));
+  // Chatter is the model's call alone: overruling it where the rules saw a problem opened cases for
+  // chatter and found no more problems (bench/intake-eval measured the trade on cross-validation).
+  if (decision.kind === 'chatter') return EMPTY;
   const ward = findWard(text, ctx.channelName ?? '', ctx.sender.wards ?? [], lex, ctx.streets);
-  const settled = secondOpinion(settle(decision, ward.kind === 'found'), decision, text, message, ctx, ward.kind === 'found');
+  const settled = secondOpinion(settle(decision, ward.kind === 'found'), decision, text, message, ctx);
   const candidates = candidatesOf(decision, ward, lex);
   const wardId = ward.kind === 'found' ? ward.wardId : null;
   if (settled.kind === 'clarify' || !wardId) {

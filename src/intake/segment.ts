@@ -20,23 +20,29 @@ export interface Segment {
   text: string;
   /** Offset of the part in the message. */
   start: number;
+  /** It begins a line, a bullet or a numbered item: the writer set it apart as a point of its own. */
+  item?: boolean;
 }
+
+const ITEM_MARK = /\n|^\s*[•*·]|^\s*\(?\d{1,2}[.)]/;
 
 export function segmentMessage(text: string, max = 40): Segment[] {
   const out: Segment[] = [];
   if (typeof text !== 'string' || !text) return out;
   let last = 0;
+  let item = false;
   SPLIT.lastIndex = 0;
   for (let m = SPLIT.exec(text); m && out.length < max; m = SPLIT.exec(text)) {
     if (m[0].length === 0) { SPLIT.lastIndex++; continue; }
-    push(out, text.slice(last, m.index), last);
+    push(out, text.slice(last, m.index), last, item);
     last = m.index + m[0].length;
+    item = ITEM_MARK.test(m[0]);
   }
-  if (out.length < max) push(out, text.slice(last), last);
+  if (out.length < max) push(out, text.slice(last), last, item);
   return out;
 }
 
-function push(out: Segment[], raw: string, start: number): void {
+function push(out: Segment[], raw: string, start: number, item: boolean): void {
   const t = raw.trim();
-  if (t.length >= 3 && /[a-z]{2}/i.test(t)) out.push({ text: t, start: start + raw.indexOf(t) });
+  if (t.length >= 3 && /[a-z]{2}/i.test(t)) out.push({ text: t, start: start + raw.indexOf(t), ...(item ? { item } : {}) });
 }

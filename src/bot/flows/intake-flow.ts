@@ -86,7 +86,7 @@ export function createIntakeFlow(deps: FlowDeps) {
       const { person, ctx } = turn;
       const channelName = ev.isDirect ? null : ev.channelName;
       const result = parseMessage({ text, platform: ev.address.platform }, {
-        sender: { role: person.roles[0] ?? null, wards: person.wardIds }, channelName, catalogue: ctx.index.catalogue, streets: ctx.streets, model: ctx.intakeModel,
+        sender: { role: person.roles[0] ?? null, wards: person.wardIds }, channelName, addressed, problem: ev.escalation === true, catalogue: ctx.index.catalogue, streets: ctx.streets, model: ctx.intakeModel,
       });
       if (ev.hints && (ev.hints.wardId || ev.hints.serviceId)) {
         // Picked in a form: what the person chose wins; the text still gives place and urgency.

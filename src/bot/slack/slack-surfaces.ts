@@ -146,6 +146,6 @@ async function escalate(kit: SlackKit, b: Loose, userId: string, text: string, h
   await kit.handle({
     kind: 'message', eventId: `${team}:${b.trigger_id ?? root.ts}`, address: { platform: 'slack', channelId: channel, threadId: null },
     messageId: root.ts!, channelName: '', isDirect: true, mentionsBot: true, listening: false, userExternalId: userId, text, attachments: [],
-    ...(hints ? { hints } : {}),
+    escalation: true, ...(hints ? { hints } : {}),
   }, { channel, user: userId });
 }

@@ -166,7 +166,7 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsAdapterHandle {
     await handle(ctx, {
       kind: 'message', eventId: `${a.conversation!.id}:${a.id}`, address: { platform: 'teams', channelId: chat, threadId: null }, messageId: root,
       channelName: '', isDirect: true, mentionsBot: true, listening: false, userExternalId: user, text, attachments: [],
-      hints: { wardId: data.ward || null, serviceId: data.service || null },
+      hints: { wardId: data.ward || null, serviceId: data.service || null }, escalation: true,
     });
     return null;
   });

@@ -89,7 +89,7 @@ export function predictAll(reads: Read[], th: Thresholds, known: ReadonlySet<str
 }
 
 const GRID = {
-  chatter: [0.3, 0.4, 0.5, 0.6, 0.7],
+  chatter: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7],
   abstain: Array.from({ length: 19 }, (_, i) => Math.round(i * 5) / 100),
   extra: [0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
 };

@@ -21,15 +21,18 @@ function argmax(p: Float64Array): number {
 
 /** Each service that is the likeliest of some part (not the top one), with what is known of it. */
 export function extraCandidates(r: Reading, topId: string, isService: (c: string) => boolean): ExtraCandidate[] {
-  const by = new Map<string, { best: number; bestMulti: number; n: number }>();
+  const by = new Map<string, { best: number; bestMulti: number; n: number; items: number; local: boolean }>();
   for (const part of r.parts) {
     const k = argmax(part.p);
     const id = r.classes[k]!;
     if (id === topId || !isService(id)) continue;
     const m = r.multi && part.multi ? part.multi[r.multiClasses.indexOf(id)] ?? 0 : 0;
-    const c = by.get(id) ?? { best: 0, bestMulti: 0, n: 0 };
-    by.set(id, { best: Math.max(c.best, part.p[k]!), bestMulti: Math.max(c.bestMulti, m), n: c.n + 1 });
+    const c = by.get(id) ?? { best: 0, bestMulti: 0, n: 0, items: 0, local: false };
+    const { start, text } = part.segment;
+    const local = c.local || r.hits.some((h) => h.phrase.serviceId === id && !h.negated && h.index >= start && h.index < start + text.length);
+    by.set(id, { best: Math.max(c.best, part.p[k]!), bestMulti: Math.max(c.bestMulti, m), n: c.n + 1, items: c.items + (part.segment.item ? 1 : 0), local });
   }
+  const items = r.parts.filter((p) => p.segment.item).length;
   const services = new Set(r.parts.map((p) => r.classes[argmax(p.p)]!).filter(isService));
   const topShare = r.whole[r.classes.indexOf(topId)] ?? 0;
   return [...by].map(([id, c]) => {
@@ -39,7 +42,10 @@ export function extraCandidates(r: Reading, topId: string, isService: (c: string
       serviceId: id,
       features: [1, logit(c.best), logit(c.bestMulti), logit(whole), logit(r.whole[r.classes.indexOf(id)] ?? 0), logit(topShare),
         c.n / r.parts.length, Math.log2(r.parts.length) / 4, own.length ? 1 : 0, own.some((h) => h.phrase.explicit) ? 1 : 0,
-        r.hits.some((h) => h.phrase.serviceId === id && h.negated) ? 1 : 0, (services.size - 1) / 3],
+        r.hits.some((h) => h.phrase.serviceId === id && h.negated) ? 1 : 0, (services.size - 1) / 3,
+        // Structure: the writer listed it as a point of its own, how many points the message has,
+        // and whether the catalogue's words for the service are in its own part.
+        c.items / c.n, Math.min(items, 6) / 6, c.local ? 1 : 0],
     };
   });
 }

@@ -40,14 +40,17 @@ export function readMessage(text: string, meta: FeatureMeta, catalogue: Catalogu
 /**
  * The probability that a message is chatter: the gate's on the whole message, but no more than
  * its parts say on average, so that two plain problems in one message ("pothole on A Road; and
- * fly-tipping on B Lane") are not taken for an update because the whole names two services.
+ * fly-tipping on B Lane") are not taken for an update because the whole names two services; and
+ * no more than the service model's own chatter class says. Both models must take it for chatter:
+ * on cross-validation this ignored more chatter and kept as many cases as the gate alone, and a
+ * short plain report ("Fly-tipping on Edwards Road, Erdington, a pile of tyres") that one of them
+ * misreads still opens its case.
  */
-function chatterOf(model: IntakeModel, x: number[], partX: number[][], fallback: number): number {
-  if (!model.gate) return fallback;
+function chatterOf(model: IntakeModel, x: number[], partX: number[][], softmaxChatter: number): number {
+  if (!model.gate) return softmaxChatter;
   const whole = predictProba(model.gate, x)[0]!;
-  if (!partX.length) return whole;
-  const parts = partX.reduce((s, px) => s + predictProba(model.gate!, px)[0]!, 0) / partX.length;
-  return Math.min(whole, parts);
+  const parts = partX.length ? partX.reduce((s, px) => s + predictProba(model.gate!, px)[0]!, 0) / partX.length : 1;
+  return Math.min(whole, parts, softmaxChatter);
 }
 
 export interface ServiceChoice {

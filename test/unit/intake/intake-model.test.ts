@@ -80,6 +80,10 @@ describe('segmenting a message into problems', () => {
     expect(segmentMessage("potholes on Wood End Road and the bins weren't collected on Orphanage Road, Erdington").map((s) => s.text))
       .toEqual(['potholes on Wood End Road', "the bins weren't collected on Orphanage Road, Erdington"]);
     expect(segmentMessage('Quarry Lane:\n1) cars on the bend\n2) bins not collected').map((s) => s.text)).toEqual(['Quarry Lane:', 'cars on the bend', 'bins not collected']);
+    // Lines, bullets and numbered points are marked as points of their own; clauses of a sentence are not.
+    expect(segmentMessage('Quarry Lane:\n1) cars on the bend\n2) bins not collected').map((s) => s.item ?? false)).toEqual([false, true, true]);
+    expect(segmentMessage('Two things • bins missed • a pothole; and the lights').map((s) => s.item ?? false)).toEqual([false, true, true, false]);
+    expect(segmentMessage("potholes on Wood End Road and the bins weren't collected").map((s) => s.item ?? false)).toEqual([false, false]);
     expect(segmentMessage('Street light out. Also a sofa dumped on the corner').map((s) => s.text)).toEqual(['Street light out.', 'Also a sofa dumped on the corner']);
   });
 

@@ -24,6 +24,24 @@ describe('parseMessage', () => {
     expect(r.cases).toMatchObject([{ ward: 'erdington', service: 'waste-enforcement', topic: 'fly-tipping', location: 'Slade Road', urgent: false }]);
   });
 
+  it('takes the model\'s word for chatter, even where the words name a service and a street', () => {
+    expect(parse('thanks all, the fly-tipping on Slade Road has been cleared').kind).toBe('chatter');
+  });
+
+  it('reads a message put to wardline in a general channel as a direct message, the channel still naming its ward', () => {
+    const inGeneral = (text: string, channelName: string, addressed: boolean) => parseMessage({ text }, { sender: { role: 'councillor', wards: ['erdington', 'kingstanding'] }, channelName, addressed, catalogue });
+    const text = 'Fly-tipping on Slade Road, mattresses';
+    expect(inGeneral(text, 'Ward - Erdington', true)).toMatchObject({ kind: 'escalation', cases: [{ ward: 'erdington', service: 'waste-enforcement' }] });
+    expect(inGeneral(`${text}, Erdington`, 'general', true)).toMatchObject({ kind: 'escalation', cases: [{ ward: 'erdington', service: 'waste-enforcement' }] });
+  });
+
+  it('never takes an /escalate for chatter: it asks, with buttons, what it cannot settle', () => {
+    const asked = parseMessage({ text: 'thanks all' }, { sender: { role: 'councillor', wards: ['erdington'] }, channelName: null, problem: true, catalogue });
+    expect(asked).toMatchObject({ kind: 'clarify', missing: ['service'] });
+    expect(asked.candidates.services.length).toBeGreaterThanOrEqual(2);
+    expect(parse('thanks all').kind).toBe('chatter');
+  });
+
   it('treats empty, whitespace and thanks as chatter', () => {
     for (const t of ['', '   \n ', 'Thanks all, the lights on Station Road are fixed now :tada:']) expect(parse(t).kind).toBe('chatter');
   });
