@@ -115,8 +115,25 @@ export function canonicalPhrase(s: string): string {
   return s.toLowerCase().replace(/['’]/g, "'").replace(/[\s-]+/g, ' ').trim();
 }
 
+/** Matched texts recur (the same words in every message): each is looked up once, in a bounded memo. */
+const lookups = new WeakMap<Lexicon, Map<string, Phrase[]>>();
+const MAX_LOOKUPS = 20_000;
+
 /** The phrases a matched text stands for (exact first, then the longest stem). */
 export function lookupPhrase(lex: Lexicon, matched: string, caseSensitive: boolean): Phrase[] {
+  let memo = lookups.get(lex);
+  if (!memo) lookups.set(lex, (memo = new Map()));
+  const id = (caseSensitive ? '1' : '0') + matched;
+  let found = memo.get(id);
+  if (!found) {
+    if (memo.size >= MAX_LOOKUPS) memo.clear();
+    found = lookupUncached(lex, matched, caseSensitive);
+    memo.set(id, found);
+  }
+  return found;
+}
+
+function lookupUncached(lex: Lexicon, matched: string, caseSensitive: boolean): Phrase[] {
   const key = caseSensitive ? matched : matched.toLowerCase();
   const norm = caseSensitive ? key : canonicalPhrase(key);
   const direct = lex.exact.get(key) ?? lex.exact.get(norm) ?? findFlexible(lex, norm);
