@@ -111,6 +111,8 @@ export interface OpenedCase {
 export interface CaseRepo {
   getCase(id: CaseId, opts?: { forUpdate?: boolean }): Promise<CaseRecord | null>;
   getCaseByReference(seq: number): Promise<CaseRecord | null>;
+  /** Several cases at once, in no particular order; ids with no case are left out. */
+  getCases(ids: CaseId[]): Promise<CaseRecord[]>;
   /** Opens cases together, numbered in the order given; each with its `opened` event and its chat thread. */
   insertCases(items: CaseToOpen[], at: Date): Promise<OpenedCase[]>;
   updateCase(id: CaseId, patch: CasePatch): Promise<CaseRecord>;

@@ -68,5 +68,7 @@ export async function enqueueOutboundMany(db: Tx, groups: { messages: OutboundMe
  */
 export async function lockWardServices(db: Tx, pairs: { wardId: string; serviceId: string }[]): Promise<void> {
   const keys = [...new Set(pairs.map((p) => `dup:${p.wardId}:${p.serviceId}`))].sort();
-  for (const k of keys) await db.execute(sql`select pg_advisory_xact_lock(hashtext(${k}))`);
+  if (!keys.length) return;
+  // unnest yields the keys in the array's order, so the locks are taken in that order.
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(k)) from unnest(array[${sql.join(keys.map((k) => sql`${k}`), sql`, `)}]::text[]) as k`);
 }

@@ -52,6 +52,11 @@ class DrizzleCaseRepo implements CaseRepo {
     return (await this.withWatchers(rows))[0] ?? null;
   }
 
+  async getCases(ids: CaseId[]): Promise<CaseRecord[]> {
+    if (!ids.length) return [];
+    return this.withWatchers(await this.db.select().from(cases).where(inArray(cases.id, ids)));
+  }
+
   async getCaseByReference(seq: number): Promise<CaseRecord | null> {
     const rows = await this.db.select().from(cases).where(eq(cases.seq, seq));
     return (await this.withWatchers(rows))[0] ?? null;
