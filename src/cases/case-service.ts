@@ -99,7 +99,7 @@ export function createCaseService(deps: CaseServiceDeps) {
   }
 
   /** A checked draft as the rows that open it: routed and given its due times now. */
-  function toOpen(ctx: CaseContext, actor: Person, draft: CaseDraft, origin: ChatOrigin | undefined, now: Date): CaseToOpen {
+  function toOpen(ctx: CaseContext, actor: Person, draft: CaseDraft, origin: ChatOrigin | undefined, now: Date, due: (s: ServiceId | null, urgent: boolean) => CasePatch): CaseToOpen {
     if (draft.serviceId && !ctx.index.service(draft.serviceId)) throw new AppError('catalogue.unknown_service', `There is no service called "${draft.serviceId}".`);
     if (draft.wardId && !ctx.index.ward(draft.wardId)) throw new AppError('catalogue.unknown_ward', `There is no ward called "${draft.wardId}".`);
     if (draft.description.length > MAX_TEXT) throw new AppError('case.invalid_input', `The description is over ${MAX_TEXT} characters; shorten it or attach the rest as a link.`);
@@ -113,7 +113,7 @@ export function createCaseService(deps: CaseServiceDeps) {
         assigneeId: null, rmId: null, deputyId: null, routing: null, routingVersion: null,
         sourcePlatform: draft.sourcePlatform ?? origin?.platform ?? null, acknowledgeBy: null, respondBy: null, resolveBy: null, pausedAt: null,
         acknowledgedAt: null, respondedAt: null, resolvedAt: null, closedAt: null, escalationLevel: 0, duplicateOfId: null,
-        ...routingPatch(decision), ...duePatch(ctx, draft.serviceId, draft.urgent, now),
+        ...routingPatch(decision), ...due(draft.serviceId, draft.urgent),
         createdAt: now, updatedAt: now,
       },
       event: { type: 'opened', actorId: actor.id, at: now, fromStatus: null, toStatus: status, data: { routing: decision, urgent: draft.urgent } },
@@ -196,10 +196,17 @@ export function createCaseService(deps: CaseServiceDeps) {
     async openMany(requests: OpenRequest[]): Promise<(CaseRecord[] | AppError)[]> {
       const ctx = await deps.loadContext();
       const now = clock.now();
+      // Opened at the same moment, cases of one service and urgency are due at the same times.
+      const dues = new Map<string, CasePatch>();
+      const due = (serviceId: ServiceId | null, urgent: boolean) => {
+        const k = `${serviceId ?? ''}|${urgent}`;
+        if (!dues.has(k)) dues.set(k, duePatch(ctx, serviceId, urgent, now));
+        return dues.get(k)!;
+      };
       const checked = requests.map((r) => {
         try {
           const actor = actorIn(ctx, r.actorId);
-          return { r, items: r.drafts.map((d) => toOpen(ctx, actor, d, r.origin, now)) };
+          return { r, items: r.drafts.map((d) => toOpen(ctx, actor, d, r.origin, now, due)) };
         } catch (e) {
           if (e instanceof AppError) return e;
           throw e;

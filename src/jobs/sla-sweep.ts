@@ -33,6 +33,14 @@ export async function runSlaSweep(deps: SlaSweepDeps): Promise<{ checked: number
   const context = await deps.loadContext();
   let checked = 0;
   let actions = 0;
+  // Cases opened together have the same deadlines: with nothing sent yet, they have the same plan.
+  const plans = new Map<string, ReturnType<typeof planSlaCheck>>();
+  const planOf = (c: CaseRecord, sent: Set<string>) => {
+    if (sent.size) return planSlaCheck(c, now, deps.calendar, deps.settings, sent);
+    const k = [c.status, c.urgency, c.acknowledgeBy?.getTime(), c.respondBy?.getTime(), !!c.acknowledgedAt, !!c.respondedAt].join('|');
+    if (!plans.has(k)) plans.set(k, planSlaCheck(c, now, deps.calendar, deps.settings, sent));
+    return plans.get(k)!;
+  };
   for (;;) {
     const batch = await deps.db.transaction(async (tx) => {
       const ids = await claimDueChecks(tx, now, deps.batchSize ?? 200);
@@ -44,7 +52,7 @@ export async function runSlaSweep(deps: SlaSweepDeps): Promise<{ checked: number
       for (const id of ids) {
         const c = cases.get(id);
         if (!c) { next.push({ caseId: id, at: null }); continue; }
-        const plan = planSlaCheck(c, now, deps.calendar, deps.settings, sent.get(id) ?? new Set());
+        const plan = planOf(c, sent.get(id) ?? new Set());
         for (const action of plan.actions) {
           if (!(await recordSlaAction(tx, id, action, now))) continue;
           actions++;
