@@ -4,7 +4,9 @@
  * bare Bolt app that only acks (the ack baseline). Prints, never asserts:
  *  - acks/s and ack p50/p99 per rate, against the bare app;
  *  - cases/s handled end to end (first ack → last case committed with its RM card in the outbox),
- *    the lag from ack to case (p50, p99) and the workers' CPU per case;
+ *    the lag from ack to case (p50, p99), the workers' CPU per case, and the statements the database ran
+ *    per case (pg_stat_statements; BENCH_QUERIES=FILE appends the busiest of each phase there);
+ *  - the load average beside each phase (the machine may be shared); BENCH_PROF=1 writes CPU profiles to /tmp/wlprof-*;
  *  - RSS of each process before, at peak and after (5 s after the last case);
  *  - with --role all, one process taking a burst of --burst events sent at once;
  *  - with --scale W,M, the same rate on W web and M worker processes against the 1 + 1 figures.
