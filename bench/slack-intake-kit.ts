@@ -121,3 +121,22 @@ export function rssSampler(pids: () => number[]) {
   timer.unref();
   return { peak: (pid: number) => peak.get(pid) ?? NaN, reset: () => peak.clear(), stop: () => clearInterval(timer) };
 }
+
+/**
+ * Statements the database ran (pg_stat_statements, loaded by the bench's server), this bench's own
+ * polling aside: `since()` per phase, with the busiest statements for a log.
+ */
+export async function queryCounter(db: Db) {
+  await db.execute(sql`create extension if not exists pg_stat_statements`);
+  const read = async () => (await db.execute(sql`select query, calls::int as calls from pg_stat_statements
+    where dbid = (select oid from pg_database where datname = current_database())
+      and query not like '%pg_stat_statements%' and query not like 'select count(*)::int as n from cases%'`)) as unknown as { query: string; calls: number }[];
+  let start = new Map<string, number>();
+  return {
+    async mark() { start = new Map((await read()).map((r) => [r.query, r.calls])); },
+    async since(): Promise<{ total: number; top: { query: string; calls: number }[] }> {
+      const rows = (await read()).map((r) => ({ query: r.query, calls: r.calls - (start.get(r.query) ?? 0) })).filter((r) => r.calls > 0);
+      return { total: rows.reduce((s, r) => s + r.calls, 0), top: rows.sort((a, b) => b.calls - a.calls).slice(0, 25) };
+    },
+  };
+}

@@ -4,7 +4,9 @@
  * bare Bolt app that only acks (the ack baseline). Prints, never asserts:
  *  - acks/s and ack p50/p99 per rate, against the bare app;
  *  - cases/s handled end to end (first ack → last case committed with its RM card in the outbox),
- *    the lag from ack to case (p50, p99) and the workers' CPU per case;
+ *    the lag from ack to case (p50, p99), the workers' CPU per case, and the statements the database ran
+ *    per case (pg_stat_statements; BENCH_QUERIES=FILE appends the busiest of each phase there);
+ *  - the load average beside each phase (the machine may be shared); BENCH_PROF=1 writes CPU profiles to /tmp/wlprof-*;
  *  - RSS of each process before, at peak and after (5 s after the last case);
  *  - with --role all, one process taking a burst of --burst events sent at once;
  *  - with --scale W,M, the same rate on W web and M worker processes against the 1 + 1 figures.
@@ -15,12 +17,14 @@
  *   npx tsx bench/slack-intake.ts --role all [--burst 2000]
  */
 import type { ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { linkChatIdentity, loadPeople } from '../src/db/directory-repo.js';
 import { freePort } from '../src/jobs/redis-server.js';
 import { FakeSlackApi } from '../test/fakes/fake-slack-api.js';
 import { runCli } from '../test/support/cli.js';
 import {
-  SECRET, countCases, countDuplicates, countRmCards, handlingFigures, load, procStat, rssSampler, startChild, waitReady, watchCases, type Load,
+  SECRET, countCases, countDuplicates, countRmCards, handlingFigures, load, procStat, queryCounter, rssSampler, startChild, waitReady, watchCases, type Load,
 } from './slack-intake-kit.js';
 import { fmt, percentile, startBenchServers } from './support.js';
 
@@ -35,12 +39,15 @@ const BATCH = arg('--batch', '50');
 const BASELINE = !process.argv.includes('--no-baseline');
 const DRAIN_S = Number(arg('--drain-timeout', '150'));
 
-const servers = await startBenchServers(`bench_slack_${process.pid}`);
+const servers = await startBenchServers(`bench_slack_${process.pid}`, ['shared_preload_libraries=pg_stat_statements']);
 const api = new FakeSlackApi();
 const children: ChildProcess[] = [];
 const procs: { name: string; pid: number; child: ChildProcess }[] = [];
 const rss = rssSampler(() => procs.map((p) => p.pid));
 const db = servers.dbh.db;
+const queries = await queryCounter(db);
+/** BENCH_QUERIES=FILE: the busiest statements of each phase are appended there. */
+const QUERY_LOG = process.env.BENCH_QUERIES;
 
 /** Starts `web` web processes and `workers` workers (or one `all` process); returns the event URLs. */
 async function startSet(env: Record<string, string>, web: number, workers: number, all: boolean): Promise<string[]> {
@@ -76,13 +83,19 @@ async function phase(urls: string[], rate: number, first: number, total?: number
   const before = new Map(procs.map((p) => [p.pid, procStat(p.pid).rssMb]));
   const workerCpu = cpu(ROLE === 'all' ? 'all' : 'worker');
   rss.reset();
+  await queries.mark();
   const l = await load(urls, rate, SECONDS, first, total);
   const watched = await watchCases(db, first, first + l.sent, DRAIN_S * 1000);
   const handled = handlingFigures(l, watched.committedAt);
-  const cpuMs = ((cpu(ROLE === 'all' ? 'all' : 'worker') - workerCpu) * 1000) / Math.max(1, watched.committedAt.length);
+  const cases = Math.max(1, watched.committedAt.length);
+  const cpuMs = ((cpu(ROLE === 'all' ? 'all' : 'worker') - workerCpu) * 1000) / cases;
+  const q = await queries.since();
+  if (QUERY_LOG) appendFileSync(QUERY_LOG, `\n## ${procs.map((p) => p.name).join(' ')} at ${rate}/s, ${cases} cases\n${q.top.map((t) => `${(t.calls / cases).toFixed(2).padStart(7)}  ${t.query.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n')}\n`);
+  const loadAvg = loadavg().map((x) => x.toFixed(1)).join(' ');
+  const perCase = q.total / cases;
   await new Promise((r) => setTimeout(r, 5000));
   const mem = procs.map((p) => `${p.name} ${fmt(before.get(p.pid)!, 0)}/${fmt(rss.peak(p.pid), 0)}/${fmt(procStat(p.pid).rssMb, 0)}`).join(', ');
-  return { l, handled, cpuMs, mem, done: watched.done };
+  return { l, handled, cpuMs, mem, done: watched.done, perCase, loadAvg };
 }
 
 const cleanUp = async () => {
@@ -98,7 +111,8 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { void
 type Setup = { label: string; web: number; workers: number; batch: string };
 const line = (rate: number, r: Awaited<ReturnType<typeof phase>>, bareRate: number, base?: number) => [
   `  ${String(rate).padStart(5)}/s for ${SECONDS} s: ${ackCols(r.l)} (ack ratio to bare Bolt ${fmt(r.l.ok / r.l.seconds / bareRate, 2)}×)`,
-  `     handled ${fmt(r.handled.rate)} cases/s${base ? ` (${fmt(r.handled.rate / base, 2)}× the first setup)` : ''}; lag ack → case p50 ${fmt(r.handled.lagP50 / 1000, 2)} s, p99 ${fmt(r.handled.lagP99 / 1000, 2)} s; worker CPU ${fmt(r.cpuMs, 2)} ms a case${r.done ? '' : ` (NOT all handled within ${DRAIN_S} s)`}`,
+  `     handled ${fmt(r.handled.rate)} cases/s${base ? ` (${fmt(r.handled.rate / base, 2)}× the first setup)` : ''}; lag ack → case p50 ${fmt(r.handled.lagP50 / 1000, 2)} s, p99 ${fmt(r.handled.lagP99 / 1000, 2)} s; worker CPU ${fmt(r.cpuMs, 2)} ms a case; ${fmt(r.perCase, 1)} queries a case (web and worker)${r.done ? '' : ` (NOT all handled within ${DRAIN_S} s)`}`,
+  `     load average ${r.loadAvg}`,
   `     RSS MB ${r.mem}`,
 ].join('\n');
 
@@ -134,7 +148,8 @@ try {
       sent += r.l.sent;
       console.log(`  burst of ${BURST} at once: ${ackCols(r.l)}  p95 ${fmt(percentile(r.l.ms, 95), 1)} ms  max ${fmt(r.l.ms.at(-1) ?? NaN, 1)} ms`);
       console.log(`  bare Bolt, same burst: ${ackCols(bare)} (ack p99 ratio ${fmt(percentile(r.l.ms, 99) / percentile(bare.ms, 99), 1)}×)`);
-      console.log(`     handled ${fmt(r.handled.rate)} cases/s; lag ack → case p50 ${fmt(r.handled.lagP50 / 1000, 2)} s, p99 ${fmt(r.handled.lagP99 / 1000, 2)} s; last case ${fmt(r.handled.lastAfterSendS, 1)} s after the last send; CPU ${fmt(r.cpuMs, 2)} ms a case`);
+      console.log(`     handled ${fmt(r.handled.rate)} cases/s; lag ack → case p50 ${fmt(r.handled.lagP50 / 1000, 2)} s, p99 ${fmt(r.handled.lagP99 / 1000, 2)} s; last case ${fmt(r.handled.lastAfterSendS, 1)} s after the last send; CPU ${fmt(r.cpuMs, 2)} ms a case; ${fmt(r.perCase, 1)} queries a case`);
+      console.log(`     load average ${r.loadAvg}`);
       console.log(`     RSS MB ${r.mem}`);
     } else {
       for (const rate of RATES) {

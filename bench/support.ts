@@ -14,8 +14,8 @@ export interface BenchServers {
   stop(): Promise<void>;
 }
 
-export async function startBenchServers(name: string): Promise<BenchServers> {
-  const pg: TestPostgres = await startTestPostgres();
+export async function startBenchServers(name: string, pgSettings: string[] = []): Promise<BenchServers> {
+  const pg: TestPostgres = await startTestPostgres(pgSettings);
   const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();

@@ -94,17 +94,35 @@ export interface CaseFilter {
   limit?: number;
 }
 
+/** A case to open with its `opened` event and, raised in chat, the thread it came from. */
+export interface CaseToOpen {
+  caseRow: NewCase;
+  event: NewCaseEvent;
+  link: Omit<ConversationLink, 'caseId'> | null;
+}
+
+export interface OpenedCase {
+  record: CaseRecord;
+  event: CaseEvent;
+  links: ConversationLink[];
+}
+
 /** What the case services need of storage, inside one transaction. */
 export interface CaseRepo {
   getCase(id: CaseId, opts?: { forUpdate?: boolean }): Promise<CaseRecord | null>;
   getCaseByReference(seq: number): Promise<CaseRecord | null>;
-  insertCase(c: NewCase): Promise<CaseRecord>;
+  /** Several cases at once, in no particular order; ids with no case are left out. */
+  getCases(ids: CaseId[]): Promise<CaseRecord[]>;
+  /** Opens cases together, numbered in the order given; each with its `opened` event and its chat thread. */
+  insertCases(items: CaseToOpen[], at: Date): Promise<OpenedCase[]>;
   updateCase(id: CaseId, patch: CasePatch): Promise<CaseRecord>;
   appendEvent(id: CaseId, e: NewCaseEvent): Promise<CaseEvent>;
   addWatcher(id: CaseId, personId: PersonId): Promise<boolean>;
   listEvents(id: CaseId): Promise<CaseEvent[]>;
   listCases(filter: CaseFilter): Promise<CaseRecord[]>;
   enqueue(messages: OutboundMessage[], caseId: CaseId | null, at: Date): Promise<void>;
+  /** The messages of several cases in one write. */
+  enqueueMany(groups: { messages: OutboundMessage[]; caseId: CaseId | null }[], at: Date): Promise<void>;
   insertLink(link: ConversationLink, at: Date): Promise<void>;
   listLinks(caseId: CaseId): Promise<ConversationLink[]>;
   recordCorrection(c: {

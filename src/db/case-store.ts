@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type {
-  CaseEvent, CaseFilter, CaseRecord, CaseRepo, CaseStore, ConversationLink, NewCase, NewCaseEvent, OutboundMessage,
+  CaseEvent, CaseFilter, CaseRecord, CaseRepo, CaseStore, CaseToOpen, ConversationLink, NewCaseEvent, OpenedCase, OutboundMessage,
 } from '../cases/case-record.js';
 import { formatReference } from '../cases/reference.js';
 import type { RouteDecision } from '../routing/routing-table.js';
@@ -8,6 +8,7 @@ import { AppError } from '../shared/errors.js';
 import type { CaseStatus } from '../shared/enums.js';
 import { asCaseId, asPersonId, asServiceId, asWardId, type CaseId, type PersonId } from '../shared/ids.js';
 import type { Db, Tx } from './client.js';
+import { CASE_NUMBER_LOCK, enqueueOutboundMany, insertOpenedCases } from './case-bulk.js';
 import { caseScopeSql } from './case-scope-sql.js';
 import { recordCaseChange, snapshotCaseForStats, STATS_FIELDS } from './dashboard-stats.js';
 import { enqueueOutbound } from './outbox-repo.js';
@@ -18,8 +19,6 @@ import { caseEvents, cases, caseWatchers, intakeCorrections } from './tables.js'
 
 type CaseRow = typeof cases.$inferSelect;
 
-/** The advisory lock that numbers cases one at a time (any constant unique to this use). */
-const CASE_NUMBER_LOCK = 0x574c_0001;
 
 function toRecord(row: CaseRow, watcherIds: PersonId[]): CaseRecord {
   const { overdueAt: _generated, ...r } = row;
@@ -54,23 +53,24 @@ class DrizzleCaseRepo implements CaseRepo {
     return (await this.withWatchers(rows))[0] ?? null;
   }
 
+  async getCases(ids: CaseId[]): Promise<CaseRecord[]> {
+    if (!ids.length) return [];
+    return this.withWatchers(await this.db.select().from(cases).where(inArray(cases.id, ids)));
+  }
+
   async getCaseByReference(seq: number): Promise<CaseRecord | null> {
     const rows = await this.db.select().from(cases).where(eq(cases.seq, seq));
     return (await this.withWatchers(rows))[0] ?? null;
   }
 
   /**
-   * References have no gaps: the next number is taken under a transaction-scoped lock, not from
+   * References have no gaps: the next numbers are taken under a transaction-scoped lock, not from
    * the column's sequence, which skips values after a rolled-back open and jumps by up to 32 after
    * an unclean stop (PostgreSQL logs sequences ahead; PGlite in ./.wardline then recovers).
    */
-  async insertCase(c: NewCase): Promise<CaseRecord> {
-    await this.db.execute(sql`select pg_advisory_xact_lock(${CASE_NUMBER_LOCK})`);
-    const next = sql`(select coalesce(max(${cases.seq}), 0) + 1 from ${cases})`;
-    const [row] = await this.db.insert(cases).values({ ...c, routing: c.routing, seq: next }).returning();
-    await recordCaseChange(this.db, row!.id, null);
-    await scheduleSlaCheck(this.db, row!.id, row!.status, row!.updatedAt);
-    return toRecord(row!, []);
+  async insertCases(items: CaseToOpen[], at: Date): Promise<OpenedCase[]> {
+    const opened = await insertOpenedCases(this.db, items, at);
+    return opened.rows.map((row, k) => ({ record: toRecord(row, []), event: opened.events[k]!, links: opened.links[k]! }));
   }
 
   async updateCase(id: CaseId, patch: Partial<CaseRecord>): Promise<CaseRecord> {
@@ -118,6 +118,10 @@ class DrizzleCaseRepo implements CaseRepo {
 
   async enqueue(messages: OutboundMessage[], caseId: CaseId | null, at: Date): Promise<void> {
     await enqueueOutbound(this.db, messages, caseId, at);
+  }
+
+  enqueueMany(groups: { messages: OutboundMessage[]; caseId: CaseId | null }[], at: Date): Promise<void> {
+    return enqueueOutboundMany(this.db, groups, at);
   }
 
   insertLink(link: ConversationLink, at: Date): Promise<void> {
@@ -170,6 +174,28 @@ export async function lockCaseNumbers(tx: Tx): Promise<void> {
  */
 export async function lockWardService(tx: Tx, wardId: string, serviceId: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`dup:${wardId}:${serviceId}`}))`);
+}
+
+/**
+ * The open cases of each ward and service since `since`, newest first, at most `limit` a pair (what a
+ * duplicate check compares a new report with; watchers are not read), keyed `ward/service`; one statement for all pairs.
+ */
+export async function recentOpenCasesByPair(
+  db: Tx, pairs: { wardId: string; serviceId: string }[], statuses: readonly CaseStatus[], since: Date, limit: number,
+): Promise<Map<string, CaseRecord[]>> {
+  const out = new Map<string, CaseRecord[]>();
+  const unique = [...new Map(pairs.map((p) => [`${p.wardId}/${p.serviceId}`, p])).values()];
+  if (!unique.length) return out;
+  const list = (xs: string[]) => sql`array[${sql.join(xs.map((x) => sql`${x}`), sql`, `)}]::text[]`;
+  const ids = sql`(select c.id from unnest(${list(unique.map((p) => p.wardId))}, ${list(unique.map((p) => p.serviceId))}) as p(w, s)
+    cross join lateral (select id from ${cases} where ward_id = p.w and service_id = p.s and status in ${[...statuses]} and created_at >= ${since.toISOString()}::timestamptz
+      order by seq desc limit ${limit}) c)`;
+  const rows = await db.select().from(cases).where(inArray(cases.id, ids)).orderBy(desc(cases.seq));
+  for (const r of rows) {
+    const k = `${r.wardId}/${r.serviceId}`;
+    out.set(k, [...(out.get(k) ?? []), toRecord(r, [])]);
+  }
+  return out;
 }
 
 export function createCaseStore(db: Db): CaseStore {

@@ -99,6 +99,12 @@ export async function recordCaseChange(db: Tx, caseId: string, before: string | 
     : sql`select o.*, -1 as sign from json_populate_record(null::cases, ${before}::json) o union all ${now}`));
 }
 
+/** Adds new cases to the rollup in one statement (as `recordCaseChange` with no row before, for each). */
+export async function recordCasesOpened(db: Tx, caseIds: string[]): Promise<void> {
+  if (!caseIds.length) return;
+  await db.execute(applySql(sql`select c.*, 1 as sign from cases c where c.id in ${caseIds}`));
+}
+
 /**
  * Builds the rollup from every case, in `zone`, unless it is already built in that zone. Writers
  * wait while it runs (a share lock on cases), so no change is missed or counted twice.

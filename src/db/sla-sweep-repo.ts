@@ -42,9 +42,14 @@ export async function recordSlaAction(db: Tx, caseId: string, action: SlaAction,
   return true;
 }
 
-export async function setNextCheck(db: Tx, caseId: string, at: Date | null): Promise<void> {
-  if (at) await db.update(slaChecks).set({ dueAt: at }).where(eq(slaChecks.caseId, caseId));
-  else await db.delete(slaChecks).where(eq(slaChecks.caseId, caseId));
+/** Sets the next checks of many cases in two statements at most (null: never again). */
+export async function setNextChecks(db: Tx, next: { caseId: string; at: Date | null }[]): Promise<void> {
+  const never = next.filter((n) => !n.at).map((n) => n.caseId);
+  const later = next.filter((n) => n.at);
+  if (never.length) await db.delete(slaChecks).where(inArray(slaChecks.caseId, never));
+  if (!later.length) return;
+  const rows = sql.join(later.map((n) => sql`(${n.caseId}::uuid, ${n.at!.toISOString()}::timestamptz)`), sql`, `);
+  await db.execute(sql`update ${slaChecks} set due_at = v.at from (values ${rows}) as v(id, at) where ${slaChecks.caseId} = v.id`);
 }
 
 /** After any change to a case: look at it again now (the sweep re-plans), or never if it is settled. */

@@ -4,7 +4,7 @@ import { planSlaCheck, type PlanCalendar, type ReminderSettings, type SlaAction 
 import { caseRepoOn } from '../db/case-store.js';
 import { enqueueOutbound } from '../db/outbox-repo.js';
 import type { Db } from '../db/client.js';
-import { claimDueChecks, nextCheckDue, recordSlaAction, sentKeysFor, setNextCheck } from '../db/sla-sweep-repo.js';
+import { claimDueChecks, nextCheckDue, recordSlaAction, sentKeysFor, setNextChecks } from '../db/sla-sweep-repo.js';
 import type { Clock } from '../shared/clock.js';
 import { asCaseId } from '../shared/ids.js';
 
@@ -33,23 +33,34 @@ export async function runSlaSweep(deps: SlaSweepDeps): Promise<{ checked: number
   const context = await deps.loadContext();
   let checked = 0;
   let actions = 0;
+  // Cases opened together have the same deadlines: with nothing sent yet, they have the same plan.
+  const plans = new Map<string, ReturnType<typeof planSlaCheck>>();
+  const planOf = (c: CaseRecord, sent: Set<string>) => {
+    if (sent.size) return planSlaCheck(c, now, deps.calendar, deps.settings, sent);
+    const k = [c.status, c.urgency, c.acknowledgeBy?.getTime(), c.respondBy?.getTime(), !!c.acknowledgedAt, !!c.respondedAt].join('|');
+    if (!plans.has(k)) plans.set(k, planSlaCheck(c, now, deps.calendar, deps.settings, sent));
+    return plans.get(k)!;
+  };
   for (;;) {
     const batch = await deps.db.transaction(async (tx) => {
       const ids = await claimDueChecks(tx, now, deps.batchSize ?? 200);
       if (!ids.length) return 0;
       const sent = await sentKeysFor(tx, ids);
       const repo = caseRepoOn(tx);
+      const cases = new Map((await repo.getCases(ids.map(asCaseId))).map((c) => [c.id as string, c]));
+      const next: { caseId: string; at: Date | null }[] = [];
       for (const id of ids) {
-        const c = await repo.getCase(asCaseId(id));
-        if (!c) { await setNextCheck(tx, id, null); continue; }
-        const plan = planSlaCheck(c, now, deps.calendar, deps.settings, sent.get(id) ?? new Set());
+        const c = cases.get(id);
+        if (!c) { next.push({ caseId: id, at: null }); continue; }
+        const plan = planOf(c, sent.get(id) ?? new Set());
         for (const action of plan.actions) {
           if (!(await recordSlaAction(tx, id, action, now))) continue;
           actions++;
           await enqueueOutbound(tx, await deps.notify({ caseRecord: c, action, context }, repo), c.id, now);
         }
-        await setNextCheck(tx, id, plan.nextCheckAt);
+        next.push({ caseId: id, at: plan.nextCheckAt });
       }
+      await setNextChecks(tx, next);
       return ids.length;
     });
     checked += batch;

@@ -15,7 +15,8 @@ export interface TestApp {
 }
 
 /** A whole wardline (web + worker) on a fresh database seeded with the demo directory by the real CLI. */
-export async function startTestApp(opts: { env?: Record<string, string>; clock?: Clock; databaseUrl?: string; queuePrefix?: string } = {}): Promise<TestApp & { databaseUrl: string }> {
+/** `logTo`: the app's log lines at warn and above go there (otherwise silent unless WARDLINE_TEST_LOG). */
+export async function startTestApp(opts: { env?: Record<string, string>; clock?: Clock; databaseUrl?: string; queuePrefix?: string; logTo?: NodeJS.WritableStream } = {}): Promise<TestApp & { databaseUrl: string }> {
   let databaseUrl = opts.databaseUrl;
   if (!databaseUrl) {
     const db = await createTestDatabase();
@@ -25,7 +26,8 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
     if (seeded.code !== 0) throw new Error(`seed failed: ${seeded.stderr}`);
   }
   const config = loadConfig({ DATABASE_URL: databaseUrl, REDIS_URL: redisTestUrl(), PORT: '0', ...opts.env });
-  const running = await startWardline(config, createLogger(process.env.WARDLINE_TEST_LOG ?? 'silent'), 'all', {
+  const logger = opts.logTo ? createLogger('warn', opts.logTo) : createLogger(process.env.WARDLINE_TEST_LOG ?? 'silent');
+  const running = await startWardline(config, logger, 'all', {
     queuePrefix: opts.queuePrefix ?? uniquePrefix('app'), ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const settle = async () => {

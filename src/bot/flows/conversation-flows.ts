@@ -20,6 +20,7 @@ import { createCommands, parseCommand } from './commands.js';
 import { explain, Turn, withAttachments, type FlowDeps, type MessageEvent } from './flow-kit.js';
 import type { Logger } from '../../shared/logger.js';
 import { createIntakeFlow } from './intake-flow.js';
+import { openReports, readReport, type ReadReport } from './batch-intake.js';
 import { createThreadFlow } from './thread-flow.js';
 
 /** Messages over this are kept whole on the case but read only at the start. */
@@ -44,7 +45,7 @@ export function createConversationFlows(deps: FlowDeps & { afterTurn?: () => voi
   function flowsOn(tx: Tx, ctx: CaseContext) {
     const scoped: FlowDeps = { ...deps, db: tx, cases: deps.casesOn(tx, ctx), loadContext: () => Promise.resolve(ctx) };
     return {
-      intake: createIntakeFlow(scoped), actions: createCaseActions(scoped), threads: createThreadFlow(scoped), commands: createCommands(scoped), db: tx,
+      cases: scoped.cases, intake: createIntakeFlow(scoped), actions: createCaseActions(scoped), threads: createThreadFlow(scoped), commands: createCommands(scoped), db: tx,
     };
   }
   type Flows = ReturnType<typeof flowsOn>;
@@ -158,6 +159,17 @@ export function createConversationFlows(deps: FlowDeps & { afterTurn?: () => voi
     return turn.ephemeral ? { ephemeral: turn.ephemeral } : {};
   }
 
+  /** Turns that only open cases, opened together; each alone should that fail. */
+  async function openGroup(tx: Tx, ctx: CaseContext, items: { turn: Turn; read: ReadReport }[], now: Date, out: OutboundMessage[], got: Map<InboundEvent, InboundReply>): Promise<void> {
+    const f = flowsOn(tx, ctx);
+    const done = await openReports({ tx, cases: f.cases, ask: f.intake.askDuplicate, now, log: logFor, items });
+    for (const { turn } of items) {
+      if (done === 'alone') await runTurn(tx, ctx, turn, logFor(turn.ev));
+      out.push(...turn.replies);
+      got.set(turn.ev, turn.ephemeral ? { ephemeral: turn.ephemeral } : {});
+    }
+  }
+
   const logFor = (ev: InboundEvent) => deps.logger.child({ platform: ev.address.platform, event: ev.eventId, kind: ev.kind });
 
   const flows: ConversationFlows = {
@@ -203,19 +215,39 @@ export function createConversationFlows(deps: FlowDeps & { afterTurn?: () => voi
         const ctx = await deps.loadContext();
         // Strangers who may become guests change the directory first: they go one at a time.
         batched = evs.filter((ev) => ids.has(who(ev)) || !deps.acceptStrangers || ev.kind !== 'message');
+        const personOf = (ev: InboundEvent) => { const id = ids.get(who(ev)); return id ? ctx.directory.byId.get(id) : undefined; };
+        // Read before the transaction (reading is most of the work): what opens cases opens them together.
+        const reads = new Map<InboundEvent, ReadReport>();
+        for (const ev of batched) {
+          const read = readReport(ev, personOf(ev), ctx, MAX_MESSAGE_CHARS);
+          if (read) reads.set(ev, read);
+          // Let the process answer what is waiting (acks in the `all` role).
+          await new Promise((r) => setImmediate(r));
+        }
         const now = deps.clock.now();
         const replies = await deps.db.transaction(async (tx) => {
           await lockCaseNumbers(tx);
           const fresh = await markProcessedMany(tx, batched.map((ev) => ({ source: ev.address.platform, eventKey: ev.eventId })), now);
           const out: OutboundMessage[] = [];
           const got = new Map<InboundEvent, InboundReply>();
+          const group: { turn: Turn; read: ReadReport }[] = [];
+          const flush = async () => {
+            const items = group.splice(0);
+            if (items.length) await openGroup(tx, ctx, items, now, out, got);
+          };
           for (const ev of batched) {
             if (!fresh.delete(`${ev.address.platform}:${ev.eventId}`)) continue;
-            const personId = ids.get(who(ev));
-            got.set(ev, await turnIn(tx, ev, personId ? ctx.directory.byId.get(personId) : undefined, ctx, logFor(ev), out));
-            // Between events, let the process answer what is waiting (acks in the `all` role).
+            const person = personOf(ev);
+            const read = reads.get(ev);
+            if (read && person) {
+              group.push({ turn: new Turn(ev, person, ctx, deps.platforms), read });
+              continue;
+            }
+            await flush();
+            got.set(ev, await turnIn(tx, ev, person, ctx, logFor(ev), out));
             await new Promise((r) => setImmediate(r));
           }
+          await flush();
           await enqueueOutbound(tx, out, null, now);
           return got;
         });

@@ -11,8 +11,8 @@ import { notice } from '../messages.js';
 import type { FlowDeps, MessageEvent, Turn } from './flow-kit.js';
 
 const MAX_DESCRIPTION = 40_000;
-const DUPLICATE_WINDOW_DAYS = 14;
-const OPEN_STATUSES = ['new', 'routed', 'acknowledged', 'in_progress', 'needs_info', 'reopened'] as const;
+export const DUPLICATE_WINDOW_DAYS = 14;
+export const OPEN_STATUSES = ['new', 'routed', 'acknowledged', 'in_progress', 'needs_info', 'reopened'] as const;
 
 const describe = (text: string) => (text.length > MAX_DESCRIPTION
   ? `${text.slice(0, MAX_DESCRIPTION - 60)}\n[… the message was cut at ${MAX_DESCRIPTION.toLocaleString('en-GB')} characters]` : text);
@@ -26,6 +26,18 @@ export function sameLocation(a: string | null, b: string | null): boolean {
   const y = norm(b);
   return !!x && !!y && (x === y || x.includes(y) || y.includes(x));
 }
+
+/** A problem read from a turn's message as a case to open. */
+export function toDraft(turn: Turn, s: { ward: string | null; service: string | null; urgent: boolean; topic: string | null; location: string | null; summary: string; channelName?: string | null }, text: string): CaseDraft {
+  return {
+    serviceId: s.service ? asServiceId(s.service) : null, wardId: s.ward ? asWardId(s.ward) : null, urgent: s.urgent,
+    topic: s.topic, location: s.location, summary: s.summary, description: describe(text), sourcePlatform: turn.address.platform,
+    ...(s.channelName !== undefined ? { channelName: s.channelName } : {}),
+  };
+}
+
+/** Asks "Same as WL-000123?" for a problem that repeats an open case, keeping it as a draft until answered. */
+export type DuplicateAsker = (turn: Turn, text: string, s: Omit<DraftState, 'kind' | 'promptKey'>, dup: CaseRecord) => Promise<void>;
 
 export function createIntakeFlow(deps: FlowDeps) {
   const origin = (turn: Turn, cardKey: string): ChatOrigin => ({
@@ -54,14 +66,6 @@ export function createIntakeFlow(deps: FlowDeps) {
     return { type: 'clarify', text, buttons };
   }
 
-  function toDraft(turn: Turn, s: { ward: string | null; service: string | null; urgent: boolean; topic: string | null; location: string | null; summary: string; channelName?: string | null }, text: string): CaseDraft {
-    return {
-      serviceId: s.service ? asServiceId(s.service) : null, wardId: s.ward ? asWardId(s.ward) : null, urgent: s.urgent,
-      topic: s.topic, location: s.location, summary: s.summary, description: describe(text), sourcePlatform: turn.address.platform,
-      ...(s.channelName !== undefined ? { channelName: s.channelName } : {}),
-    };
-  }
-
   /** Asks "Same as WL-000123?" and keeps the draft until answered. */
   async function askDuplicate(turn: Turn, text: string, s: Omit<DraftState, 'kind' | 'promptKey'>, dup: CaseRecord): Promise<void> {
     const promptKey = `prompt:${turn.address.platform}:${turn.ev.eventId}:${s.service}:${s.ward}`;
@@ -81,6 +85,8 @@ export function createIntakeFlow(deps: FlowDeps) {
   }
 
   return {
+    askDuplicate: askDuplicate as DuplicateAsker,
+
     /** A message that may describe problems: open cases, or ask what is missing. */
     async escalate(turn: Turn, ev: MessageEvent, text: string, addressed: boolean): Promise<void> {
       const { person, ctx } = turn;
