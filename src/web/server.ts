@@ -23,6 +23,13 @@ export type WebPlugin = (app: FastifyInstance) => Promise<void>;
 /** Every request body, whatever its type, up to this many bytes (the README's "1 MB"). */
 export const BODY_LIMIT = 1_000_000;
 
+/**
+ * How long a plugin may take to register. Plugins load their modules when registered (the tracker,
+ * Open311, the chat adapters); on a busy two-core machine that has taken longer than fastify's
+ * default 10 s, which made `npm start` fail with "Plugin did not start in time".
+ */
+export const PLUGIN_TIMEOUT_MS = 120_000;
+
 /** Limits on slow or idle clients: the whole request must arrive in 15 s, headers in 10. */
 export const TIMEOUTS = { connectionMs: 60_000, requestMs: 15_000, headersMs: 10_000, keepAliveMs: 65_000 } as const;
 
@@ -67,6 +74,7 @@ export async function createWebApp(opts: WebAppOptions): Promise<FastifyInstance
     frameworkErrors: frameworkErrorAnswer(boundary),
     clientErrorHandler: answerClientError,
     return503OnClosing: true,
+    pluginTimeout: PLUGIN_TIMEOUT_MS,
   });
   installErrorBoundary(app, boundary);
   // Bodies stay raw bytes (Slack's signature is over the exact bytes); each route parses its own
