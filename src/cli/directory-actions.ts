@@ -17,34 +17,34 @@ import { importProgress } from './import-progress.js';
 export const barFor = (label: string) => (total: number) => importProgress(total, label);
 
 /** `wardline people import FILE`: the file is the directory; people not in it become inactive (guarded unless --force). */
-export const importPeople = (file: string, opts: { force?: boolean } = {}) => withCore(async (core) => {
+export const importPeople = (file: string, opts: { force?: boolean; actor?: string } = {}) => withCore(async (core) => {
   console.log(await importPeopleCsv(core.dbh.db, readCsvFile(file), { file, force: opts.force, progress: barFor('people') }));
-  await auditCli(core, 'people.imported', { file, force: !!opts.force });
+  await auditCli(core, 'people.imported', { file, force: !!opts.force }, opts.actor);
 });
 
 export const exportPeople = (file?: string) => withCore(async (core) => writeOut(file, exportPeopleCsv(await loadPeople(core.dbh.db))));
 
-export const importClusters = (file: string, opts: { force?: boolean } = {}) => withCore(async (core) => {
+export const importClusters = (file: string, opts: { force?: boolean; actor?: string } = {}) => withCore(async (core) => {
   console.log(await importClustersCsv(core.dbh.db, readCsvFile(file), { file, force: opts.force }));
-  await auditCli(core, 'clusters.imported', { file, force: !!opts.force });
+  await auditCli(core, 'clusters.imported', { file, force: !!opts.force }, opts.actor);
 });
 
 export const exportClusters = (file?: string) => withCore(async (core) => writeOut(file, exportClustersCsv((await loadCatalogue(core.dbh.db)).clusters)));
 
-export const importAliases = (file: string) => withCore(async (core) => {
+export const importAliases = (file: string, opts: { actor?: string } = {}) => withCore(async (core) => {
   const text = readCsvFile(file);
   const parsed = parseAliasesCsv(text, new CatalogueIndex(await loadCatalogue(core.dbh.db)));
   if (!parsed.ok) failWithLines(file, parsed.errors);
   if (!parsed.aliases.length) throw new AppError('csv.invalid', `${file} has a header but no rows; nothing was imported. Add alias,ward rows under the header.`);
   await core.dbh.db.transaction((tx) => upsertAliases(tx, parsed.aliases, 'import'));
-  await auditCli(core, 'aliases.imported', { file, aliases: parsed.aliases.length });
+  await auditCli(core, 'aliases.imported', { file, aliases: parsed.aliases.length }, opts.actor);
   console.log(`Imported ${parsed.aliases.length} aliases.`);
 });
 
 /** `wardline streets import FILE`: the street gazetteer, all or nothing. */
-export const importStreetsFile = (file: string) => withCore(async (core) => {
+export const importStreetsFile = (file: string, opts: { actor?: string } = {}) => withCore(async (core) => {
   console.log(await importStreets(core.dbh.db, readCsvFile(file), { file, progress: barFor('streets') }));
-  await auditCli(core, 'streets.imported', { file });
+  await auditCli(core, 'streets.imported', { file }, opts.actor);
 });
 
 export const exportStreets = (file?: string) => withCore(async (core) => writeOut(file, exportStreetsCsv(await loadStreets(core.dbh.db))));

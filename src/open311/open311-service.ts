@@ -227,7 +227,7 @@ type RequestRow = Awaited<ReturnType<typeof listOpen311Cases>>[number];
 function requestView(ctx: CaseContext, r: RequestRow): Open311Object {
   const closed = r.status === 'resolved' || r.status === 'closed';
   return {
-    service_request_id: formatReference(r.seq), status: closed ? 'closed' : 'open', status_notes: undefined,
+    service_request_id: formatReference(r.seq), status: closed ? 'closed' : 'open', status_notes: null,
     service_name: r.serviceId ? ctx.index.service(r.serviceId)?.name ?? r.serviceId : null, service_code: r.serviceId,
     description: r.serviceId && ctx.index.service(r.serviceId)?.restricted ? null : r.description, agency_responsible: null, service_notice: null,
     requested_datetime: w3cDate(r.createdAt), updated_datetime: w3cDate(r.updatedAt), expected_datetime: w3cDate(r.respondBy),

@@ -29,7 +29,7 @@ describe('wardline open311, wards, subject, retention and audit commands', () =>
     expect((await runCli(['open311', 'keys', 'revoke', 'FixMyStreet', '--actor', 'Jo Admin'], { env })).code).toBe(0);
     expect((await runCli(['open311', 'keys', 'revoke', 'Nobody'], { env })).stderr).toContain('There is no key called "Nobody"');
     const audit = await runCli(['audit', '--json'], { env });
-    expect(JSON.parse(audit.stdout).map((a: { actor: string; action: string }) => `${a.actor} ${a.action}`)).toEqual(['ops@council.example open311.key_created', 'Jo Admin open311.key_revoked']);
+    expect(JSON.parse(audit.stdout).map((a: { actor: string; action: string }) => `${a.actor} ${a.action}`)).toEqual(['ops@council.example seed.demo', 'ops@council.example open311.key_created', 'Jo Admin open311.key_revoked']);
     expect(audit.stdout).not.toContain(key);
   }, 240_000);
 
