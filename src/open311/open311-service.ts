@@ -90,7 +90,7 @@ export function createOpen311Service(deps: Open311Deps) {
       const ctx = await deps.loadContext();
       return publicServices(ctx).map((s) => ({
         service_code: s.id, service_name: s.name, description: s.covers.join(', '), metadata: false, type: 'realtime',
-        keywords: [...s.covers, ...s.vocabulary].join(', '), group: s.portfolio,
+        keywords: keywordsOf(s), group: s.portfolio,
       }));
     },
 
@@ -214,6 +214,12 @@ export function createOpen311Service(deps: Open311Deps) {
       return [{ update_id: String(eventId) }];
     },
   };
+}
+
+/** The service's words as plain keywords: the lexicon's markers (`=exact`, `~weak`, `prefix*`) removed, each once. */
+function keywordsOf(s: Service): string {
+  const words = [...s.covers, ...s.vocabulary].map((w) => w.replace(/^[=~]/, '').replace(/\*$/, '').trim()).filter(Boolean);
+  return [...new Map(words.map((w) => [w.toLowerCase(), w])).values()].join(', ');
 }
 
 /** `WL-000123` or `123`. */

@@ -33,6 +33,35 @@ describe('wardline open311, wards, subject, retention and audit commands', () =>
     expect(audit.stdout).not.toContain(key);
   }, 240_000);
 
+  it('records who changed the directory, routing and retention settings, and shows the log from a date', async () => {
+    const file = (name: string, text?: string) => { const f = join(dir, name); if (text) writeFileSync(f, text); return f; };
+    expect((await runCli(['people', 'export', file('people.csv')], { env })).code).toBe(0);
+    expect((await runCli(['clusters', 'export', file('clusters.csv')], { env })).code).toBe(0);
+    expect((await runCli(['routes', 'export', file('routes.csv')], { env })).code).toBe(0);
+    const changes = [
+      ['people', 'import', file('people.csv')], ['clusters', 'import', file('clusters.csv')], ['routes', 'import', file('routes.csv')],
+      ['aliases', 'import', file('aliases.csv', 'alias,ward\nFour Oaks,sutton-four-oaks\n')], ['streets', 'import', file('streets.csv', 'street,ward\nSlade Road,erdington\n')],
+      ['services', 'channel', 'waste-enforcement', 'local', 'general'], ['services', 'retention', 'street-cleaning', '12'],
+    ];
+    for (const args of changes) {
+      const r = await runCli([...args, '--actor', 'Jo Admin'], { env });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    }
+    expect((await runCli(['services', 'retention', 'street-cleaning', '0'], { env })).stderr).toContain('0 is not a number of months from 1 to 1200.');
+    expect((await runCli(['services', 'retention', 'nowhere', '12'], { env })).stderr).toContain('Unknown service "nowhere"');
+    expect((await runCli(['retention', 'run', '--dry-run', '--actor', 'Sam DPO'], { env })).code).toBe(0);
+    const since = new Date().toISOString().slice(0, 10);
+    const audit = JSON.parse((await runCli(['audit', '--since', since, '--json'], { env })).stdout) as { actor: string; action: string; detail: Record<string, unknown> }[];
+    const jo = audit.filter((a) => a.actor === 'Jo Admin').map((a) => a.action);
+    expect(jo).toEqual(expect.arrayContaining(['people.imported', 'clusters.imported', 'routes.imported', 'aliases.imported', 'streets.imported', 'services.card_channel_set', 'retention.service_set']));
+    expect(audit.find((a) => a.action === 'retention.service_set')!.detail).toEqual({ service: 'street-cleaning', months: 12, before: null });
+    expect(audit.find((a) => a.action === 'retention.settings')).toMatchObject({ actor: 'Sam DPO', detail: { defaultMonths: 24, byService: { 'street-cleaning': 12 } } });
+    const text = await runCli(['audit', '--since', since], { env });
+    expect(text.stdout).toMatch(/\tJo Admin\tretention\.service_set\t/);
+    expect((await runCli(['audit', '--since', '2999-01-01'], { env })).stdout).toContain('Nothing in the audit log');
+    expect((await runCli(['audit', '--since', '2026-02-30'], { env })).code).toBe(1);
+  }, 300_000);
+
   it('imports ward boundaries all or nothing, listing every problem', async () => {
     const ok = await runCli(['wards', 'boundaries', 'import', fixture('geo/wards-small.geojson')], { env });
     expect(ok.code, ok.stderr).toBe(0);

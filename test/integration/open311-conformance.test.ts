@@ -40,6 +40,10 @@ describe('GeoReport v2 discovery and services', () => {
     expect(codes).toContain('waste-enforcement');
     expect(codes).not.toContain('housing-management');
     expect(json.find((s) => s.service_code === 'waste-enforcement')).toMatchObject({ metadata: false, type: 'realtime' });
+    const keywords = String(json.find((s) => s.service_code === 'waste-enforcement')!.keywords).split(', ');
+    expect(keywords).toEqual(expect.arrayContaining(['fly-tipping', 'fly-tip', 'waste enforcement']));
+    expect(keywords.filter((k) => /^[=~]|\*$/.test(k))).toEqual([]);
+    expect(new Set(keywords.map((k) => k.toLowerCase())).size).toBe(keywords.length);
     expect(Object.keys(json[0]!)).toEqual(['service_code', 'service_name', 'description', 'metadata', 'type', 'keywords', 'group']);
   });
 
