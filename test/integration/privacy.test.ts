@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/db/audit-repo.js';
+import { openDatabase, type Db } from '../../src/db/client.js';
 import { loadWardWeekAggregates } from '../../src/db/digest-repo.js';
 import { isoWeekOf, previousWeeks } from '../../src/digests/digest-model.js';
 import { runRetention } from '../../src/privacy/retention.js';
@@ -8,6 +9,7 @@ import { eraseSubject, exportSubject, renderSubjectHtml } from '../../src/privac
 import { FixedClock } from '../../src/shared/clock.js';
 import { asPersonId, asServiceId, asWardId, type CaseId } from '../../src/shared/ids.js';
 import { form, FORM, startOpen311App, type Open311TestApp } from '../support/open311-app.js';
+import { copyDatabase } from '../support/test-db.js';
 
 const clock = new FixedClock('2024-03-04T10:00:00Z');
 let t: Open311TestApp;
@@ -48,9 +50,9 @@ async function seed(): Promise<void> {
   expect(update.statusCode).toBe(200);
 }
 
-async function digestFigures() {
+async function digestFigures(db: Db) {
   const week = isoWeekOf(new Date('2024-03-06T12:00:00Z'), 'Europe/London');
-  const aggs = await loadWardWeekAggregates(t.core.dbh.db, { wardIds: ['erdington'], week, previous: previousWeeks(week, 4, 'Europe/London') });
+  const aggs = await loadWardWeekAggregates(db, { wardIds: ['erdington'], week, previous: previousWeeks(week, 4, 'Europe/London') });
   return aggs.map((a) => ({ ...a, oldestOpen: a.oldestOpen.map((o) => ({ ...o, summary: undefined })) }));
 }
 
@@ -83,40 +85,61 @@ describe('subject access and erasure', () => {
 });
 
 describe('retention', () => {
-  it('says what it would change, then removes text of expired cases keeping the digest\'s figures, untouched or whole even when stopped half way', async () => {
-    clock.set('2025-04-01T10:00:00Z');
-    const dry = await runRetention({ db: t.core.dbh.db, clock, policy }, { dryRun: true, actor: 'test' });
-    expect(dry.cases.map((c) => c.serviceId)).toEqual(['street-cleaning', 'street-cleaning']);
-    expect((await rows<{ n: number }>(sql`select count(*)::int as n from case_redactions`))[0]!.n).toBe(0);
+  it('on a copy of the seeded database: says what it would change, then removes expired text keeping the digest\'s figures, untouched or whole even when stopped half way', async () => {
+    // The council's rehearsal: retention runs on a copy; the original is the yardstick.
+    const copy = await openDatabase({ databaseUrl: await copyDatabase(t.databaseUrl), dataDir: '' });
+    const on = (db: Db) => async <T>(q: ReturnType<typeof sql>) => (await db.execute(q)) as unknown as T[];
+    const rowsOf = on(copy.db);
+    try {
+      clock.set('2025-04-01T10:00:00Z');
+      const dry = await runRetention({ db: copy.db, clock, policy }, { dryRun: true, actor: 'test' });
+      expect(dry.cases.map((c) => c.serviceId)).toEqual(['street-cleaning', 'street-cleaning']);
+      expect((await rowsOf<{ n: number }>(sql`select count(*)::int as n from case_redactions`))[0]!.n).toBe(0);
 
-    clock.set('2026-04-01T10:00:00Z');
-    const before = await digestFigures();
-    // Stop the run on the third case: a trigger fails its last step, as a crash there would.
-    await t.core.dbh.db.execute(sql.raw(`create function fail_once() returns trigger language plpgsql as $$ begin raise exception 'stopped'; end $$;
-      create trigger stop_retention before insert on case_redactions for each row when (new.case_id = '${ids[2]}') execute function fail_once();`));
-    await expect(runRetention({ db: t.core.dbh.db, clock, policy }, { dryRun: false, actor: 'test' })).rejects.toThrow();
-    const state = await rows<{ id: string; description: string; texts: string[] }>(sql`select c.id, c.description,
-      array(select e.data ->> 'text' from case_events e where e.case_id = c.id and e.data ? 'text' order by e.id) as texts from cases c order by c.seq`);
-    expect(state[0]!.description).toBe('[removed after 24 months]');
-    expect(state[1]!.description).toBe('[removed after 12 months]');
-    expect(state[2]!.description).toMatch(/^Ada Lovelace/);
-    expect(state[2]!.texts.some((x) => x.includes('ada@example.org'))).toBe(true);
-    for (const s of state.slice(0, 2)) expect(s.texts.every((x) => x.startsWith('[removed after'))).toBe(true);
+      clock.set('2026-04-01T10:00:00Z');
+      const original = await digestFigures(t.core.dbh.db);
+      // Figures worth keeping: the week has new, acknowledged and resolved cases, medians and topics.
+      expect(original[0]).toMatchObject({ newCount: expect.any(Number), resolvedCount: expect.any(Number) });
+      expect(original[0]!.newCount * original[0]!.acknowledgedCount * original[0]!.resolvedCount * original[0]!.topTopics.length * original[0]!.medians.length).toBeGreaterThan(0);
+      expect(await digestFigures(copy.db)).toEqual(original);
+      // Stop the run on the third case: a trigger fails its last step, as a crash there would.
+      await copy.db.execute(sql.raw(`create function fail_once() returns trigger language plpgsql as $$ begin raise exception 'stopped'; end $$;
+        create trigger stop_retention before insert on case_redactions for each row when (new.case_id = '${ids[2]}') execute function fail_once();`));
+      await expect(runRetention({ db: copy.db, clock, policy }, { dryRun: false, actor: 'test' })).rejects.toThrow();
+      const textsOf = sql`select c.description, c.summary, c.location,
+        array(select e.data ->> 'text' from case_events e where e.case_id = c.id and e.data ? 'text' order by e.id) as texts from cases c order by c.seq`;
+      type Texts = { description: string; summary: string; location: string; texts: string[] };
+      const state = await rowsOf<Texts>(textsOf);
+      for (const [i, months] of [[0, 24], [1, 12]] as const) {
+        const marker = `[removed after ${months} months]`;
+        expect(state[i]).toMatchObject({ description: marker, summary: marker, location: marker });
+        expect(state[i]!.texts.every((x) => x === marker)).toBe(true);
+      }
+      // The case the run stopped on is untouched, every word of it, as in the original.
+      expect(state[2]).toEqual((await on(t.core.dbh.db)<Texts>(textsOf))[2]);
+      expect(state[2]!.texts.some((x) => x.includes('ada@example.org'))).toBe(true);
 
-    await t.core.dbh.db.execute(sql`drop trigger stop_retention on case_redactions`);
-    const done = await runRetention({ db: t.core.dbh.db, clock, policy }, { dryRun: false, actor: 'test' });
-    expect(done.cases).toHaveLength(4);
-    const after = await rows<{ status: string; ward_id: string; service_id: string; description: string }>(sql`select status, ward_id, service_id, description from cases order by seq`);
-    expect(after.map((c) => c.description)).toEqual(['[removed after 24 months]', '[removed after 12 months]', '[removed after 24 months]', '[removed after 12 months]', '[removed after 24 months]', expect.stringMatching(/^Ada/), '[removed after 24 months]']);
-    expect(after.every((c) => c.ward_id === 'erdington' && c.service_id)).toBe(true);
-    const [reporter] = await rows<Record<string, unknown>>(sql`select email, first_name, phone, lat from open311_requests`);
-    expect(reporter).toEqual({ email: null, first_name: null, phone: null, lat: null });
-    expect(await rows(sql`select email, first_name, last_name from open311_inbound_updates`)).toEqual([{ email: null, first_name: null, last_name: null }]);
-    expect(await digestFigures()).toEqual(before);
-    const mirrored = await rows<{ case_id: string }>(sql`select case_id from outbox where payload::text like '%ada@example.org%'`);
-    expect(mirrored.map((m) => m.case_id)).toEqual([ids[5]]);
-    expect((await runRetention({ db: t.core.dbh.db, clock, policy }, { dryRun: true, actor: 'test' })).cases).toEqual([]);
-  });
+      await copy.db.execute(sql`drop trigger stop_retention on case_redactions`);
+      const done = await runRetention({ db: copy.db, clock, policy }, { dryRun: false, actor: 'test' });
+      expect(done.cases).toHaveLength(4);
+      const after = await rowsOf<{ status: string; ward_id: string; service_id: string; description: string }>(sql`select status, ward_id, service_id, description from cases order by seq`);
+      expect(after.map((c) => c.description)).toEqual(['[removed after 24 months]', '[removed after 12 months]', '[removed after 24 months]', '[removed after 12 months]', '[removed after 24 months]', expect.stringMatching(/^Ada/), '[removed after 24 months]']);
+      const kept = await on(t.core.dbh.db)<{ status: string; ward_id: string; service_id: string }>(sql`select status, ward_id, service_id from cases order by seq`);
+      expect(after.map(({ status, ward_id, service_id }) => ({ status, ward_id, service_id }))).toEqual(kept);
+      const [reporter] = await rowsOf<Record<string, unknown>>(sql`select email, first_name, phone, lat from open311_requests`);
+      expect(reporter).toEqual({ email: null, first_name: null, phone: null, lat: null });
+      expect(await rowsOf(sql`select email, first_name, last_name from open311_inbound_updates`)).toEqual([{ email: null, first_name: null, last_name: null }]);
+      // The digest's figures: identical to the original's, and so to the copy's before the run.
+      expect(await digestFigures(copy.db)).toEqual(original);
+      const mirrored = await rowsOf<{ case_id: string }>(sql`select case_id from outbox where payload::text like '%ada@example.org%'`);
+      expect(mirrored.map((m) => m.case_id)).toEqual([ids[5]]);
+      expect((await runRetention({ db: copy.db, clock, policy }, { dryRun: true, actor: 'test' })).cases).toEqual([]);
+      // The original was never touched.
+      expect((await on(t.core.dbh.db)<{ n: number }>(sql`select count(*)::int as n from case_redactions`))[0]!.n).toBe(0);
+    } finally {
+      await copy.close();
+    }
+  }, 60_000);
 
   it('erases a person\'s details on request and records only that it happened', async () => {
     const r = await eraseSubject(t.core.dbh.db, { phone: '07700 900123' }, { actor: 'officer', at: clock.now() });
