@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/db/audit-repo.js';
@@ -9,6 +12,7 @@ import { eraseSubject, exportSubject, renderSubjectHtml } from '../../src/privac
 import { FixedClock } from '../../src/shared/clock.js';
 import { asPersonId, asServiceId, asWardId, type CaseId } from '../../src/shared/ids.js';
 import { form, FORM, startOpen311App, type Open311TestApp } from '../support/open311-app.js';
+import { runCli } from '../support/cli.js';
 import { copyDatabase } from '../support/test-db.js';
 
 const clock = new FixedClock('2024-03-04T10:00:00Z');
@@ -82,6 +86,34 @@ describe('subject access and erasure', () => {
     expect(audit.filter((a) => a.action === 'subject.exported')).toHaveLength(3);
     expect(JSON.stringify(audit)).not.toMatch(/ada@example|07700|Lovelace/i);
   });
+});
+
+describe('subject access from the command line', () => {
+  it('writes the JSON and a readable HTML bundle with `wardline subject export`, and erases nothing without a confirmation', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'wl-sar-'));
+    const env = { DATABASE_URL: t.databaseUrl, WARDLINE_ACTOR: 'dpo@council.example' };
+    const r = await runCli(['subject', 'export', '--name', 'Ada Lovelace', '--out', out], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Found 7 cases');
+    const bundle = JSON.parse(readFileSync(join(out, 'subject-access.json'), 'utf8')) as { cases: { description: string; reporter: { email: string } | null }[] };
+    expect(bundle.cases).toHaveLength(7);
+    expect(bundle.cases.find((c) => c.description === 'Sofa on the verge')!.reporter).toMatchObject({ email: 'ada@example.org' });
+    const html = readFileSync(join(out, 'subject-access.html'), 'utf8');
+    expect(html).toContain('<h1>Information held about Ada Lovelace</h1>');
+    expect(html).toContain('7 cases');
+    expect(html).toContain('<h3>Reported by</h3><p>Ada Lovelace · ada@example.org · +44 7700 900123</p>');
+    expect(html).toContain('<p>Ada Lovelace (07700 900123) says rubbish piles up at 0 Slade Road.</p>');
+    expect(html).toContain('<li>2024-03-11T16:00:00.000Z update: Thank you!</li>');
+    expect(html).not.toMatch(/<script/);
+    // Piped input is no confirmation: nothing is removed and the log says nothing was erased.
+    const unconfirmed = await runCli(['subject', 'erase', '--name', 'Ada Lovelace'], { env, input: 'yes\n' });
+    expect(unconfirmed.code).toBe(1);
+    expect(unconfirmed.stderr).toContain('Nothing was removed');
+    expect((await rows<{ n: number }>(sql`select count(*)::int as n from cases where description like 'Ada Lovelace%'`))[0]!.n).toBe(6);
+    const audit = await listAudit(t.core.dbh.db);
+    expect(audit.filter((a) => a.action === 'subject.erased')).toEqual([]);
+    expect(audit.filter((a) => a.action === 'subject.exported').at(-1)).toMatchObject({ actor: 'dpo@council.example', detail: { by: 'name', cases: 7, messages: 0 } });
+  }, 120_000);
 });
 
 describe('retention', () => {
