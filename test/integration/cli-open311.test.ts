@@ -1,7 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/client.js';
 import { fixture, runCli } from '../support/cli.js';
 import { createTestDatabase } from '../support/test-db.js';
 
@@ -76,6 +78,14 @@ describe('wardline open311, wards, subject, retention and audit commands', () =>
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('feature 1 (erdington): position [410000, 290000] is not WGS84 longitude/latitude');
     expect(refused.stderr).toContain('feature 2: no property names a ward');
+    // Nothing changed: the three wards loaded before are still there, with their shapes.
+    const db = await openDatabase({ databaseUrl: env.DATABASE_URL!, dataDir: '' });
+    try {
+      const kept = (await db.db.execute(sql`select ward_id, source from ward_boundaries order by ward_id`)) as unknown as { ward_id: string; source: string }[];
+      expect(kept).toEqual(['erdington', 'gravelly-hill', 'kingstanding'].map((w) => ({ ward_id: w, source: 'wards-small.geojson' })));
+    } finally {
+      await db.close();
+    }
     const audit = JSON.parse((await runCli(['audit', '--json'], { env })).stdout) as { action: string }[];
     expect(audit.filter((a) => a.action === 'wards.boundaries_imported')).toHaveLength(1);
   }, 120_000);
