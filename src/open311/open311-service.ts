@@ -74,7 +74,7 @@ export function createOpen311Service(deps: Open311Deps) {
       const placed = placePoint(await loadBoundaries(deps.db), lat, long);
       if (placed.kind === 'ward') return placed.wardId;
     }
-    return address ? wardFromAddress(address, ctx.index.catalogue) : null;
+    return address ? wardFromAddress(address, ctx.index.catalogue, ctx.streets) : null;
   }
 
   return {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,15 @@ describe('wardline open311, wards, subject, retention and audit commands', () =>
     const list = await runCli(['open311', 'keys', 'list', '--json'], { env });
     expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ name: 'FixMyStreet', ratePerMinute: 30, revokedAt: null })]);
     expect(list.stdout).not.toContain(key);
+    // Only the key's sha256 is stored.
+    const db = await openDatabase({ databaseUrl: env.DATABASE_URL!, dataDir: '' });
+    try {
+      const stored = JSON.stringify(await db.db.execute(sql`select * from open311_keys`));
+      expect(stored).toContain(createHash('sha256').update(key).digest('hex'));
+      expect(stored).not.toContain(key);
+    } finally {
+      await db.close();
+    }
     const twice = await runCli(['open311', 'keys', 'create', '--name', 'fixmystreet'], { env });
     expect(twice.code).toBe(1);
     expect(twice.stderr).toContain('There is already a key called "fixmystreet"');

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replaceStreets } from '../../src/db/streets-repo.js';
 import { form, FORM, startOpen311App, type Open311TestApp } from '../support/open311-app.js';
 
 let t: Open311TestApp;
@@ -120,6 +121,22 @@ describe('GeoReport v2 requests', () => {
     const admin = t.people.get('admin@birmingham.example')!.id;
     expect(await get(outside)).toEqual({ ward_id: null, status: 'new', assignee_id: admin });
     expect(await get(unplaceable)).toEqual({ ward_id: null, status: 'new', assignee_id: admin });
+  });
+});
+
+describe('GeoReport v2 addresses through the street gazetteer', () => {
+  it('places an address_string by a street the gazetteer puts in one ward, and sends a street in several wards to triage', async () => {
+    await replaceStreets(t.core.dbh.db, [
+      { street: 'Gravelly Lane', wardId: 'erdington', postcodeDistrict: 'B23' },
+      { street: 'Long Road', wardId: 'erdington', postcodeDistrict: '' }, { street: 'Long Road', wardId: 'kingstanding', postcodeDistrict: '' },
+    ]);
+    t.core.invalidateContext();
+    const placed = async (address: string) => {
+      const ref = (await post('json', specExample({ lat: '', long: '', address_string: address }))).json()[0].service_request_id as string;
+      return (await rows<{ ward_id: string | null }>(sql`select ward_id from cases where seq = ${Number(ref.slice(3))}`))[0]!.ward_id;
+    };
+    expect(await placed('14 Gravelly Ln')).toBe('erdington');
+    expect(await placed('200 Long Road')).toBeNull();
   });
 });
 

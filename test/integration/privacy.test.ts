@@ -3,8 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { yearRange } from '../../src/dashboards/dashboard-model.js';
 import { listAudit } from '../../src/db/audit-repo.js';
+import { loadAreaFiguresLive } from '../../src/db/dashboard-live.js';
+import { loadAreaFigures } from '../../src/db/dashboard-repo.js';
+import { ensureDashboardStats } from '../../src/db/dashboard-stats.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
+import { insertMessage } from '../../src/db/workspace-repo.js';
 import { loadWardWeekAggregates } from '../../src/db/digest-repo.js';
 import { isoWeekOf, previousWeeks } from '../../src/digests/digest-model.js';
 import { runRetention } from '../../src/privacy/retention.js';
@@ -58,6 +63,15 @@ async function digestFigures(db: Db) {
   const week = isoWeekOf(new Date('2024-03-06T12:00:00Z'), 'Europe/London');
   const aggs = await loadWardWeekAggregates(db, { wardIds: ['erdington'], week, previous: previousWeeks(week, 4, 'Europe/London') });
   return aggs.map((a) => ({ ...a, oldestOpen: a.oldestOpen.map((o) => ({ ...o, summary: undefined })) }));
+}
+
+/** The dashboards' figures for the ward in 2024, from the rollup and computed live. */
+async function dashboardFigures(db: Db) {
+  const range = { ...yearRange(2024, 'Europe/London'), now: clock.now(), zone: 'Europe/London' };
+  await ensureDashboardStats(db, 'Europe/London', { force: true });
+  const [rollup, live] = [await loadAreaFigures(db, { wardIds: ['erdington'] }, range), await loadAreaFiguresLive(db, { wardIds: ['erdington'] }, range)];
+  expect(live.newCount).toBeGreaterThan(0);
+  return { rollup, live };
 }
 
 beforeAll(async () => {
@@ -161,8 +175,9 @@ describe('retention', () => {
       const [reporter] = await rowsOf<Record<string, unknown>>(sql`select email, first_name, phone, lat from open311_requests`);
       expect(reporter).toEqual({ email: null, first_name: null, phone: null, lat: null });
       expect(await rowsOf(sql`select email, first_name, last_name from open311_inbound_updates`)).toEqual([{ email: null, first_name: null, last_name: null }]);
-      // The digest's figures: identical to the original's, and so to the copy's before the run.
+      // The digest's figures: identical to the original's, and so to the copy's before the run; the dashboards' too.
       expect(await digestFigures(copy.db)).toEqual(original);
+      expect(await dashboardFigures(copy.db)).toEqual(await dashboardFigures(t.core.dbh.db));
       const mirrored = await rowsOf<{ case_id: string }>(sql`select case_id from outbox where payload::text like '%ada@example.org%'`);
       expect(mirrored.map((m) => m.case_id)).toEqual([ids[5]]);
       expect((await runRetention({ db: copy.db, clock, policy }, { dryRun: true, actor: 'test' })).cases).toEqual([]);
@@ -174,6 +189,9 @@ describe('retention', () => {
   }, 60_000);
 
   it('erases a person\'s details on request and records only that it happened', async () => {
+    // A chat message in the workspace that mentions the person: found, then erased too.
+    await insertMessage(t.core.dbh.db, { channelId: 'general', threadId: null, authorId: null, text: 'Ada rang again from 07700 900 123 about the sofa' }, clock.now());
+    expect((await exportSubject(t.core.dbh.db, { phone: '+44 7700 900123' }, { actor: 'test', at: clock.now() })).messages.map((m) => m.text)).toEqual(['Ada rang again from 07700 900 123 about the sofa']);
     const r = await eraseSubject(t.core.dbh.db, { phone: '07700 900123' }, { actor: 'officer', at: clock.now() });
     expect(r.cases).toBeGreaterThan(0);
     const left = await exportSubject(t.core.dbh.db, { phone: '07700900123' }, { actor: 'test', at: clock.now() });
@@ -181,6 +199,7 @@ describe('retention', () => {
     const [open] = await rows<{ description: string }>(sql`select description from cases where id = ${ids[5]}`);
     expect(open!.description).toBe('Ada Lovelace ([removed on request]) says rubbish piles up at 5 Slade Road.');
     const erased = (await listAudit(t.core.dbh.db)).filter((a) => a.action === 'subject.erased');
-    expect(erased).toEqual([expect.objectContaining({ actor: 'officer', detail: { by: 'phone', cases: r.cases, messages: 0 } })]);
+    expect(erased).toEqual([expect.objectContaining({ actor: 'officer', detail: { by: 'phone', cases: r.cases, messages: 1 } })]);
+    expect(JSON.stringify(await rows(sql`select text from workspace_messages`))).toContain('Ada rang again from [removed on request] about the sofa');
   });
 });
