@@ -9,7 +9,7 @@ import { loadAreaFiguresLive } from '../../src/db/dashboard-live.js';
 import { loadAreaFigures } from '../../src/db/dashboard-repo.js';
 import { ensureDashboardStats } from '../../src/db/dashboard-stats.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
-import { insertMessage } from '../../src/db/workspace-repo.js';
+import { ensureChannel, insertMessage } from '../../src/db/workspace-repo.js';
 import { loadWardWeekAggregates } from '../../src/db/digest-repo.js';
 import { isoWeekOf, previousWeeks } from '../../src/digests/digest-model.js';
 import { runRetention } from '../../src/privacy/retention.js';
@@ -190,6 +190,7 @@ describe('retention', () => {
 
   it('erases a person\'s details on request and records only that it happened', async () => {
     // A chat message in the workspace that mentions the person: found, then erased too.
+    await ensureChannel(t.core.dbh.db, { id: 'general', name: 'councillors-general', kind: 'channel', personId: null, listening: true }, clock.now());
     await insertMessage(t.core.dbh.db, { channelId: 'general', threadId: null, authorId: null, text: 'Ada rang again from 07700 900 123 about the sofa' }, clock.now());
     expect((await exportSubject(t.core.dbh.db, { phone: '+44 7700 900123' }, { actor: 'test', at: clock.now() })).messages.map((m) => m.text)).toEqual(['Ada rang again from 07700 900 123 about the sofa']);
     const r = await eraseSubject(t.core.dbh.db, { phone: '07700 900123' }, { actor: 'officer', at: clock.now() });
