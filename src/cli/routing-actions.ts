@@ -7,7 +7,7 @@ import { resolveContacts, routeCase } from '../routing/route-case.js';
 import { exportRoutesCsv } from '../routing/routes-csv.js';
 import { AppError } from '../shared/errors.js';
 import { asServiceId, asWardId } from '../shared/ids.js';
-import { auditCli } from './audit-cli.js';
+import { auditCli, auditEntry } from './audit-cli.js';
 import { withCore } from './context.js';
 import { readCsvFile, writeOut } from './csv-files.js';
 import { barFor } from './directory-actions.js';
@@ -17,8 +17,8 @@ import { printJson } from './output.js';
 
 /** `wardline routes import FILE`: a new table version, all or nothing; the same table again changes nothing. */
 export const importRoutes = (file: string, opts: { actor?: string } = {}) => withCore(async (core) => {
-  console.log(await importRoutesCsv(core.dbh.db, readCsvFile(file), { file, at: core.clock.now(), progress: barFor('routes') }));
-  await auditCli(core, 'routes.imported', { file }, opts.actor);
+  const audit = auditEntry('routes.imported', { file }, opts.actor);
+  console.log(await importRoutesCsv(core.dbh.db, readCsvFile(file), { file, at: core.clock.now(), progress: barFor('routes'), audit }));
 });
 
 export const exportRoutes = (file?: string) => withCore(async (core) => {

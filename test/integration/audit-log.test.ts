@@ -1,12 +1,16 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importClusters } from '../../src/cli/import-actions.js';
+import { loadConfig } from '../../src/config.js';
 import { latestAudit, listAudit, recordAudit } from '../../src/db/audit-repo.js';
 import type { DbHandle } from '../../src/db/client.js';
 import { noteRetentionSettings } from '../../src/privacy/retention.js';
+import { openCore } from '../../src/main.js';
 import { retentionPolicy } from '../../src/privacy/retention-policy.js';
+import { createLogger } from '../../src/shared/logger.js';
 import { createTestDatabase } from '../support/test-db.js';
 
-let h: DbHandle;
+let h: DbHandle & { url: string };
 beforeAll(async () => { h = await createTestDatabase(); }, 60_000);
 afterAll(async () => { await h?.close(); });
 
@@ -58,5 +62,24 @@ describe('retention settings in the audit log', () => {
       detail: { defaultMonths: 36, byService: { parks: 6, 'street-cleaning': 12 }, before: { defaultMonths: 24, byService: { 'street-cleaning': 12 } } },
     });
     expect(await noteRetentionSettings(h.db, retentionPolicy(36, 'parks=6', services), 'job:retention', at)).toBe(false);
+  });
+});
+
+describe('directory and routing changes in the audit log', () => {
+  it('writes the entry in the change\'s own transaction: no change without its entry', async () => {
+    const core = await openCore(loadConfig({ DATABASE_URL: h.url }), createLogger('silent'));
+    try {
+      const text = 'cluster,name,wards\nnorth-east,North East,erdington;kingstanding\n';
+      const o = { file: 'clusters.csv', at: new Date('2026-12-03T12:00:00Z'), audit: { actor: 'Jo Admin', action: 'clusters.imported', detail: { file: 'clusters.csv' } } };
+      await h.db.execute(sql.raw(`create function refuse_audit() returns trigger language plpgsql as $$ begin raise exception 'audit refused'; end $$;
+        create trigger refuse_audit before insert on audit_log for each row execute function refuse_audit();`));
+      await expect(importClusters(core.dbh.db, text, o)).rejects.toThrow();
+      expect(await h.db.execute(sql`select id from clusters`)).toHaveLength(0);
+      await h.db.execute(sql.raw('drop trigger refuse_audit on audit_log; drop function refuse_audit()'));
+      expect(await importClusters(core.dbh.db, text, o)).toBe('Imported 1 clusters.');
+      expect(await latestAudit(h.db, 'clusters.imported')).toMatchObject({ actor: 'Jo Admin', detail: { file: 'clusters.csv' } });
+    } finally {
+      await core.close();
+    }
   });
 });
