@@ -50,8 +50,12 @@ describe('wardline open311, wards, subject, retention and audit commands', () =>
     expect((await runCli(['people', 'export', file('people.csv')], { env })).code).toBe(0);
     expect((await runCli(['clusters', 'export', file('clusters.csv')], { env })).code).toBe(0);
     expect((await runCli(['routes', 'export', file('routes.csv')], { env })).code).toBe(0);
+    // A real change to the routing table: the export without its last rule (an unchanged table is no change, and not logged).
+    const routes = readFileSync(file('routes.csv'), 'utf8').trimEnd().split('\n');
+    file('routes-less.csv', `${routes.slice(0, -1).join('\n')}\n`);
+    expect((await runCli(['routes', 'import', file('routes.csv'), '--actor', 'Jo Admin'], { env })).stdout).toContain('Routing table unchanged');
     const changes = [
-      ['people', 'import', file('people.csv')], ['clusters', 'import', file('clusters.csv')], ['routes', 'import', file('routes.csv')],
+      ['people', 'import', file('people.csv')], ['clusters', 'import', file('clusters.csv')], ['routes', 'import', file('routes-less.csv')],
       ['aliases', 'import', file('aliases.csv', 'alias,ward\nFour Oaks,sutton-four-oaks\n')], ['streets', 'import', file('streets.csv', 'street,ward\nSlade Road,erdington\n')],
       ['services', 'channel', 'waste-enforcement', 'local', 'general'], ['services', 'retention', 'street-cleaning', '12'],
     ];
@@ -66,6 +70,7 @@ describe('wardline open311, wards, subject, retention and audit commands', () =>
     const audit = JSON.parse((await runCli(['audit', '--since', since, '--json'], { env })).stdout) as { actor: string; action: string; detail: Record<string, unknown> }[];
     const jo = audit.filter((a) => a.actor === 'Jo Admin').map((a) => a.action);
     expect(jo).toEqual(expect.arrayContaining(['people.imported', 'clusters.imported', 'routes.imported', 'aliases.imported', 'streets.imported', 'services.card_channel_set', 'retention.service_set']));
+    expect(audit.filter((a) => a.action === 'routes.imported').map((a) => a.detail)).toEqual([{ file: file('routes-less.csv') }]);
     expect(audit.find((a) => a.action === 'retention.service_set')!.detail).toEqual({ service: 'street-cleaning', months: 12, before: null });
     expect(audit.find((a) => a.action === 'retention.settings')).toMatchObject({ actor: 'Sam DPO', detail: { defaultMonths: 24, byService: { 'street-cleaning': 12 } } });
     const text = await runCli(['audit', '--since', since], { env });
