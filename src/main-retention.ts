@@ -1,8 +1,9 @@
 import type { Config } from './config.js';
-import type { DbHandle } from './db/client.js';
+import { loadCatalogue } from './db/catalogue-repo.js';
+import type { DbHandle, Tx } from './db/client.js';
 import { startRetentionJob } from './jobs/retention-job.js';
 import { runRetention } from './privacy/retention.js';
-import { parseRetentionByService } from './privacy/retention-policy.js';
+import { retentionPolicy, type RetentionPolicy } from './privacy/retention-policy.js';
 import type { Clock } from './shared/clock.js';
 import type { Logger } from './shared/logger.js';
 
@@ -14,8 +15,9 @@ export interface RetentionCoreParts {
   dbh: DbHandle;
 }
 
-export function retentionPolicyOf(config: Config) {
-  return { defaultMonths: config.RETENTION_MONTHS, byService: parseRetentionByService(config.RETENTION_MONTHS_BY_SERVICE) };
+/** The retention policy in force: the configuration and the catalogue's per-service settings, read afresh. */
+export async function loadRetentionPolicy(config: Config, db: Tx): Promise<RetentionPolicy> {
+  return retentionPolicy(config.RETENTION_MONTHS, config.RETENTION_MONTHS_BY_SERVICE, (await loadCatalogue(db)).services);
 }
 
 /** The daily retention job, in processes that run workers. */
@@ -23,7 +25,7 @@ export async function startRetention(core: RetentionCoreParts, redisUrl: string,
   const job = await startRetentionJob({
     redisUrl, prefix, zone: core.config.TZ_COUNCIL, logger: core.logger, now: () => core.clock.now(),
     run: async (now) => {
-      const r = await runRetention({ db: core.dbh.db, clock: { now: () => now }, policy: retentionPolicyOf(core.config) }, { dryRun: false, actor: 'job:retention' });
+      const r = await runRetention({ db: core.dbh.db, clock: { now: () => now }, policy: await loadRetentionPolicy(core.config, core.dbh.db) }, { dryRun: false, actor: 'job:retention' });
       return { redacted: r.cases.length };
     },
   });

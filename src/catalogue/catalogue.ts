@@ -30,6 +30,8 @@ export interface Service {
   restricted: boolean;
   /** Channels (by chat platform) where the service's RM cards are posted instead of the RM's DMs. */
   cardChannels?: Partial<Record<string, string>>;
+  /** Months after a case is finished that its text is kept, where the council set one (`wardline services retention`). */
+  retentionMonths?: number | null;
 }
 export interface AreaAlias {
   alias: string;

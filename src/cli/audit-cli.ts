@@ -15,5 +15,8 @@ export function cliActor(explicit?: string): string {
 
 /** One line in an import command: records who changed what (counts and file names, never people's details). */
 export async function auditCli(core: Core, action: string, detail: Record<string, unknown> = {}, actor?: string): Promise<void> {
-  await recordAudit(core.dbh.db, { actor: cliActor(actor), action, detail }, core.clock.now());
+  await recordAudit(core.dbh.db, auditEntry(action, detail, actor), core.clock.now());
 }
+
+/** The audit entry for a change a command makes, to be written in the change's own transaction. */
+export const auditEntry = (action: string, detail: Record<string, unknown>, actor?: string) => ({ actor: cliActor(actor), action, detail });

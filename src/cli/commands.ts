@@ -17,6 +17,8 @@ const routing = () => import('./routing-actions.js');
 const cases = () => import('./cases-actions.js');
 const digest = () => import('./digest-actions.js');
 const outbox = () => import('./outbox-actions.js');
+/** Changes the audit log records take who made them. */
+const actor = (c: Command) => c.option('--actor <who>', 'who is doing this, for the audit log (default: WARDLINE_ACTOR or the OS user)');
 
 export function registerCommands(program: Command): void {
   program.command('start').description('Run wardline: web server, chat adapters and background workers')
@@ -42,7 +44,7 @@ export function registerCommands(program: Command): void {
 function registerSystem(program: Command): void {
   program.command('migrate').description('Apply the database migrations and load the catalogue (also done at start)')
     .action(async () => (await system()).migrate());
-  program.command('seed').description('Load data into the database')
+  actor(program.command('seed').description('Load data into the database'))
     .option('--demo', 'a small believable directory and routing table for trying wardline')
     .action(async (opts) => (await system()).seed(opts));
   program.command('parse').description('Read messages as JSON Lines on stdin, print what wardline understands (one JSON line each); uses the council\'s catalogue and streets when there is a database, the shipped ones otherwise')
@@ -58,34 +60,34 @@ function registerSystem(program: Command): void {
 
 function registerDirectory(program: Command): void {
   const people = program.command('people').description('The directory of councillors, RMs, WACs, senior officers, managers and admins');
-  people.command('import <file>')
+  actor(people.command('import <file>'))
     .description('Replace the directory from a CSV (header email,name,roles,wards,slack_user_id,teams_user_id[,services,away]); people not in it become inactive')
     .option('--force', 'import even if it would mark over half the directory inactive or take away people the routing table uses')
     .action(async (file, opts) => (await directory()).importPeople(file, opts));
   people.command('export [file]').description('Write the directory as CSV (to stdout without a file)')
     .action(async (file) => (await directory()).exportPeople(file));
   const clusters = program.command('clusters').description('Ward clusters (routing scope "cluster")');
-  clusters.command('import <file>').description('Replace the ward clusters from a CSV (header cluster,name,wards)')
+  actor(clusters.command('import <file>')).description('Replace the ward clusters from a CSV (header cluster,name,wards)')
     .option('--force', 'import even if it removes clusters the routing table uses')
     .action(async (file, opts) => (await directory()).importClusters(file, opts));
   clusters.command('export [file]').description('Write the ward clusters as CSV')
     .action(async (file) => (await directory()).exportClusters(file));
   const aliases = program.command('aliases').description('Area names that lie in one ward (used to understand messages)');
-  aliases.command('import <file>').description('Add or replace area aliases from a CSV (header alias,ward)')
-    .action(async (file) => (await directory()).importAliases(file));
+  actor(aliases.command('import <file>')).description('Add or replace area aliases from a CSV (header alias,ward)')
+    .action(async (file, opts) => (await directory()).importAliases(file, opts));
   const streets = program.command('streets').description('The street gazetteer: which wards each street lies in (used to understand messages)');
-  streets.command('import <file>')
+  actor(streets.command('import <file>'))
     .description('Replace the street gazetteer from a CSV (header street,ward[,postcode_district]); all or nothing')
-    .action(async (file) => (await directory()).importStreetsFile(file));
+    .action(async (file, opts) => (await directory()).importStreetsFile(file, opts));
   streets.command('export [file]').description('Write the street gazetteer as CSV (to stdout without a file)')
     .action(async (file) => (await directory()).exportStreets(file));
 }
 
 function registerRouting(program: Command): void {
   const routes = program.command('routes').description('The routing table: service × area → Relationship Manager');
-  routes.command('import <file>')
+  actor(routes.command('import <file>'))
     .description('Replace the routing table from a CSV (header service,scope,area,rm,deputy); all or nothing; the same table again changes nothing')
-    .action(async (file) => (await routing()).importRoutes(file));
+    .action(async (file, opts) => (await routing()).importRoutes(file, opts));
   routes.command('export [file]').description('Write the current routing table as CSV (export then import changes nothing)')
     .action(async (file) => (await routing()).exportRoutes(file));
   routes.command('history').description('List routing table versions, newest first')
@@ -96,10 +98,14 @@ function registerRouting(program: Command): void {
     .option('--on <date>', 'the day to route on (YYYY-MM-DD), for absences')
     .action(async (opts) => (await routing()).resolve(opts));
   const services = program.command('services').description('The service catalogue');
-  services.command('channel').description('Post a service\'s RM cards in a channel instead of the RM\'s direct messages (or, with --clear, back to DMs)')
+  actor(services.command('channel')).description('Post a service\'s RM cards in a channel instead of the RM\'s direct messages (or, with --clear, back to DMs)')
     .argument('<service>', 'service id, e.g. waste-enforcement').argument('<platform>', 'slack, teams or local').argument('[channel]', 'the channel id on that platform')
     .option('--clear', 'send the cards to the RM\'s direct messages again')
     .action(async (service, platform, channel, opts) => (await routing()).serviceChannel(service, platform, channel, opts));
+  actor(services.command('retention')).description('Keep a service\'s case text this many months after a case is finished (or, with --clear, RETENTION_MONTHS again)')
+    .argument('<service>', 'service id, e.g. street-cleaning').argument('[months]', 'whole months, 1 to 1200')
+    .option('--clear', 'use RETENTION_MONTHS (and RETENTION_MONTHS_BY_SERVICE) for this service again')
+    .action(async (service, months, opts) => (await import('./privacy-actions.js')).setServiceRetentionMonths(service, months, opts));
 }
 
 function registerCases(program: Command): void {

@@ -1,5 +1,6 @@
 import { CatalogueIndex } from '../catalogue/catalogue.js';
-import type { Db } from '../db/client.js';
+import { recordAudit } from '../db/audit-repo.js';
+import type { Db, Tx } from '../db/client.js';
 import { loadCatalogue, replaceClusters } from '../db/catalogue-repo.js';
 import { loadPeople, replacePeople } from '../db/directory-repo.js';
 import { loadRoutingTable, replaceRoutingTable } from '../db/routing-repo.js';
@@ -23,6 +24,12 @@ export interface ImportOptions {
   at?: Date;
   /** Started with the number of rows to write; told how many are written; always stopped. */
   progress?: (total: number) => Progress;
+  /** The audit log's entry for the change, written in the same transaction (so never without it). */
+  audit?: { actor: string; action: string; detail?: Record<string, unknown> };
+}
+
+async function audited(tx: Tx, o: ImportOptions): Promise<void> {
+  if (o.audit) await recordAudit(tx, o.audit, o.at ?? new Date());
 }
 
 export interface Progress {
@@ -54,7 +61,11 @@ export async function importPeople(db: Db, text: string, o: ImportOptions): Prom
   if (!parsed.people.length) throw new AppError('csv.invalid', headerOnlyMessage(o.file, 'people in the directory', 'wardline people export FILE'));
   const risks = peopleImportRisks(current, parsed.people, table);
   if (risks.length && !o.force) throw new AppError('csv.invalid', refusalMessage(o.file, risks));
-  const c = await withProgress(o, parsed.people.length, (onProgress) => db.transaction((tx) => replacePeople(tx, parsed.people, { current, onProgress })));
+  const c = await withProgress(o, parsed.people.length, (onProgress) => db.transaction(async (tx) => {
+    const counts = await replacePeople(tx, parsed.people, { current, onProgress });
+    await audited(tx, o);
+    return counts;
+  }));
   return `Imported ${parsed.people.length} people: ${c.created} new, ${c.updated} updated, ${c.unchanged} unchanged, ${c.deactivated} marked inactive.`;
 }
 
@@ -65,7 +76,10 @@ export async function importClusters(db: Db, text: string, o: ImportOptions): Pr
   if (!parsed.clusters.length) throw new AppError('csv.invalid', headerOnlyMessage(o.file, 'ward clusters', 'wardline clusters export FILE'));
   const risks = clustersImportRisks(parsed.clusters.map((c) => c.id), table);
   if (risks.length && !o.force) throw new AppError('csv.invalid', refusalMessage(o.file, risks));
-  await db.transaction((tx) => replaceClusters(tx, parsed.clusters));
+  await db.transaction(async (tx) => {
+    await replaceClusters(tx, parsed.clusters);
+    await audited(tx, o);
+  });
   return `Imported ${parsed.clusters.length} clusters.`;
 }
 
@@ -82,7 +96,11 @@ export async function importRoutes(db: Db, text: string, o: ImportOptions): Prom
   if (!parsed.ok) failWithLines(o.file, parsed.errors);
   if (!parsed.rules.length) throw new AppError('csv.invalid', headerOnlyMessage(o.file, 'routing rules', 'wardline routes export FILE'));
   const version = await withProgress(o, parsed.rules.length, (onProgress) =>
-    db.transaction((tx) => replaceRoutingTable(tx, parsed.rules, { source: o.file, at: o.at ?? new Date(), onProgress })));
+    db.transaction(async (tx) => {
+      const v = await replaceRoutingTable(tx, parsed.rules, { source: o.file, at: o.at ?? new Date(), onProgress });
+      await audited(tx, o);
+      return v;
+    }));
   return `Routing table version ${version}: ${parsed.rules.length} rules.`;
 }
 
@@ -90,7 +108,10 @@ export async function importStreets(db: Db, text: string, o: ImportOptions): Pro
   const parsed = parseStreetsCsv(text, new CatalogueIndex(await loadCatalogue(db)));
   if (!parsed.ok) failWithLines(o.file, parsed.errors);
   if (!parsed.streets.length) throw new AppError('csv.invalid', headerOnlyMessage(o.file, 'streets of the gazetteer', 'wardline streets export FILE'));
-  await withProgress(o, parsed.streets.length, (onProgress) => db.transaction((tx) => replaceStreets(tx, parsed.streets, onProgress)));
+  await withProgress(o, parsed.streets.length, (onProgress) => db.transaction(async (tx) => {
+    await replaceStreets(tx, parsed.streets, onProgress);
+    await audited(tx, o);
+  }));
   const names = new Set(parsed.streets.map((s) => s.street.toLowerCase())).size;
   return `Imported ${parsed.streets.length} rows: ${names} streets.`;
 }

@@ -2,7 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { formatLondonIso } from '../cases/sla.js';
-import { retentionPolicyOf } from '../main-retention.js';
+import { recordAudit } from '../db/audit-repo.js';
+import { setServiceRetention } from '../db/catalogue-repo.js';
+import { loadRetentionPolicy } from '../main-retention.js';
 import { runRetention } from '../privacy/retention.js';
 import { eraseSubject, exportSubject, renderSubjectHtml, subjectMatch, type Subject } from '../privacy/subject-access.js';
 import { AppError } from '../shared/errors.js';
@@ -25,7 +27,7 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 export const runRetentionNow = (opts: { dryRun?: boolean; json?: boolean; actor?: string }) => withCore(async (core) => {
-  const r = await runRetention({ db: core.dbh.db, clock: core.clock, policy: retentionPolicyOf(core.config) }, { dryRun: !!opts.dryRun, actor: cliActor(opts.actor) });
+  const r = await runRetention({ db: core.dbh.db, clock: core.clock, policy: await loadRetentionPolicy(core.config, core.dbh.db) }, { dryRun: !!opts.dryRun, actor: cliActor(opts.actor) });
   if (opts.json) return printJson(r);
   const zone = core.config.TZ_COUNCIL;
   for (const c of r.cases) console.log(`${c.reference}\t${c.serviceId ?? '-'}\tfinished ${formatLondonIso(c.finishedAt, zone)}\t${c.months} months`);
@@ -51,3 +53,20 @@ export const eraseSubjectDetails = (opts: SubjectOpts & { yes?: boolean }) => wi
   const r = await eraseSubject(core.dbh.db, opts, { actor: cliActor(opts.actor), at: core.clock.now() });
   console.log(`Removed the person's details from ${r.cases} case${r.cases === 1 ? '' : 's'} and ${r.messages} message${r.messages === 1 ? '' : 's'}; the audit log records that it was done.`);
 });
+
+/** `wardline services retention SERVICE [MONTHS] [--clear]`: a retention setting, recorded in the audit log with who changed it. */
+export const setServiceRetentionMonths = (service: string, months: string | undefined, opts: { clear?: boolean; actor?: string }) => {
+  if (opts.clear === (months !== undefined)) throw new AppError('input.invalid', 'Give the months (e.g. `wardline services retention street-cleaning 12`) or --clear, not both.');
+  const value = opts.clear ? null : Number(months);
+  if (value !== null && !(/^\d{1,4}$/.test(months!) && value >= 1 && value <= 1200)) throw new AppError('input.invalid', `${months} is not a number of months from 1 to 1200.`);
+  return withCore(async (core) => {
+    const before = await core.dbh.db.transaction(async (tx) => {
+      const was = await setServiceRetention(tx, service, value);
+      if (!was) throw new AppError('input.invalid', `Unknown service "${service}": \`wardline routes export\` lists the service ids in use.`);
+      await recordAudit(tx, { actor: cliActor(opts.actor), action: 'retention.service_set', detail: { service, months: value, before: was.before } }, core.clock.now());
+      return was.before;
+    });
+    const fallback = `RETENTION_MONTHS (${core.config.RETENTION_MONTHS}) or RETENTION_MONTHS_BY_SERVICE`;
+    console.log(`${service}: case text is kept ${value === null ? `as ${fallback} says` : `${value} months`} after a case is finished (was ${before === null ? fallback : `${before} months`}).`);
+  });
+};

@@ -7,7 +7,7 @@ import { resolveContacts, routeCase } from '../routing/route-case.js';
 import { exportRoutesCsv } from '../routing/routes-csv.js';
 import { AppError } from '../shared/errors.js';
 import { asServiceId, asWardId } from '../shared/ids.js';
-import { auditCli } from './audit-cli.js';
+import { auditCli, auditEntry } from './audit-cli.js';
 import { withCore } from './context.js';
 import { readCsvFile, writeOut } from './csv-files.js';
 import { barFor } from './directory-actions.js';
@@ -16,9 +16,9 @@ import { dateOption } from './option-values.js';
 import { printJson } from './output.js';
 
 /** `wardline routes import FILE`: a new table version, all or nothing; the same table again changes nothing. */
-export const importRoutes = (file: string) => withCore(async (core) => {
-  console.log(await importRoutesCsv(core.dbh.db, readCsvFile(file), { file, at: core.clock.now(), progress: barFor('routes') }));
-  await auditCli(core, 'routes.imported', { file });
+export const importRoutes = (file: string, opts: { actor?: string } = {}) => withCore(async (core) => {
+  const audit = auditEntry('routes.imported', { file }, opts.actor);
+  console.log(await importRoutesCsv(core.dbh.db, readCsvFile(file), { file, at: core.clock.now(), progress: barFor('routes'), audit }));
 });
 
 export const exportRoutes = (file?: string) => withCore(async (core) => {
@@ -58,13 +58,14 @@ export function resolve(opts: { service: string; ward: string; on?: string }): P
 }
 
 /** `wardline services channel SERVICE PLATFORM [CHANNEL] [--clear]`. */
-export function serviceChannel(service: string, platform: string, channel: string | undefined, opts: { clear?: boolean }): Promise<void> {
+export function serviceChannel(service: string, platform: string, channel: string | undefined, opts: { clear?: boolean; actor?: string }): Promise<void> {
   if (!['slack', 'teams', 'local'].includes(platform)) throw new AppError('input.invalid', `Unknown platform "${platform}": use slack, teams or local.`);
   if (!channel && !opts.clear) throw new AppError('input.invalid', 'Give the channel id, or --clear to send cards to the RM\'s DMs again.');
   return withCore(async (core) => {
     if (!await setServiceCardChannel(core.dbh.db, service, platform, opts.clear ? null : channel!)) {
       throw new AppError('input.invalid', `Unknown service "${service}": \`wardline routes export\` lists the service ids in use.`);
     }
+    await auditCli(core, 'services.card_channel_set', { service, platform, channel: opts.clear ? null : channel }, opts.actor);
     console.log(opts.clear ? `RM cards for ${service} on ${platform} go to the RM's direct messages.` : `RM cards for ${service} on ${platform} go to channel ${channel}.`);
   });
 }

@@ -1,4 +1,5 @@
 import { CatalogueIndex } from '../catalogue/catalogue.js';
+import { recordAudit } from '../db/audit-repo.js';
 import { loadCatalogue, replaceClusters } from '../db/catalogue-repo.js';
 import { loadPeople, replacePeople } from '../db/directory-repo.js';
 import { replaceRoutingTable, setTriageOwner } from '../db/routing-repo.js';
@@ -6,6 +7,7 @@ import { buildDirectory } from '../directory/person.js';
 import { buildDemoData } from '../routing/demo-directory.js';
 import { exportRoutesCsv, parseRoutesCsv } from '../routing/routes-csv.js';
 import { AppError } from '../shared/errors.js';
+import { cliActor } from './audit-cli.js';
 import { withCore } from './context.js';
 
 /** `wardline migrate`: opening the core applies the migrations and loads the catalogue. */
@@ -14,7 +16,7 @@ export const migrate = () => withCore(async (core) => {
 });
 
 /** `wardline seed --demo`. */
-export function seed(opts: { demo?: boolean }): Promise<void> {
+export function seed(opts: { demo?: boolean; actor?: string }): Promise<void> {
   if (!opts.demo) throw new AppError('input.invalid', 'Say what to seed: "wardline seed --demo".');
   return withCore(async (core) => {
     const demo = buildDemoData(new CatalogueIndex(await loadCatalogue(core.dbh.db)));
@@ -29,6 +31,7 @@ export function seed(opts: { demo?: boolean }): Promise<void> {
       await replaceRoutingTable(tx, parsed.rules, { source: 'seed --demo', at: core.clock.now() });
       const triage = directory.byEmail.get(demo.triageOwnerEmail.toLowerCase());
       if (triage) await setTriageOwner(tx, triage.id);
+      await recordAudit(tx, { actor: cliActor(opts.actor), action: 'seed.demo', detail: { people: demo.people.length, clusters: demo.clusters.length, rules: demo.rules.length } }, core.clock.now());
     });
     console.log(`Demo data loaded: ${demo.people.length} people, ${demo.clusters.length} clusters, ${demo.rules.length} routing rules.`);
   });

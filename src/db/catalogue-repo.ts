@@ -53,7 +53,7 @@ export async function loadCatalogue(db: Tx): Promise<Catalogue> {
     })),
     services: serviceRows.map((s) => ({
       id: asServiceId(s.id), name: s.name, portfolio: s.portfolio, levels: s.levels as Scope[], phase1: s.phase1,
-      covers: s.covers, vocabulary: s.vocabulary, restricted: s.restricted, cardChannels: s.cardChannels,
+      covers: s.covers, vocabulary: s.vocabulary, restricted: s.restricted, cardChannels: s.cardChannels, retentionMonths: s.retentionMonths,
     })),
     aliases: aliasRows.filter((a) => wardIds.has(a.wardId)).map((a) => ({ alias: a.alias, wardId: asWardId(a.wardId) })),
     claims: defaultClaims(),
@@ -74,6 +74,14 @@ export async function upsertAliases(db: Tx, list: { alias: string; wardId: strin
   if (!list.length) return;
   await db.insert(areaAliases).values(list.map((a) => ({ alias: a.alias.toLowerCase(), wardId: a.wardId, source })))
     .onConflictDoUpdate({ target: areaAliases.alias, set: { wardId: sql`excluded.ward_id`, source: sql`excluded.source` } });
+}
+
+/** A service's retention in months (null: RETENTION_MONTHS); returns what it was, or undefined for an unknown service. */
+export async function setServiceRetention(db: Tx, serviceId: string, months: number | null): Promise<{ before: number | null } | undefined> {
+  const [row] = await db.select({ before: services.retentionMonths }).from(services).where(eq(services.id, serviceId)).for('update');
+  if (!row) return undefined;
+  await db.update(services).set({ retentionMonths: months }).where(eq(services.id, serviceId));
+  return row;
 }
 
 /** Sends a service's RM cards to a channel on a platform (null: back to the RM's DMs). */

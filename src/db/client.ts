@@ -5,6 +5,7 @@ import type { Sql } from 'postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { AppError } from '../shared/errors.js';
 import * as tables from './tables.js';
+import { guardAuditLog } from './audit-guard.js';
 import { acquireDirLock, type DirLock } from './dir-lock.js';
 import { guardHandle } from './handle-guard.js';
 
@@ -44,7 +45,11 @@ async function openPostgres(url: string): Promise<DbHandle> {
   const handle: DbHandle = {
     db,
     kind: 'postgres',
-    migrate: () => migrateLocked(client, () => migrate(drizzle(client), { migrationsFolder })),
+    migrate: () => migrateLocked(client, async () => {
+      const plain = drizzle(client);
+      await migrate(plain, { migrationsFolder });
+      await guardAuditLog(plain);
+    }),
     ping: async () => { await client`select 1`; },
     close: () => client.end({ timeout: 5 }),
   };
@@ -72,7 +77,11 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
     return {
       db,
       kind: 'pglite',
-      migrate: () => migrate(drizzle(client), { migrationsFolder }),
+      migrate: async () => {
+        const plain = drizzle(client);
+        await migrate(plain, { migrationsFolder });
+        await guardAuditLog(plain);
+      },
       ping: async () => { await client.query('select 1'); },
       close: async () => { await client.close(); lock.release(); },
     };

@@ -57,6 +57,8 @@ export const services = pgTable('services', {
   restricted: boolean('restricted').notNull().default(false),
   /** Where RM cards for this service go instead of the RM's DMs, by platform (channel ids). */
   cardChannels: jsonb('card_channels').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+  /** Months after a case is finished that its text is kept (null: RETENTION_MONTHS). */
+  retentionMonths: integer('retention_months'),
 });
 
 export const areaAliases = pgTable('area_aliases', {

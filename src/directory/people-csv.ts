@@ -65,9 +65,13 @@ export function parsePeopleCsv(text: string, index: CatalogueIndex): { ok: true;
   return errors.size ? { ok: false, errors: errors.list() } : { ok: true, people };
 }
 
-/** The directory with the full header (services and away included), in email order. */
+/**
+ * The directory with the full header (services and away included), in email order, as a people
+ * file that imports back unchanged: active people with a role. Guests
+ * without roles (accepted strangers, Open311 clients' entries) are wardline's own and left out.
+ */
 export function exportPeopleCsv(people: Omit<Person, 'id'>[]): string {
-  const rows = [...people].filter((p) => p.active).sort((a, b) => a.email.localeCompare(b.email)).map((p) => [
+  const rows = [...people].filter((p) => p.active && p.roles.length > 0).sort((a, b) => a.email.localeCompare(b.email)).map((p) => [
     p.email, p.name, p.roles.join(';'), p.wardIds.join(';'), p.slackUserId ?? '', p.teamsUserId ?? '',
     p.serviceIds.join(';'), p.away.map((a) => `${a.from}..${a.to}`).join(';'),
   ]);

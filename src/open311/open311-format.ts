@@ -10,16 +10,16 @@ export type Open311Value = Open311Scalar | Open311Object | Open311Value[];
 
 const CHILD: Record<string, string> = {
   services: 'service', service_requests: 'request', endpoints: 'endpoint', formats: 'format', attributes: 'attribute',
-  values: 'value', errors: 'error', service_requests_updates: 'request_update', service_request_updates: 'request_update',
+  values: 'value', errors: 'error', service_request_updates: 'request_update',
 };
 
 // Characters XML 1.0 cannot carry at all: dropped rather than produce a document clients reject.
 // eslint-disable-next-line no-control-regex
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
+/** Element text: `&`, `<` and `>` escaped (quotes need none outside attributes, as the specification's examples show). */
 export function escapeXml(s: string): string {
-  return s.replace(INVALID_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return s.replace(INVALID_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function element(name: string, value: Open311Value, indent: string): string {

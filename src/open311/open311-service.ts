@@ -74,7 +74,7 @@ export function createOpen311Service(deps: Open311Deps) {
       const placed = placePoint(await loadBoundaries(deps.db), lat, long);
       if (placed.kind === 'ward') return placed.wardId;
     }
-    return address ? wardFromAddress(address, ctx.index.catalogue) : null;
+    return address ? wardFromAddress(address, ctx.index.catalogue, ctx.streets) : null;
   }
 
   return {
@@ -90,7 +90,7 @@ export function createOpen311Service(deps: Open311Deps) {
       const ctx = await deps.loadContext();
       return publicServices(ctx).map((s) => ({
         service_code: s.id, service_name: s.name, description: s.covers.join(', '), metadata: false, type: 'realtime',
-        keywords: [...s.covers, ...s.vocabulary].join(', '), group: s.portfolio,
+        keywords: keywordsOf(s), group: s.portfolio,
       }));
     },
 
@@ -216,6 +216,12 @@ export function createOpen311Service(deps: Open311Deps) {
   };
 }
 
+/** The service's words as plain keywords: the lexicon's markers (`=exact`, `~weak`, `prefix*`) removed, each once. */
+function keywordsOf(s: Service): string {
+  const words = [...s.covers, ...s.vocabulary].map((w) => w.replace(/^[=~]/, '').replace(/\*$/, '').trim()).filter(Boolean);
+  return [...new Map(words.map((w) => [w.toLowerCase(), w])).values()].join(', ');
+}
+
 /** `WL-000123` or `123`. */
 function seqOf(id: string): number | null {
   if (/^\d{1,12}$/.test(id)) return Number(id) || null;
@@ -227,7 +233,7 @@ type RequestRow = Awaited<ReturnType<typeof listOpen311Cases>>[number];
 function requestView(ctx: CaseContext, r: RequestRow): Open311Object {
   const closed = r.status === 'resolved' || r.status === 'closed';
   return {
-    service_request_id: formatReference(r.seq), status: closed ? 'closed' : 'open', status_notes: undefined,
+    service_request_id: formatReference(r.seq), status: closed ? 'closed' : 'open', status_notes: null,
     service_name: r.serviceId ? ctx.index.service(r.serviceId)?.name ?? r.serviceId : null, service_code: r.serviceId,
     description: r.serviceId && ctx.index.service(r.serviceId)?.restricted ? null : r.description, agency_responsible: null, service_notice: null,
     requested_datetime: w3cDate(r.createdAt), updated_datetime: w3cDate(r.updatedAt), expected_datetime: w3cDate(r.respondBy),

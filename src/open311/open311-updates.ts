@@ -1,17 +1,18 @@
 import type { CaseEventType, CaseStatus } from '../shared/enums.js';
 
 /**
- * FixMyStreet's update statuses (its Open311 extension, lower case): what each RM action on the
+ * FixMyStreet's update statuses (OPEN and CLOSED, and its additional states such as INVESTIGATING,
+ * IN_PROGRESS and FIXED, written as its specification writes them): what each RM action on the
  * timeline means to a resident.
  */
 export function fmsStatusOf(type: CaseEventType, to: CaseStatus | null): string {
   switch (type) {
-    case 'acknowledged': return 'investigating';
-    case 'resolved': return 'fixed';
-    case 'closed': return 'closed';
-    case 'reopened': return 'open';
-    case 'info_requested': return 'in_progress';
-    default: return to === 'resolved' || to === 'closed' ? 'fixed' : 'in_progress';
+    case 'acknowledged': return 'INVESTIGATING';
+    case 'resolved': return 'FIXED';
+    case 'closed': return 'CLOSED';
+    case 'reopened': return 'OPEN';
+    case 'info_requested': return 'IN_PROGRESS';
+    default: return to === 'resolved' || to === 'closed' ? 'FIXED' : 'IN_PROGRESS';
   }
 }
 

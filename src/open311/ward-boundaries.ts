@@ -11,7 +11,9 @@ export interface WardBoundary {
 }
 export type BoundaryParse = { ok: true; boundaries: WardBoundary[]; missing: WardId[] } | { ok: false; errors: string[] };
 
-const canon = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, ' ').trim();
+/** A ward name however a file writes it: case, accents, apostrophes and "&" / "and" aside. */
+const canon = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f'\u2019]/g, '').replace(/&/g, ' and ')
+  .replace(/[^a-z0-9]+/g, ' ').trim();
 
 function bboxOf(g: WardGeometry): [number, number, number, number] {
   const rings = g.type === 'Polygon' ? g.coordinates : g.coordinates.flat();

@@ -93,7 +93,7 @@ describe('the front door', () => {
     const json = await fetch(`${base}/auth/sign-out`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"_csrf":"x"}' });
     expect(json.status).toBe(403);
     // Open311: the specification's error list, for unknown methods and addresses that cannot be read too.
-    const missing = await fetch(`${base}/open311/v2/tokens/1.json`);
+    const missing = await fetch(`${base}/open311/v2/widgets/1.json`);
     expect([missing.status, await missing.json()]).toEqual([404, [{ code: 404, description: 'There is no such Open311 method.' }]]);
     const badUrl = await fetch(`${base}/open311/v2/requests/%E0.xml`);
     expect(badUrl.status).toBe(400);

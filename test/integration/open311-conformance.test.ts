@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replaceStreets } from '../../src/db/streets-repo.js';
 import { form, FORM, startOpen311App, type Open311TestApp } from '../support/open311-app.js';
 
 let t: Open311TestApp;
@@ -40,6 +41,10 @@ describe('GeoReport v2 discovery and services', () => {
     expect(codes).toContain('waste-enforcement');
     expect(codes).not.toContain('housing-management');
     expect(json.find((s) => s.service_code === 'waste-enforcement')).toMatchObject({ metadata: false, type: 'realtime' });
+    const keywords = String(json.find((s) => s.service_code === 'waste-enforcement')!.keywords).split(', ');
+    expect(keywords).toEqual(expect.arrayContaining(['fly-tipping', 'fly-tip', 'waste enforcement']));
+    expect(keywords.filter((k) => /^[=~]|\*$/.test(k))).toEqual([]);
+    expect(new Set(keywords.map((k) => k.toLowerCase())).size).toBe(keywords.length);
     expect(Object.keys(json[0]!)).toEqual(['service_code', 'service_name', 'description', 'metadata', 'type', 'keywords', 'group']);
   });
 
@@ -79,12 +84,12 @@ describe('GeoReport v2 requests', () => {
     const [created] = res.json() as { service_request_id: string; service_notice: string; account_id: null }[];
     expect(Object.keys(created!)).toEqual(['service_request_id', 'service_notice', 'account_id']);
     const one = (await t.app.inject({ url: `/open311/v2/requests/${created!.service_request_id}.json` })).json() as Record<string, unknown>[];
-    expect(Object.keys(one[0]!)).toEqual(['service_request_id', 'status', 'service_name', 'service_code', 'description', 'agency_responsible', 'service_notice',
+    expect(Object.keys(one[0]!)).toEqual(['service_request_id', 'status', 'status_notes', 'service_name', 'service_code', 'description', 'agency_responsible', 'service_notice',
       'requested_datetime', 'updated_datetime', 'expected_datetime', 'address', 'address_id', 'zipcode', 'lat', 'long', 'media_url']);
     expect(one[0]).toMatchObject({ status: 'open', service_code: 'waste-enforcement', lat: 52.525, long: -1.835, address: '1234 5th street' });
     expect(JSON.stringify(one)).not.toMatch(/j@example\.org|smith|111111111/);
     const xml = (await t.app.inject({ url: `/open311/v2/requests/${xmlId}.xml` })).body;
-    expect(xml).toContain(`<service_requests>\n  <request>\n    <service_request_id>${xmlId}</service_request_id>\n    <status>open</status>`);
+    expect(xml).toContain(`<service_requests>\n  <request>\n    <service_request_id>${xmlId}</service_request_id>\n    <status>open</status>\n    <status_notes/>`);
     expect(xml).toMatch(/<requested_datetime>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ<\/requested_datetime>/);
   });
 
@@ -94,7 +99,7 @@ describe('GeoReport v2 requests', () => {
     expect((await t.app.inject({ url: '/open311/v2/requests.json?service_code=street-cleaning' })).json()).toEqual([]);
     const listXml = (await t.app.inject({ url: `/open311/v2/requests.xml?start_date=2000-01-01T00:00:00Z&end_date=2000-02-01T00:00:00Z&status=open&jurisdiction_id=birmingham.gov.uk&service_request_id=${xmlId}` })).body;
     const request = /<service_requests>\n {2}<request>\n([\s\S]*?)\n {2}<\/request>\n<\/service_requests>/.exec(listXml)![1]!;
-    expect(request.split('\n').map((l) => /<(\w+)\/?>/.exec(l)![1])).toEqual(['service_request_id', 'status', 'service_name', 'service_code', 'description', 'agency_responsible',
+    expect(request.split('\n').map((l) => /<(\w+)\/?>/.exec(l)![1])).toEqual(['service_request_id', 'status', 'status_notes', 'service_name', 'service_code', 'description', 'agency_responsible',
       'service_notice', 'requested_datetime', 'updated_datetime', 'expected_datetime', 'address', 'address_id', 'zipcode', 'lat', 'long', 'media_url']);
     expect(request).toContain('<lat>52.525</lat>\n    <long>-1.835</long>\n    <media_url/>');
     expect(((await t.app.inject({ url: '/open311/v2/requests.json?service_code=waste-enforcement&status=open' })).json() as unknown[]).length).toBeGreaterThanOrEqual(2);
@@ -119,11 +124,27 @@ describe('GeoReport v2 requests', () => {
   });
 });
 
+describe('GeoReport v2 addresses through the street gazetteer', () => {
+  it('places an address_string by a street the gazetteer puts in one ward, and sends a street in several wards to triage', async () => {
+    await replaceStreets(t.core.dbh.db, [
+      { street: 'Gravelly Lane', wardId: 'erdington', postcodeDistrict: 'B23' },
+      { street: 'Long Road', wardId: 'erdington', postcodeDistrict: '' }, { street: 'Long Road', wardId: 'kingstanding', postcodeDistrict: '' },
+    ]);
+    t.core.invalidateContext();
+    const placed = async (address: string) => {
+      const ref = (await post('json', specExample({ lat: '', long: '', address_string: address }))).json()[0].service_request_id as string;
+      return (await rows<{ ward_id: string | null }>(sql`select ward_id from cases where seq = ${Number(ref.slice(3))}`))[0]!.ward_id;
+    };
+    expect(await placed('14 Gravelly Ln')).toBe('erdington');
+    expect(await placed('200 Long Road')).toBeNull();
+  });
+});
+
 describe('GeoReport v2 bad input', () => {
   it('refuses a wrong, missing or revoked api_key with 403 and the specification\'s error list', async () => {
     const xml = await post('xml', specExample({ api_key: 'xyz' }));
     expect(xml.statusCode).toBe(403);
-    expect(xml.body).toBe('<?xml version="1.0" encoding="utf-8"?>\n<errors>\n  <error>\n    <code>403</code>\n    <description>Invalid api_key received -- can&apos;t proceed with create_request.</description>\n  </error>\n</errors>\n');
+    expect(xml.body).toBe('<?xml version="1.0" encoding="utf-8"?>\n<errors>\n  <error>\n    <code>403</code>\n    <description>Invalid api_key received -- can\'t proceed with create_request.</description>\n  </error>\n</errors>\n');
     const json = await post('json', { ...specExample(), api_key: '' });
     expect(json.statusCode).toBe(403);
     expect(json.json()).toEqual([{ code: 403, description: 'Invalid api_key received -- can\'t proceed with create_request.' }]);
@@ -158,7 +179,7 @@ describe('GeoReport v2 bad input', () => {
     expect(xmlBody.statusCode).toBe(400);
     expect(xmlBody.json()[0].code).toBe(400);
     expect((await t.app.inject({ url: '/open311/v2/services.csv' })).statusCode).toBe(404);
-    expect((await t.app.inject({ url: '/open311/v2/tokens/1.json' })).json()).toEqual([{ code: 404, description: 'There is no such Open311 method.' }]);
+    expect((await t.app.inject({ url: '/open311/v2/widgets/1.json' })).json()).toEqual([{ code: 404, description: 'There is no such Open311 method.' }]);
     const elsewhere = await t.app.inject({ url: '/not-open311.json' });
     expect(elsewhere.statusCode).toBe(404);
     expect(elsewhere.body).not.toContain('Open311');
@@ -171,7 +192,7 @@ describe('GeoReport v2 bad input', () => {
     const res = await post('json', specExample({ description: nasty, address_string: '<script>alert(1)</script>' }));
     const id = res.json()[0].service_request_id as string;
     const xml = (await t.app.inject({ url: `/open311/v2/requests/${id}.xml` })).body;
-    expect(xml).toContain('<description>&apos;); drop table cases; -- &lt;/description&gt;&lt;status&gt;closed&lt;/status&gt; &amp; &quot;quotes&quot; &lt;![CDATA[x]]&gt;</description>');
+    expect(xml).toContain('<description>\'); drop table cases; -- &lt;/description&gt;&lt;status&gt;closed&lt;/status&gt; &amp; "quotes" &lt;![CDATA[x]]&gt;</description>');
     expect(xml).toContain('<address>&lt;script&gt;alert(1)&lt;/script&gt;</address>');
     expect(xml.match(/<status>/g)).toHaveLength(1);
     expect((await rows<{ n: number }>(sql`select count(*)::int as n from cases`))[0]!.n).toBeGreaterThan(0);
@@ -222,5 +243,56 @@ describe('GeoReport v2 writes are whole or nothing', () => {
     }
     expect((await post('json', update, 'servicerequestupdates')).statusCode).toBe(200);
     expect(await counts()).toMatchObject({ events: before.events + 1, updates: before.updates + 1 });
+  });
+});
+
+/** The element names directly inside the first `<item>` of an XML document, in order. */
+function firstItemFields(xml: string, item: string): string[] {
+  const m = new RegExp(`\\n( *)<${item}>\\n([\\s\\S]*?)\\n\\1</${item}>`).exec(xml);
+  if (!m) return [];
+  const depth = m[1]!.length + 2;
+  return m[2]!.split('\n').filter((l) => l.length - l.trimStart().length === depth && /^<\w/.test(l.trimStart())).map((l) => /^<(\w+)/.exec(l.trimStart())![1]!);
+}
+
+describe('every GeoReport v2 method, with the specification\'s example requests, in both formats', () => {
+  // The specification's example addresses, with this endpoint's jurisdiction and a catalogue service code.
+  const methods: { name: string; method?: 'POST'; path: string; fields?: () => Record<string, string>; root: string; item: string | null; status?: number }[] = [
+    { name: 'service discovery', path: 'discovery', root: 'discovery', item: 'endpoint' },
+    { name: 'GET service list', path: 'services', root: 'services', item: 'service' },
+    { name: 'GET service definition', path: 'services/waste-enforcement', root: 'service_definition', item: null },
+    { name: 'POST service request', method: 'POST', path: 'requests', fields: () => specExample(), root: 'service_requests', item: 'request' },
+    { name: 'GET service_request_id from a token', path: 'tokens/123456', root: 'errors', item: 'error', status: 404 },
+    { name: 'GET service requests', path: 'requests', root: 'service_requests', item: 'request' },
+    { name: 'GET service requests (the example\'s filters)', path: 'requests?start_date=2010-05-24T00:00:00Z&end_date=2010-06-24T00:00:00Z&status=open', root: 'service_requests', item: null },
+    { name: 'GET service request', path: 'requests/WL-000001?jurisdiction_id=birmingham.gov.uk', root: 'service_requests', item: 'request' },
+    { name: 'GET service request updates (FixMyStreet)', path: 'servicerequestupdates?start_date=2010-05-24T00:00:00Z&end_date=2010-06-24T00:00:00Z&jurisdiction_id=birmingham.gov.uk', root: 'service_request_updates', item: null },
+    { name: 'POST service request update (FixMyStreet)', method: 'POST', path: 'servicerequestupdates', fields: () => ({ api_key: t.key, jurisdiction_id: 'birmingham.gov.uk', service_request_id: 'WL-000001', update_id: `fms-${Math.random()}`, status: 'OPEN', description: 'Still there', updated_datetime: '2010-06-24T00:00:00Z', email: 'smit333@sfgov.edu', first_name: 'john', last_name: 'smith' }), root: 'service_request_updates', item: 'request_update' },
+  ];
+
+  it.each(methods)('$name', async ({ method, path, fields, root, item, status }) => {
+    const [file, query] = path.split('?');
+    const ask = (format: 'xml' | 'json') => {
+      const url = `/open311/v2/${file}.${format}${query ? `?${query}` : ''}`;
+      if (method === 'POST') return t.app.inject({ method, url, headers: FORM, payload: form(fields!()) });
+      const withKey = file === 'servicerequestupdates' ? `${url}&api_key=${encodeURIComponent(t.key)}` : url;
+      return t.app.inject({ url: withKey });
+    };
+    const xml = await ask('xml');
+    const json = await ask('json');
+    expect([xml.statusCode, json.statusCode]).toEqual([status ?? 200, status ?? 200]);
+    expect(xml.headers['content-type']).toBe('text/xml; charset=utf-8');
+    expect(json.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(xml.body.startsWith(`<?xml version="1.0" encoding="utf-8"?>\n<${root}`)).toBe(true);
+    expect(xml.body.endsWith(`</${root}>\n`) || xml.body.endsWith(`<${root}/>\n`)).toBe(true);
+    const data = json.json() as Record<string, unknown> | Record<string, unknown>[];
+    const first = Array.isArray(data) ? data[0] : item === 'endpoint' ? (data.endpoints as Record<string, unknown>[])[0] : data;
+    if (item) {
+      // The same fields in the same order in both formats.
+      expect(first, json.body).toBeDefined();
+      expect(firstItemFields(xml.body, item)).toEqual(Object.keys(first!));
+    } else if (Array.isArray(data)) {
+      expect(data).toEqual([]);
+      expect(xml.body).toBe(`<?xml version="1.0" encoding="utf-8"?>\n<${root}></${root}>\n`);
+    }
   });
 });

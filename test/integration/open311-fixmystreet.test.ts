@@ -28,17 +28,17 @@ describe('a FixMyStreet installation talking to wardline', () => {
     await t.core.cases.resolve(caseId, rm, 'Cleared this morning.');
 
     const xml = (await t.app.inject({ url: `/open311/v2/servicerequestupdates.xml?api_key=${t.key}&start_date=${since}&jurisdiction_id=birmingham.gov.uk` })).body;
-    expect(xml.startsWith('<?xml version="1.0" encoding="utf-8"?>\n<service_requests_updates>\n  <request_update>\n    <update_id>')).toBe(true);
+    expect(xml.startsWith('<?xml version="1.0" encoding="utf-8"?>\n<service_request_updates>\n  <request_update>\n    <update_id>')).toBe(true);
     const updates = [...xml.matchAll(/<request_update>\n\s*<update_id>(\d+)<\/update_id>\n\s*<service_request_id>(WL-\d+)<\/service_request_id>\n\s*<status>(\w+)<\/status>\n\s*<updated_datetime>[^<]+<\/updated_datetime>\n\s*<description>([^<]*)<\/description>\n\s*<media_url><\/media_url>\n\s*<\/request_update>/g)]
       .map((m) => ({ ref: m[2], status: m[3], description: m[4] }));
     expect(updates).toEqual([
-      { ref, status: 'investigating', description: 'The council has picked this up.' },
-      { ref, status: 'in_progress', description: 'Crew booked for Thursday.' },
-      { ref, status: 'fixed', description: 'Cleared this morning.' },
+      { ref, status: 'INVESTIGATING', description: 'The council has picked this up.' },
+      { ref, status: 'IN_PROGRESS', description: 'Crew booked for Thursday.' },
+      { ref, status: 'FIXED', description: 'Cleared this morning.' },
     ]);
 
     const json = (await t.app.inject({ url: `/open311/v2/servicerequestupdates.json?api_key=${t.key}&start_date=${since}` })).json() as Record<string, unknown>[];
-    expect(json.map((u) => u.status)).toEqual(['investigating', 'in_progress', 'fixed']);
+    expect(json.map((u) => u.status)).toEqual(['INVESTIGATING', 'IN_PROGRESS', 'FIXED']);
 
     // The resident says it is back: FixMyStreet posts an OPEN update; the resolved case reopens and the RM is told in the card's thread.
     const fields = { api_key: t.key, service_request_id: ref, update_id: 'fms-77', status: 'OPEN', description: 'They are back again', updated_datetime: new Date().toISOString(), email: 'resident@example.org', first_name: 'Ada', last_name: 'Lovelace' };
@@ -70,7 +70,7 @@ describe('a FixMyStreet installation talking to wardline', () => {
     expect(foreign.statusCode).toBe(404);
     const keyless = await t.app.inject({ url: '/open311/v2/servicerequestupdates.xml' });
     expect(keyless.statusCode).toBe(403);
-    expect(keyless.body).toContain('<description>Invalid api_key received -- can&apos;t proceed with get_service_request_updates.</description>');
+    expect(keyless.body).toContain('<description>Invalid api_key received -- can\'t proceed with get_service_request_updates.</description>');
     await revokeClientKey(t.core.dbh.db, { name: 'Other client', actor: 'test', at: new Date() });
     expect((await post('requests.json', { api_key: other.key, service_code: 'street-cleaning', address_string: 'Erdington' })).statusCode).toBe(403);
   });

@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { listAudit, recordAudit } from '../../src/db/audit-repo.js';
 import { openDatabase } from '../../src/db/client.js';
 import { openCore } from '../../src/main.js';
 import { FixedClock } from '../../src/shared/clock.js';
@@ -32,6 +34,12 @@ describe('the embedded PGlite database', () => {
       c = await core.cases.close(c.id, id('rm.ward'));
       expect(c.status).toBe('closed');
       expect((await core.cases.timeline(c.id)).map((e) => e.type)).toEqual(['opened', 'acknowledged', 'update', 'resolved', 'closed']);
+      // The audit log is append-only here too: the database refuses changing or removing entries.
+      await recordAudit(core.dbh.db, { actor: 'ops', action: 'subject.exported', detail: {} });
+      for (const q of [sql`update audit_log set actor = 'x'`, sql`delete from audit_log`, sql`truncate audit_log`]) {
+        await expect(core.dbh.db.execute(q)).rejects.toMatchObject({ cause: expect.objectContaining({ message: expect.stringMatching(/^audit_log is append-only/) }) });
+      }
+      expect(await listAudit(core.dbh.db)).toHaveLength(1);
     } finally {
       await core.close();
     }

@@ -12,7 +12,7 @@ export interface TestPostgres {
   stop(): void;
 }
 
-function pgBin(name: string): string {
+export function pgBin(name: string): string {
   const base = '/usr/lib/postgresql';
   if (existsSync(base)) {
     const versions = readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', name))).sort((a, b) => Number(b) - Number(a));

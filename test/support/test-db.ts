@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { openDatabase, type DbHandle } from '../../src/db/client.js';
+import { pgBin } from './postgres-server.js';
 
 /** A fresh database per test file, migrated with the real drizzle migrations. */
 export async function createTestDatabase(): Promise<DbHandle & { url: string }> {
@@ -28,3 +30,20 @@ export const redisTestUrl = (): string => {
 };
 
 export const uniquePrefix = (name: string) => `wltest:${name}:${randomBytes(4).toString('hex')}`;
+
+/** A copy of a database (schema, rows and triggers) as it is now, by pg_dump into a fresh one; returns the copy's URL. */
+export async function copyDatabase(url: string): Promise<string> {
+  const copy = await createEmptyDatabase();
+  await new Promise<void>((resolve, reject) => {
+    const dump = spawn(pgBin('pg_dump'), ['--no-owner', '--no-acl', url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const load = spawn(pgBin('psql'), ['-q', '-v', 'ON_ERROR_STOP=1', copy], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let errors = '';
+    dump.stderr.on('data', (d: Buffer) => { errors += d.toString(); });
+    load.stderr.on('data', (d: Buffer) => { errors += d.toString(); });
+    dump.stdout.pipe(load.stdin);
+    load.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`copying the database failed: ${errors}`))));
+    dump.on('error', reject);
+    load.on('error', reject);
+  });
+  return copy;
+}

@@ -78,7 +78,7 @@ export function open311Plugin(service: Open311Service) {
         if (name === 'discovery') return send(reply, format, 200, 'discovery', service.discovery(base(req)));
         if (name === 'services') return send(reply, format, 200, 'services', await service.services(p));
         if (name === 'requests') return send(reply, format, 200, 'service_requests', await service.listRequests(p));
-        if (name === 'servicerequestupdates') return send(reply, format, 200, 'service_requests_updates', await service.listUpdates(p));
+        if (name === 'servicerequestupdates') return send(reply, format, 200, 'service_request_updates', await service.listUpdates(p));
         throw new Open311Failure(404, 'There is no such Open311 method.');
       }));
       scoped.post<{ Params: { file: string } }>('/:file', { bodyLimit: 64 * 1024 }, (req, reply) => answering(async () => {
@@ -91,6 +91,12 @@ export function open311Plugin(service: Open311Service) {
       scoped.get<{ Params: { file: string } }>('/services/:file', (req, reply) => answering(async () => {
         const { name, format } = splitFile(req.params.file);
         return send(reply, format, 200, 'service_definition', await service.definition(name, paramsOf(req.query)));
+      }));
+      // GET service_request_id from a token: wardline answers a POST with the service_request_id
+      // itself, so it never issues a token and every token is unknown.
+      scoped.get<{ Params: { file: string } }>('/tokens/:file', (req) => answering(async () => {
+        const { name } = splitFile(req.params.file);
+        throw new Open311Failure(404, `token ${name.slice(0, 100)} was not found: wardline answers a new request with its service_request_id at once and issues no tokens.`);
       }));
       scoped.get<{ Params: { file: string } }>('/requests/:file', (req, reply) => answering(async () => {
         const { name, format } = splitFile(req.params.file);

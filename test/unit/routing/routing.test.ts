@@ -110,6 +110,9 @@ describe('people and clusters CSV', () => {
     if (!r.ok) return;
     expect(r.people[1]).toMatchObject({ roles: ['rm', 'manager'], serviceIds: ['waste-enforcement'], away: [{ from: '2026-12-21', to: '2027-01-02' }] });
     expect(exportPeopleCsv(r.people)).toBe(text);
+    // Guests without roles (an accepted stranger, an Open311 client's entry) are not the council's to import back.
+    const guest = { ...r.people[0]!, email: 'open311-fixmystreet@clients.wardline.invalid', name: 'FixMyStreet (Open311)', roles: [], wardIds: [], slackUserId: null };
+    expect(exportPeopleCsv([...r.people, guest])).toBe(text);
     const bad = parsePeopleCsv('email,name,roles,wards,slack_user_id,teams_user_id\nnot-an-email,X,mayor,atlantis,,\na@b.example,Y,rm,,,\nA@b.example,Z,rm,,,\n', index);
     expect(bad.ok ? [] : bad.errors).toEqual([
       'line 2: "not-an-email" is not an email address; unknown role "mayor" (one of councillor, rm, wac, senior_officer, manager, admin); unknown ward "atlantis"',

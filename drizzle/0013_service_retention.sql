@@ -1,0 +1,1 @@
+ALTER TABLE "services" ADD COLUMN "retention_months" integer;
