@@ -2,7 +2,9 @@
  * The Ward Action Tracker's pages over 1 M generated cases: each page's server time (p50/p95,
  * target p95 ≤ 300 ms) against a bare indexed count in the same run, and a 100 k-row CSV export
  * streamed over HTTP with the process's peak RSS growth. Prints, never asserts.
- *   npx tsx bench/dashboard.ts [--cases 1000000] [--runs 20]
+ *   npx tsx bench/dashboard.ts [--cases 1000000] [--runs 20] [--keep | --db postgres://…]
+ * --keep leaves the generated database's server running and prints its address; --db measures
+ * a database a --keep run left (its cases are not generated again).
  */
 import { get } from 'node:http';
 import { sql } from 'drizzle-orm';
@@ -19,38 +21,14 @@ import { fmt, percentile, startBenchServers, timeIt } from './support.js';
 const arg = (name: string, dflt: number) => { const i = process.argv.indexOf(name); return i > 0 ? Number(process.argv[i + 1]) : dflt; };
 const N = arg('--cases', 1_000_000);
 const RUNS = arg('--runs', 20);
-const servers = await startBenchServers('bench_dashboard');
-const core = await openCore(loadConfig({ DATABASE_URL: servers.databaseUrl, LOG_LEVEL: 'silent' }), createLogger('silent'));
+const given = process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined;
+const keep = process.argv.includes('--keep');
+const servers = given ? null : await startBenchServers('bench_dashboard');
+const core = await openCore(loadConfig({ DATABASE_URL: given ?? servers!.databaseUrl, LOG_LEVEL: 'silent' }), createLogger('silent'));
 const { db } = core.dbh;
 try {
-  await db.execute(sql`insert into people (email, name, roles) select 'rm' || i || '@birmingham.example', 'RM ' || i, '{rm}' from generate_series(1, 20) i`);
-  await db.execute(sql`insert into people (email, name, roles) values ('admin@birmingham.example', 'Admin', '{admin}')`);
-  const wards = (await db.execute(sql`select id from wards where ward_set = ${core.config.WARDLINE_WARD_SET} order by id`) as unknown as { id: string }[]).map((r) => r.id);
+  if (!given) await generate();
   const services = (await db.execute(sql`select id from services order by id`) as unknown as { id: string }[]).map((r) => r.id);
-  const arr = (xs: string[]) => sql.raw(`(array[${xs.map((x) => `'${x}'`).join(',')}])`);
-  // Generated rows reference known people, wards and services: skip the per-row foreign key checks.
-  const gen = await timeIt(() => db.transaction(async (tx) => { await tx.execute(sql`set local session_replication_role = replica`); await tx.execute(sql`
-    with rms as (select array_agg(id order by email) as ids from people where 'rm' = any(roles)),
-         g as (select i, now() - (i::double precision / ${N}) * interval '365 days' as t from generate_series(1, ${N}) i)
-    insert into cases (status, urgency, summary, description, raised_by_id, assignee_id, ward_id, service_id, topic, location, created_at, updated_at,
-                       acknowledge_by, respond_by, acknowledged_at, responded_at, resolved_at)
-    select case when t > now() - interval '30 days' then (array['routed','acknowledged','in_progress','resolved'])[1 + (i % 4)]
-                else (array['resolved','closed','resolved','in_progress'])[1 + (i % 4)] end::case_status,
-      'normal', 'Generated case', 'x', (select id from people where email = 'admin@birmingham.example'),
-      (select ids from rms)[1 + (i % 20)], ${arr(wards)}[1 + (i % ${wards.length})], ${arr(services)}[1 + ((i / 7) % ${services.length})],
-      (array['fly-tipping','potholes','litter','noise nuisance','street lights out'])[1 + (i % 5)],
-      case when i % 10 = 0 then 'Bench Road' else 'Street ' || (i % 997) end,
-      t, t, t + interval '1 day', t + interval '5 days',
-      case when i % 9 <> 0 then t + ((i % 40) || ' hours')::interval end,
-      case when i % 9 <> 0 and i % 4 <> 0 then t + ((i % 130) || ' hours')::interval end,
-      case when i % 4 in (0, 2) and t < now() - interval '30 days' then t + interval '6 days' end
-    from g`); }));
-  // As autovacuum would after a bulk load: statistics, and the visibility map index-only scans use.
-  await db.execute(sql`vacuum (analyze) cases`);
-  console.log(`generated ${N} cases in ${fmt(gen.ms / 1000)} s`);
-  // Generated rows bypass the case store, so the dashboards' rollup is built once from them, as on an existing database.
-  const built = await timeIt(() => ensureDashboardStats(db, core.config.TZ_COUNCIL));
-  console.log(`dashboards' rollup built from ${N} cases in ${fmt(built.ms / 1000)} s (once, on first use of a database that has none)`);
 
   const web = await startWebServer({
     host: '127.0.0.1', port: 0, logger: core.logger, metrics: core.metrics, readiness: [],
@@ -100,5 +78,43 @@ try {
   await web.close();
 } finally {
   await core.close();
-  await servers.stop();
+  if (keep && servers) {
+    await servers.dbh.close();
+    await servers.redis.stop();
+    console.log(`kept: --db ${servers.databaseUrl} (its server runs on: stop it with pg_ctl stop -D <its data dir>)`);
+  } else await servers?.stop();
 }
+
+/** One year of cases, spread evenly, over 20 RMs and every ward, service and five topics; then the rollup. */
+async function generate(): Promise<void> {
+  await db.execute(sql`insert into people (email, name, roles) select 'rm' || i || '@birmingham.example', 'RM ' || i, '{rm}' from generate_series(1, 20) i`);
+  await db.execute(sql`insert into people (email, name, roles) values ('admin@birmingham.example', 'Admin', '{admin}')`);
+  const wards = (await db.execute(sql`select id from wards where ward_set = ${core.config.WARDLINE_WARD_SET} order by id`) as unknown as { id: string }[]).map((r) => r.id);
+  const services = (await db.execute(sql`select id from services order by id`) as unknown as { id: string }[]).map((r) => r.id);
+  const arr = (xs: string[]) => sql.raw(`(array[${xs.map((x) => `'${x}'`).join(',')}])`);
+  // Generated rows reference known people, wards and services: skip the per-row foreign key checks.
+  const gen = await timeIt(() => db.transaction(async (tx) => { await tx.execute(sql`set local session_replication_role = replica`); await tx.execute(sql`
+    with rms as (select array_agg(id order by email) as ids from people where 'rm' = any(roles)),
+         g as (select i, now() - (i::double precision / ${N}) * interval '365 days' as t from generate_series(1, ${N}) i)
+    insert into cases (status, urgency, summary, description, raised_by_id, assignee_id, ward_id, service_id, topic, location, created_at, updated_at,
+                       acknowledge_by, respond_by, acknowledged_at, responded_at, resolved_at)
+    select case when t > now() - interval '30 days' then (array['routed','acknowledged','in_progress','resolved'])[1 + (i % 4)]
+                else (array['resolved','closed','resolved','in_progress'])[1 + (i % 4)] end::case_status,
+      'normal', 'Generated case', 'x', (select id from people where email = 'admin@birmingham.example'),
+      (select ids from rms)[1 + (i % 20)], ${arr(wards)}[1 + (i % ${wards.length})], ${arr(services)}[1 + ((i / 7) % ${services.length})],
+      (array['fly-tipping','potholes','litter','noise nuisance','street lights out'])[1 + (i % 5)],
+      case when i % 10 = 0 then 'Bench Road' else 'Street ' || (i % 997) end,
+      t, t, t + interval '1 day', t + interval '5 days',
+      case when i % 9 <> 0 then t + ((i % 40) || ' hours')::interval end,
+      case when i % 9 <> 0 and i % 4 <> 0 then t + ((i % 130) || ' hours')::interval end,
+      case when i % 4 in (0, 2) and t < now() - interval '30 days' then t + interval '6 days' end
+    from g`); }));
+  // As autovacuum would after a bulk load: statistics, and the visibility map index-only scans use.
+  await db.execute(sql`vacuum (analyze) cases`);
+  console.log(`generated ${N} cases in ${fmt(gen.ms / 1000)} s`);
+  // Generated rows bypass the case store, so the dashboards' rollup is built once from them, as on an existing database.
+  const built = await timeIt(() => ensureDashboardStats(db, core.config.TZ_COUNCIL));
+  console.log(`dashboards' rollup built from ${N} cases in ${fmt(built.ms / 1000)} s (once, on first use of a database that has none)`);
+
+}
+
