@@ -64,9 +64,23 @@ function topicsSql(k: Keys, m: Months): SQL {
  * from the rollup, and those due earlier today, counted over a short range of a partial index.
  */
 function overdueCountSql(k: Keys, area: DashboardArea, r: DashboardRange): SQL {
+  const today = startOfToday(r);
+  return sql`select (select coalesce(sum(n), 0) from case_stats_due where dim = ${k.dim} and k1 in (${list(k.k1)}) and k2 = '' and day < ${today.day}::date)
+    + (select count(*) from cases where ${areaSql(area)} and ${overdueSql(r.now)} and ${OVERDUE_DEADLINE_SQL} >= ${t(today.at)}) as n`;
+}
+
+/** The same for a service's cases opened in the months, per assignee. */
+function overdueByAssigneeSql(serviceId: string, m: Months, r: DashboardRange, ofService: SQL): SQL {
+  const today = startOfToday(r);
+  return sql`select k2, sum(n) as n from (
+      select k2, n from case_stats_due where dim = 'service_assignee' and k1 = ${serviceId} and day < ${today.day}::date and ${inMonths(m)}
+      union all select coalesce(assignee_id::text, ''), 1 from cases where ${ofService} and ${overdueSql(r.now)} and ${OVERDUE_DEADLINE_SQL} >= ${t(today.at)}) x
+    group by k2`;
+}
+
+function startOfToday(r: DashboardRange): { day: string; at: Date } {
   const today = DateTime.fromJSDate(r.now, { zone: r.zone }).startOf('day');
-  return sql`select (select coalesce(sum(n), 0) from case_stats_due where dim = ${k.dim} and k1 in (${list(k.k1)}) and k2 = '' and day < ${today.toISODate()}::date)
-    + (select count(*) from cases where ${areaSql(area)} and ${overdueSql(r.now)} and ${OVERDUE_DEADLINE_SQL} >= ${t(today.toJSDate())}) as n`;
+  return { day: today.toISODate()!, at: today.toJSDate() };
 }
 
 async function areaFromRollup(db: Tx, area: DashboardArea, k: Keys, m: Months, r: DashboardRange): Promise<AreaFigures> {
@@ -123,7 +137,7 @@ export async function loadServiceScorecard(db: Tx, serviceId: string, r: Dashboa
         count(*) filter (where acknowledged_at is null and acknowledge_by >= ${now}) as ack_coming,
         count(*) filter (where responded_at is null and respond_by >= ${now}) as resp_coming
       from cases where ${ofService} and ((acknowledged_at is null and acknowledge_by >= ${now}) or (responded_at is null and respond_by >= ${now})) group by 1`),
-    db.execute(sql`select coalesce(assignee_id::text, '') as k2, count(*) as n from cases where ${ofService} and ${overdueSql(r.now)} group by 1`),
+    db.execute(overdueByAssigneeSql(serviceId, m, r, ofService)),
   ]);
   const by = (rows: unknown) => new Map(rowsOf(rows).map((x) => [String(x.k2), x]));
   const [comingBy, overdueBy] = [by(coming), by(overdue)];

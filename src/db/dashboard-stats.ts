@@ -19,7 +19,7 @@ const OPEN = sql.raw(`('new','routed','acknowledged','in_progress','needs_info',
 /** Every dimension the monthly table keeps; the daily and histogram tables keep fewer. */
 const DAILY_DIMS = sql.raw(`('city','ward','topic','service')`);
 const HIST_DIMS = sql.raw(`('city','ward','topic','service','service_assignee')`);
-const DUE_DIMS = DAILY_DIMS;
+const DUE_DIMS = HIST_DIMS;
 /** The rollup's shape: a rollup built by an older version is built again (case_stats_meta.version). */
 export const ROLLUP_VERSION = 2;
 /** Deadlines an open case can still miss, as the partial indexes on `cases` (schema-cases.ts) define them. */
@@ -88,10 +88,10 @@ hist as (
   on conflict (dim, k1, k2, month, measure, bucket) do update set n = t.n + excluded.n
   returning 1),
 due as (
-  insert into case_stats_due as t (dim, k1, k2, day, n)
-  select dim, k1, k2, due_day, sum(sign) from d where dim in ${DUE_DIMS} and due_day is not null
-  group by dim, k1, k2, due_day having sum(sign) <> 0 order by dim, k1, k2, due_day
-  on conflict (dim, k1, k2, day) do update set n = t.n + excluded.n
+  insert into case_stats_due as t (dim, k1, k2, day, month, n)
+  select dim, k1, k2, due_day, month, sum(sign) from d where dim in ${DUE_DIMS} and due_day is not null
+  group by dim, k1, k2, due_day, month having sum(sign) <> 0 order by dim, k1, k2, due_day, month
+  on conflict (dim, k1, k2, day, month) do update set n = t.n + excluded.n
   returning 1)
 select (select count(*) from monthly) + (select count(*) from daily) + (select count(*) from hist) + (select count(*) from due) as changed`;
 }

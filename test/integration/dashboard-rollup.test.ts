@@ -107,7 +107,7 @@ describe('the dashboards\' rollup', () => {
     }
   }, 120_000);
 
-  it('counts overdue cases as a direct count does at any moment, a deadline before, on or after it', async () => {
+  it('counts overdue cases, and each officer\'s, as a direct count does at any moment, a deadline before, on or after it', async () => {
     const db = core.dbh.db;
     const deadlines = rowsOf(await db.execute(sql`select distinct overdue_at from cases where overdue_at is not null order by 1`)).map((x) => new Date(x.overdue_at as string));
     expect(deadlines.length).toBeGreaterThan(5);
@@ -120,6 +120,11 @@ describe('the dashboards\' rollup', () => {
         const [rollup, live] = [await loadAreaFigures(db, area, r), await loadAreaFiguresLive(db, area, r)];
         expect(rollup.overdueCount, `${JSON.stringify(area)} at ${now.toISOString()}`).toBe(live.overdueCount);
         seen.add(live.overdueCount);
+      }
+      for (const service of ['waste-enforcement', 'street-cleaning']) {
+        const overdueOf = (xs: { personId: string | null; overdue: number }[]) => xs.map((x) => `${x.personId ?? ''}:${x.overdue}`).sort();
+        const r = { ...range(), now };
+        expect(overdueOf(await loadServiceScorecard(db, service, r)), `${service} at ${now.toISOString()}`).toEqual(overdueOf(await loadServiceScorecardLive(db, service, r)));
       }
     }
     // The moments cover none overdue up to many.
