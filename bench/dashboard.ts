@@ -7,6 +7,8 @@
  * a database a --keep run left (its cases are not generated again).
  */
 import { get } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.js';
 import { ensureDashboardStats } from '../src/db/dashboard-stats.js';
@@ -23,6 +25,8 @@ const N = arg('--cases', 1_000_000);
 const RUNS = arg('--runs', 20);
 const given = process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined;
 const keep = process.argv.includes('--keep');
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 const servers = given ? null : await startBenchServers('bench_dashboard');
 const core = await openCore(loadConfig({ DATABASE_URL: given ?? servers!.databaseUrl, LOG_LEVEL: 'silent' }), createLogger('silent'));
 const { db } = core.dbh;
@@ -61,20 +65,15 @@ try {
   }
 
   const port = Number(new URL(web.url).port);
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 5);
-  const exported = await timeIt(() => new Promise<{ bytes: number; lines: number }>((ok, fail) => {
-    get({ host: '127.0.0.1', port, path: '/cases/export.csv?status=all&q=Bench%20Road', headers: { cookie } }, (res) => {
-      let bytes = 0;
-      let lines = 0;
-      res.on('data', (c: Buffer) => { bytes += c.length; for (const b of c) if (b === 10) lines++; });
-      res.on('end', () => ok({ bytes, lines }));
-      res.on('error', fail);
-    }).on('error', fail);
-  }));
-  clearInterval(sampler);
-  console.log(`CSV export: ${exported.value.lines - 1} rows, ${fmt(exported.value.bytes / 1e6)} MB streamed in ${fmt(exported.ms / 1000, 2)} s; peak RSS +${fmt((peak - before) / 1e6)} MB over ${fmt(before / 1e6)} MB before`);
+  // The same export at 10 k rows (the baseline) and at 100 k: bounded memory is growth that does not follow the rows.
+  const exports = [['10 k rows (baseline)', 'Baseline%20Lane'], ['100 k rows', 'Bench%20Road']] as const;
+  const served: ExportFigures[] = [];
+  for (const [label, q] of exports) served.push(report(label, await measureExport(port, `/cases/export.csv?status=all&q=${q}`, cookie)));
+  console.log(`CSV export peak RSS growth at 10× the rows: ${ratio(growth(served[1]!), growth(served[0]!))}`);
+  // Again with a full collection every second: what stays alive (live heap), apart from garbage not yet collected.
+  const live: ExportFigures[] = [];
+  for (const [label, q] of exports) live.push(report(`${label}, collecting every second`, await measureExport(port, `/cases/export.csv?status=all&q=${q}`, cookie, gc)));
+  console.log(`CSV export live heap growth at 10× the rows: ${ratio(live[1]!.heapGrowth, live[0]!.heapGrowth)}`);
   await web.close();
 } finally {
   await core.close();
@@ -103,7 +102,7 @@ async function generate(): Promise<void> {
       'normal', 'Generated case', 'x', (select id from people where email = 'admin@birmingham.example'),
       (select ids from rms)[1 + (i % 20)], ${arr(wards)}[1 + (i % ${wards.length})], ${arr(services)}[1 + ((i / 7) % ${services.length})],
       (array['fly-tipping','potholes','litter','noise nuisance','street lights out'])[1 + (i % 5)],
-      case when i % 10 = 0 then 'Bench Road' else 'Street ' || (i % 997) end,
+      case when i % 10 = 0 then 'Bench Road' when i % 100 = 1 then 'Baseline Lane' else 'Street ' || (i % 997) end,
       t, t, t + interval '1 day', t + interval '5 days',
       case when i % 9 <> 0 then t + ((i % 40) || ' hours')::interval end,
       case when i % 9 <> 0 and i % 4 <> 0 then t + ((i % 130) || ' hours')::interval end,
@@ -118,3 +117,44 @@ async function generate(): Promise<void> {
 
 }
 
+
+interface ExportFigures { rows: number; bytes: number; ms: number; rssBefore: number; rssPeak: number; rssAfter: number; heapGrowth: number }
+
+/** Downloads one export over HTTP, sampling this process's memory (the server's) every 5 ms; `collect` runs a full GC every second. */
+async function measureExport(port: number, path: string, cookie: string, collect?: () => void): Promise<ExportFigures> {
+  gc();
+  const start = process.memoryUsage();
+  let [rssPeak, heapPeak, livePeak] = [start.rss, start.heapUsed, start.heapUsed];
+  const sample = () => { const m = process.memoryUsage(); rssPeak = Math.max(rssPeak, m.rss); heapPeak = Math.max(heapPeak, m.heapUsed); };
+  const sampler = setInterval(sample, 5);
+  const collector = collect ? setInterval(() => { collect(); livePeak = Math.max(livePeak, process.memoryUsage().heapUsed); sample(); }, 1000) : null;
+  const got = await timeIt(() => new Promise<{ bytes: number; lines: number }>((ok, fail) => {
+    get({ host: '127.0.0.1', port, path, headers: { cookie } }, (res) => {
+      let bytes = 0;
+      let lines = 0;
+      res.on('data', (c: Buffer) => { bytes += c.length; for (const b of c) if (b === 10) lines++; });
+      res.on('end', () => ok({ bytes, lines }));
+      res.on('error', fail);
+    }).on('error', fail);
+  }));
+  clearInterval(sampler);
+  if (collector) clearInterval(collector);
+  // With collections, only the heap measured right after one is live; without, every sample counts.
+  const heapGrowth = (collect ? livePeak : heapPeak) - start.heapUsed;
+  return { rows: got.value.lines - 1, bytes: got.value.bytes, ms: got.ms, rssBefore: start.rss, rssPeak, rssAfter: process.memoryUsage().rss, heapGrowth };
+}
+
+function growth(f: ExportFigures): number {
+  return f.rssPeak - f.rssBefore;
+}
+
+/** The ratio of two growths, each counted from 1 MB so that a baseline that hardly grew does not make it meaningless. */
+function ratio(big: number, base: number): string {
+  return `+${fmt(big / 1e6)} MB against +${fmt(base / 1e6)} MB, ${fmt(Math.max(big, 1e6) / Math.max(base, 1e6))}× (from 1 MB)`;
+}
+
+function report(label: string, f: ExportFigures): ExportFigures {
+  const mb = (n: number) => fmt(n / 1e6);
+  console.log(`CSV export, ${label}: ${f.rows} rows, ${mb(f.bytes)} MB in ${fmt(f.ms / 1000, 2)} s; RSS ${mb(f.rssBefore)} MB before, peak ${mb(f.rssPeak)} (+${mb(growth(f))}), after ${mb(f.rssAfter)}; heap peak +${mb(f.heapGrowth)} MB`);
+  return f;
+}
