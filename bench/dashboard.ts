@@ -2,9 +2,13 @@
  * The Ward Action Tracker's pages over 1 M generated cases: each page's server time (p50/p95,
  * target p95 ≤ 300 ms) against a bare indexed count in the same run, and a 100 k-row CSV export
  * streamed over HTTP with the process's peak RSS growth. Prints, never asserts.
- *   npx tsx bench/dashboard.ts [--cases 1000000] [--runs 20]
+ *   npx tsx bench/dashboard.ts [--cases 1000000] [--runs 20] [--keep | --db postgres://…]
+ * --keep leaves the generated database's server running and prints its address; --db measures
+ * a database a --keep run left (its cases are not generated again).
  */
 import { get } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.js';
 import { ensureDashboardStats } from '../src/db/dashboard-stats.js';
@@ -19,38 +23,16 @@ import { fmt, percentile, startBenchServers, timeIt } from './support.js';
 const arg = (name: string, dflt: number) => { const i = process.argv.indexOf(name); return i > 0 ? Number(process.argv[i + 1]) : dflt; };
 const N = arg('--cases', 1_000_000);
 const RUNS = arg('--runs', 20);
-const servers = await startBenchServers('bench_dashboard');
-const core = await openCore(loadConfig({ DATABASE_URL: servers.databaseUrl, LOG_LEVEL: 'silent' }), createLogger('silent'));
+const given = process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined;
+const keep = process.argv.includes('--keep');
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const servers = given ? null : await startBenchServers('bench_dashboard');
+const core = await openCore(loadConfig({ DATABASE_URL: given ?? servers!.databaseUrl, LOG_LEVEL: 'silent' }), createLogger('silent'));
 const { db } = core.dbh;
 try {
-  await db.execute(sql`insert into people (email, name, roles) select 'rm' || i || '@birmingham.example', 'RM ' || i, '{rm}' from generate_series(1, 20) i`);
-  await db.execute(sql`insert into people (email, name, roles) values ('admin@birmingham.example', 'Admin', '{admin}')`);
-  const wards = (await db.execute(sql`select id from wards where ward_set = ${core.config.WARDLINE_WARD_SET} order by id`) as unknown as { id: string }[]).map((r) => r.id);
+  if (!given) await generate();
   const services = (await db.execute(sql`select id from services order by id`) as unknown as { id: string }[]).map((r) => r.id);
-  const arr = (xs: string[]) => sql.raw(`(array[${xs.map((x) => `'${x}'`).join(',')}])`);
-  // Generated rows reference known people, wards and services: skip the per-row foreign key checks.
-  const gen = await timeIt(() => db.transaction(async (tx) => { await tx.execute(sql`set local session_replication_role = replica`); await tx.execute(sql`
-    with rms as (select array_agg(id order by email) as ids from people where 'rm' = any(roles)),
-         g as (select i, now() - (i::double precision / ${N}) * interval '365 days' as t from generate_series(1, ${N}) i)
-    insert into cases (status, urgency, summary, description, raised_by_id, assignee_id, ward_id, service_id, topic, location, created_at, updated_at,
-                       acknowledge_by, respond_by, acknowledged_at, responded_at, resolved_at)
-    select case when t > now() - interval '30 days' then (array['routed','acknowledged','in_progress','resolved'])[1 + (i % 4)]
-                else (array['resolved','closed','resolved','in_progress'])[1 + (i % 4)] end::case_status,
-      'normal', 'Generated case', 'x', (select id from people where email = 'admin@birmingham.example'),
-      (select ids from rms)[1 + (i % 20)], ${arr(wards)}[1 + (i % ${wards.length})], ${arr(services)}[1 + ((i / 7) % ${services.length})],
-      (array['fly-tipping','potholes','litter','noise nuisance','street lights out'])[1 + (i % 5)],
-      case when i % 10 = 0 then 'Bench Road' else 'Street ' || (i % 997) end,
-      t, t, t + interval '1 day', t + interval '5 days',
-      case when i % 9 <> 0 then t + ((i % 40) || ' hours')::interval end,
-      case when i % 9 <> 0 and i % 4 <> 0 then t + ((i % 130) || ' hours')::interval end,
-      case when i % 4 in (0, 2) and t < now() - interval '30 days' then t + interval '6 days' end
-    from g`); }));
-  // As autovacuum would after a bulk load: statistics, and the visibility map index-only scans use.
-  await db.execute(sql`vacuum (analyze) cases`);
-  console.log(`generated ${N} cases in ${fmt(gen.ms / 1000)} s`);
-  // Generated rows bypass the case store, so the dashboards' rollup is built once from them, as on an existing database.
-  const built = await timeIt(() => ensureDashboardStats(db, core.config.TZ_COUNCIL));
-  console.log(`dashboards' rollup built from ${N} cases in ${fmt(built.ms / 1000)} s (once, on first use of a database that has none)`);
 
   const web = await startWebServer({
     host: '127.0.0.1', port: 0, logger: core.logger, metrics: core.metrics, readiness: [],
@@ -83,11 +65,71 @@ try {
   }
 
   const port = Number(new URL(web.url).port);
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 5);
-  const exported = await timeIt(() => new Promise<{ bytes: number; lines: number }>((ok, fail) => {
-    get({ host: '127.0.0.1', port, path: '/cases/export.csv?status=all&q=Bench%20Road', headers: { cookie } }, (res) => {
+  // The same export at 10 k rows (the baseline) and at 100 k: bounded memory is growth that does not follow the rows.
+  const exports = [['10 k rows (baseline)', 'Baseline%20Lane'], ['100 k rows', 'Bench%20Road']] as const;
+  const served: ExportFigures[] = [];
+  for (const [label, q] of exports) served.push(report(label, await measureExport(port, `/cases/export.csv?status=all&q=${q}`, cookie)));
+  console.log(`CSV export peak RSS growth at 10× the rows: ${ratio(growth(served[1]!), growth(served[0]!))}`);
+  // Again with a full collection every second: what stays alive (live heap), apart from garbage not yet collected.
+  const live: ExportFigures[] = [];
+  for (const [label, q] of exports) live.push(report(`${label}, collecting every second`, await measureExport(port, `/cases/export.csv?status=all&q=${q}`, cookie, gc)));
+  console.log(`CSV export live heap growth at 10× the rows: ${ratio(live[1]!.heapGrowth, live[0]!.heapGrowth)}`);
+  await web.close();
+} finally {
+  await core.close();
+  if (keep && servers) {
+    await servers.dbh.close();
+    await servers.redis.stop();
+    console.log(`kept: --db ${servers.databaseUrl} (its server runs on: stop it with pg_ctl stop -D <its data dir>)`);
+  } else await servers?.stop();
+}
+
+/** One year of cases, spread evenly, over 20 RMs and every ward, service and five topics; then the rollup. */
+async function generate(): Promise<void> {
+  await db.execute(sql`insert into people (email, name, roles) select 'rm' || i || '@birmingham.example', 'RM ' || i, '{rm}' from generate_series(1, 20) i`);
+  await db.execute(sql`insert into people (email, name, roles) values ('admin@birmingham.example', 'Admin', '{admin}')`);
+  const wards = (await db.execute(sql`select id from wards where ward_set = ${core.config.WARDLINE_WARD_SET} order by id`) as unknown as { id: string }[]).map((r) => r.id);
+  const services = (await db.execute(sql`select id from services order by id`) as unknown as { id: string }[]).map((r) => r.id);
+  const arr = (xs: string[]) => sql.raw(`(array[${xs.map((x) => `'${x}'`).join(',')}])`);
+  // Generated rows reference known people, wards and services: skip the per-row foreign key checks.
+  const gen = await timeIt(() => db.transaction(async (tx) => { await tx.execute(sql`set local session_replication_role = replica`); await tx.execute(sql`
+    with rms as (select array_agg(id order by email) as ids from people where 'rm' = any(roles)),
+         g as (select i, now() - (i::double precision / ${N}) * interval '365 days' as t from generate_series(1, ${N}) i)
+    insert into cases (status, urgency, summary, description, raised_by_id, assignee_id, ward_id, service_id, topic, location, created_at, updated_at,
+                       acknowledge_by, respond_by, acknowledged_at, responded_at, resolved_at)
+    select case when t > now() - interval '30 days' then (array['routed','acknowledged','in_progress','resolved'])[1 + (i % 4)]
+                else (array['resolved','closed','resolved','in_progress'])[1 + (i % 4)] end::case_status,
+      'normal', 'Generated case', 'x', (select id from people where email = 'admin@birmingham.example'),
+      (select ids from rms)[1 + (i % 20)], ${arr(wards)}[1 + (i % ${wards.length})], ${arr(services)}[1 + ((i / 7) % ${services.length})],
+      (array['fly-tipping','potholes','litter','noise nuisance','street lights out'])[1 + (i % 5)],
+      case when i % 10 = 0 then 'Bench Road' when i % 100 = 1 then 'Baseline Lane' else 'Street ' || (i % 997) end,
+      t, t, t + interval '1 day', t + interval '5 days',
+      case when i % 9 <> 0 then t + ((i % 40) || ' hours')::interval end,
+      case when i % 9 <> 0 and i % 4 <> 0 then t + ((i % 130) || ' hours')::interval end,
+      case when i % 4 in (0, 2) and t < now() - interval '30 days' then t + interval '6 days' end
+    from g`); }));
+  // As autovacuum would after a bulk load: statistics, and the visibility map index-only scans use.
+  await db.execute(sql`vacuum (analyze) cases`);
+  console.log(`generated ${N} cases in ${fmt(gen.ms / 1000)} s`);
+  // Generated rows bypass the case store, so the dashboards' rollup is built once from them, as on an existing database.
+  const built = await timeIt(() => ensureDashboardStats(db, core.config.TZ_COUNCIL));
+  console.log(`dashboards' rollup built from ${N} cases in ${fmt(built.ms / 1000)} s (once, on first use of a database that has none)`);
+
+}
+
+
+interface ExportFigures { rows: number; bytes: number; ms: number; rssBefore: number; rssPeak: number; rssAfter: number; heapGrowth: number }
+
+/** Downloads one export over HTTP, sampling this process's memory (the server's) every 5 ms; `collect` runs a full GC every second. */
+async function measureExport(port: number, path: string, cookie: string, collect?: () => void): Promise<ExportFigures> {
+  gc();
+  const start = process.memoryUsage();
+  let [rssPeak, heapPeak, livePeak] = [start.rss, start.heapUsed, start.heapUsed];
+  const sample = () => { const m = process.memoryUsage(); rssPeak = Math.max(rssPeak, m.rss); heapPeak = Math.max(heapPeak, m.heapUsed); };
+  const sampler = setInterval(sample, 5);
+  const collector = collect ? setInterval(() => { collect(); livePeak = Math.max(livePeak, process.memoryUsage().heapUsed); sample(); }, 1000) : null;
+  const got = await timeIt(() => new Promise<{ bytes: number; lines: number }>((ok, fail) => {
+    get({ host: '127.0.0.1', port, path, headers: { cookie } }, (res) => {
       let bytes = 0;
       let lines = 0;
       res.on('data', (c: Buffer) => { bytes += c.length; for (const b of c) if (b === 10) lines++; });
@@ -96,9 +138,23 @@ try {
     }).on('error', fail);
   }));
   clearInterval(sampler);
-  console.log(`CSV export: ${exported.value.lines - 1} rows, ${fmt(exported.value.bytes / 1e6)} MB streamed in ${fmt(exported.ms / 1000, 2)} s; peak RSS +${fmt((peak - before) / 1e6)} MB over ${fmt(before / 1e6)} MB before`);
-  await web.close();
-} finally {
-  await core.close();
-  await servers.stop();
+  if (collector) clearInterval(collector);
+  // With collections, only the heap measured right after one is live; without, every sample counts.
+  const heapGrowth = (collect ? livePeak : heapPeak) - start.heapUsed;
+  return { rows: got.value.lines - 1, bytes: got.value.bytes, ms: got.ms, rssBefore: start.rss, rssPeak, rssAfter: process.memoryUsage().rss, heapGrowth };
+}
+
+function growth(f: ExportFigures): number {
+  return f.rssPeak - f.rssBefore;
+}
+
+/** The ratio of two growths, each counted from 1 MB so that a baseline that hardly grew does not make it meaningless. */
+function ratio(big: number, base: number): string {
+  return `+${fmt(big / 1e6)} MB against +${fmt(base / 1e6)} MB, ${fmt(Math.max(big, 1e6) / Math.max(base, 1e6))}× (from 1 MB)`;
+}
+
+function report(label: string, f: ExportFigures): ExportFigures {
+  const mb = (n: number) => fmt(n / 1e6);
+  console.log(`CSV export, ${label}: ${f.rows} rows, ${mb(f.bytes)} MB in ${fmt(f.ms / 1000, 2)} s; RSS ${mb(f.rssBefore)} MB before, peak ${mb(f.rssPeak)} (+${mb(growth(f))}), after ${mb(f.rssAfter)}; heap peak +${mb(f.heapGrowth)} MB`);
+  return f;
 }

@@ -4,7 +4,7 @@ import { histogramMedianHours } from '../dashboards/duration-histogram.js';
 import type { Tx } from './client.js';
 import { loadAreaFiguresLive, loadServiceScorecardLive } from './dashboard-live.js';
 import {
-  areaSql, list, num, overdueSql, rowsOf, t, type AreaFigures, type DashboardArea, type DashboardRange, type RmScore,
+  areaSql, list, num, OVERDUE_DEADLINE_SQL, overdueSql, rowsOf, t, type AreaFigures, type DashboardArea, type DashboardRange, type RmScore,
 } from './dashboard-sql.js';
 import { ensureDashboardStats } from './dashboard-stats.js';
 
@@ -59,6 +59,30 @@ function topicsSql(k: Keys, m: Months): SQL {
     and k1 not in ${restricted} and ${inMonths(m)} group by k2 having sum(created) > 0 order by n desc, topic limit 5`;
 }
 
+/**
+ * Overdue now: the open cases whose deadline fell on a day before today (council time), summed
+ * from the rollup, and those due earlier today, counted over a short range of a partial index.
+ */
+function overdueCountSql(k: Keys, area: DashboardArea, r: DashboardRange): SQL {
+  const today = startOfToday(r);
+  return sql`select (select coalesce(sum(n), 0) from case_stats_due where dim = ${k.dim} and k1 in (${list(k.k1)}) and k2 = '' and day < ${today.day}::date)
+    + (select count(*) from cases where ${areaSql(area)} and ${overdueSql(r.now)} and ${OVERDUE_DEADLINE_SQL} >= ${t(today.at)}) as n`;
+}
+
+/** The same for a service's cases opened in the months, per assignee. */
+function overdueByAssigneeSql(serviceId: string, m: Months, r: DashboardRange, ofService: SQL): SQL {
+  const today = startOfToday(r);
+  return sql`select k2, sum(n) as n from (
+      select k2, n from case_stats_due where dim = 'service_assignee' and k1 = ${serviceId} and day < ${today.day}::date and ${inMonths(m)}
+      union all select coalesce(assignee_id::text, ''), 1 from cases where ${ofService} and ${overdueSql(r.now)} and ${OVERDUE_DEADLINE_SQL} >= ${t(today.at)}) x
+    group by k2`;
+}
+
+function startOfToday(r: DashboardRange): { day: string; at: Date } {
+  const today = DateTime.fromJSDate(r.now, { zone: r.zone }).startOf('day');
+  return { day: today.toISODate()!, at: today.toJSDate() };
+}
+
 async function areaFromRollup(db: Tx, area: DashboardArea, k: Keys, m: Months, r: DashboardRange): Promise<AreaFigures> {
   const keyed = sql`dim = ${k.dim} and k1 in (${list(k.k1)})`;
   const [counts, hist, weeks, topics, overdue] = await Promise.all([
@@ -68,7 +92,7 @@ async function areaFromRollup(db: Tx, area: DashboardArea, k: Keys, m: Months, r
     db.execute(sql`select date_trunc('week', day::timestamp)::date::text as wk, sum(created) as new_count, sum(resolved) as resolved_count
       from case_stats_daily where ${keyed} and ${inMonths(m, sql`day`)} group by 1 having sum(created) <> 0 or sum(resolved) <> 0 order by 1`),
     db.execute(topicsSql(k, m)),
-    db.execute(sql`select count(*) as n from cases where ${areaSql(area)} and ${overdueSql(r.now)}`),
+    db.execute(overdueCountSql(k, area, r)),
   ]);
   const c = rowsOf(counts)[0] ?? {};
   const w = rowsOf(weeks);
@@ -113,7 +137,7 @@ export async function loadServiceScorecard(db: Tx, serviceId: string, r: Dashboa
         count(*) filter (where acknowledged_at is null and acknowledge_by >= ${now}) as ack_coming,
         count(*) filter (where responded_at is null and respond_by >= ${now}) as resp_coming
       from cases where ${ofService} and ((acknowledged_at is null and acknowledge_by >= ${now}) or (responded_at is null and respond_by >= ${now})) group by 1`),
-    db.execute(sql`select coalesce(assignee_id::text, '') as k2, count(*) as n from cases where ${ofService} and ${overdueSql(r.now)} group by 1`),
+    db.execute(overdueByAssigneeSql(serviceId, m, r, ofService)),
   ]);
   const by = (rows: unknown) => new Map(rowsOf(rows).map((x) => [String(x.k2), x]));
   const [comingBy, overdueBy] = [by(coming), by(overdue)];

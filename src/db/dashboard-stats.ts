@@ -19,6 +19,12 @@ const OPEN = sql.raw(`('new','routed','acknowledged','in_progress','needs_info',
 /** Every dimension the monthly table keeps; the daily and histogram tables keep fewer. */
 const DAILY_DIMS = sql.raw(`('city','ward','topic','service')`);
 const HIST_DIMS = sql.raw(`('city','ward','topic','service','service_assignee')`);
+const DUE_DIMS = HIST_DIMS;
+/** The rollup's shape: a rollup built by an older version is built again (case_stats_meta.version). */
+export const ROLLUP_VERSION = 2;
+/** Deadlines an open case can still miss, as the partial indexes on `cases` (schema-cases.ts) define them. */
+const DUE_DAY = sql.raw(`case when s.status in ('new','routed','acknowledged','in_progress','reopened') and (s.acknowledged_at is null or s.responded_at is null)
+      then (least(case when s.acknowledged_at is null then s.acknowledge_by end, case when s.responded_at is null then s.respond_by end) at time zone m.zone)::date end`);
 
 function bucketSql(seconds: string): SQL {
   const [a, b, c] = BUCKET_STEPS;
@@ -42,7 +48,8 @@ f as (
     (s.responded_at is not null)::int as resp, coalesce(s.responded_at <= s.respond_by, false)::int as resp_on_time,
     (s.responded_at is null and s.respond_by is not null)::int as resp_pending,
     ${bucketSql('extract(epoch from s.acknowledged_at - s.created_at)')} as ack_bucket,
-    ${bucketSql('extract(epoch from s.responded_at - s.created_at)')} as resp_bucket
+    ${bucketSql('extract(epoch from s.responded_at - s.created_at)')} as resp_bucket,
+    ${DUE_DAY} as due_day
   from src s cross join case_stats_meta m where m.id = 1),
 d as (
   select f.*, x.dim, x.k1, x.k2, x.k3 from f cross join lateral (values
@@ -79,8 +86,14 @@ hist as (
     union all select dim, k1, k2, month, 2, resp_bucket, sign from d where dim in ${HIST_DIMS} and resp_bucket is not null) y
   group by dim, k1, k2, month, measure, bucket having sum(sign) <> 0 order by dim, k1, k2, month, measure, bucket
   on conflict (dim, k1, k2, month, measure, bucket) do update set n = t.n + excluded.n
+  returning 1),
+due as (
+  insert into case_stats_due as t (dim, k1, k2, day, month, n)
+  select dim, k1, k2, due_day, month, sum(sign) from d where dim in ${DUE_DIMS} and due_day is not null
+  group by dim, k1, k2, due_day, month having sum(sign) <> 0 order by dim, k1, k2, due_day, month
+  on conflict (dim, k1, k2, day, month) do update set n = t.n + excluded.n
   returning 1)
-select (select count(*) from monthly) + (select count(*) from daily) + (select count(*) from hist) as changed`;
+select (select count(*) from monthly) + (select count(*) from daily) + (select count(*) from hist) + (select count(*) from due) as changed`;
 }
 
 /**
@@ -110,7 +123,10 @@ export async function recordCasesOpened(db: Tx, caseIds: string[]): Promise<void
  * wait while it runs (a share lock on cases), so no change is missed or counted twice.
  */
 export async function ensureDashboardStats(db: Tx, zone: string, opts: { force?: boolean } = {}): Promise<boolean> {
-  const built = async (tx: Tx) => rowsOf(await tx.execute(sql`select zone from case_stats_meta where id = 1`))[0]?.zone === zone;
+  const built = async (tx: Tx) => {
+    const meta = rowsOf(await tx.execute(sql`select zone, version from case_stats_meta where id = 1`))[0];
+    return meta?.zone === zone && Number(meta.version) === ROLLUP_VERSION;
+  };
   if (!opts.force && await built(db)) return false;
   return db.transaction(async (tx) => {
     await tx.execute(sql`lock table cases in share mode`);
@@ -119,9 +135,12 @@ export async function ensureDashboardStats(db: Tx, zone: string, opts: { force?:
     await tx.execute(sql`delete from case_stats_monthly`);
     await tx.execute(sql`delete from case_stats_daily`);
     await tx.execute(sql`delete from case_stats_hist`);
-    await tx.execute(sql`insert into case_stats_meta (id, zone, built_at) values (1, ${zone}, now())
-      on conflict (id) do update set zone = excluded.zone, built_at = excluded.built_at`);
+    await tx.execute(sql`delete from case_stats_due`);
+    await tx.execute(sql`insert into case_stats_meta (id, zone, version, built_at) values (1, ${zone}, ${ROLLUP_VERSION}, now())
+      on conflict (id) do update set zone = excluded.zone, version = excluded.version, built_at = excluded.built_at`);
     await tx.execute(applySql(sql`select c.*, 1 as sign from cases c`));
+    // Statistics for the planner at once, rather than when autovacuum next comes by.
+    for (const table of ['case_stats_monthly', 'case_stats_daily', 'case_stats_hist', 'case_stats_due']) await tx.execute(sql.raw(`analyze ${table}`));
     return true;
   });
 }

@@ -46,9 +46,25 @@ export const caseStatsHist = pgTable('case_stats_hist', {
   n: integer('n').notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.dim, t.k1, t.k2, t.month, t.measure, t.bucket] })]);
 
-/** One row once the rollup is built: the time zone its days and months are in. */
+/**
+ * Open cases with a deadline still to meet (not waiting for information), by the day of their
+ * earliest such deadline and the month they were opened: overdue now is every day before today,
+ * and today's cases read from `cases`.
+ */
+export const caseStatsDue = pgTable('case_stats_due', {
+  dim: text('dim').notNull(),
+  k1: text('k1').notNull(),
+  k2: text('k2').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+  month: date('month', { mode: 'string' }).notNull(),
+  n: integer('n').notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.dim, t.k1, t.k2, t.day, t.month] })]);
+
+/** One row once the rollup is built: the time zone its days and months are in, and which tables it has. */
 export const caseStatsMeta = pgTable('case_stats_meta', {
   id: smallint('id').primaryKey(),
   zone: text('zone').notNull(),
+  /** Raised when the rollup gains a table or a dimension: a rollup of an older version is built again. */
+  version: smallint('version').notNull().default(1),
   builtAt: timestamp('built_at', { withTimezone: true, mode: 'date' }).notNull(),
 });

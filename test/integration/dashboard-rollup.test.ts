@@ -77,7 +77,7 @@ const halfBucketAt = (hours: number) => (hours < 24 ? 0.05 : hours < 720 ? 1.2 :
 async function rollupRows(): Promise<string[]> {
   const db = core.dbh.db;
   const out: string[] = [];
-  for (const table of ['case_stats_monthly', 'case_stats_daily', 'case_stats_hist']) {
+  for (const table of ['case_stats_monthly', 'case_stats_daily', 'case_stats_hist', 'case_stats_due']) {
     const rows = rowsOf(await db.execute(sql.raw(`select to_jsonb(t) - 'dim' - 'k1' - 'k2' - 'k3' - 'month' - 'day' - 'measure' - 'bucket' as v, t.* from ${table} t`)));
     for (const r of rows) {
       const { v, ...key } = r;
@@ -105,6 +105,30 @@ describe('the dashboards\' rollup', () => {
       expect(rollup.map(({ medianAcknowledgeHours: _a, medianRespondHours: _r, ...x }) => x))
         .toEqual([...live].sort((a, b) => b.cases - a.cases || (a.personId ?? '').localeCompare(b.personId ?? '')).map(({ medianAcknowledgeHours: _a, medianRespondHours: _r, ...x }) => x));
     }
+  }, 120_000);
+
+  it('counts overdue cases, and each officer\'s, as a direct count does at any moment, a deadline before, on or after it', async () => {
+    const db = core.dbh.db;
+    const deadlines = rowsOf(await db.execute(sql`select distinct overdue_at from cases where overdue_at is not null order by 1`)).map((x) => new Date(x.overdue_at as string));
+    expect(deadlines.length).toBeGreaterThan(5);
+    const moments = deadlines.filter((_, i) => i % 3 === 0).flatMap((d) => [-1, 0, 1, 3_600_000].map((ms) => new Date(d.getTime() + ms)));
+    const areas: DashboardArea[] = [{}, { wardIds: ['erdington'] }, { topic: 'fly-tipping' }, { serviceIds: ['waste-enforcement'] }];
+    const seen = new Set<number>();
+    for (const now of moments) {
+      for (const area of areas) {
+        const r = { ...range(), now };
+        const [rollup, live] = [await loadAreaFigures(db, area, r), await loadAreaFiguresLive(db, area, r)];
+        expect(rollup.overdueCount, `${JSON.stringify(area)} at ${now.toISOString()}`).toBe(live.overdueCount);
+        seen.add(live.overdueCount);
+      }
+      for (const service of ['waste-enforcement', 'street-cleaning']) {
+        const overdueOf = (xs: { personId: string | null; overdue: number }[]) => xs.map((x) => `${x.personId ?? ''}:${x.overdue}`).sort();
+        const r = { ...range(), now };
+        expect(overdueOf(await loadServiceScorecard(db, service, r)), `${service} at ${now.toISOString()}`).toEqual(overdueOf(await loadServiceScorecardLive(db, service, r)));
+      }
+    }
+    // The moments cover none overdue up to many.
+    expect(seen.size).toBeGreaterThan(3);
   }, 120_000);
 
   it('is what building it from scratch gives', async () => {

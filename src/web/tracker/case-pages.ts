@@ -104,7 +104,7 @@ export function registerCasePages(app: FastifyInstance, t: TrackerContext): void
     const ctx = await t.loadContext();
     const f = parseFilter(req.query as Record<string, unknown>);
     async function* batches() {
-      for await (const rows of streamScopedCases(t.db, caseScopeOf(person!), f, t.clock.now())) {
+      for await (const rows of streamScopedCases(t.db, caseScopeOf(person!), f, t.clock.now(), t.csvBatchRows)) {
         yield rows.map((r) => {
           const described = mayDescribe(person!, { ...r, watcherIds: [] } as never, isRestricted(ctx, r.serviceId)) || r.raisedById === person!.id;
           return [`WL-${String(r.seq).padStart(6, '0')}`, r.status, r.overdue ? 'yes' : 'no', serviceName(ctx, r.serviceId), wardName(ctx, r.wardId),

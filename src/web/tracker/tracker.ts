@@ -37,6 +37,8 @@ export interface TrackerDeps {
   demo: boolean;
   publicUrl: string | null;
   idleMinutes: number;
+  /** Cases read from the database at a time for a CSV export (default 500). */
+  csvBatchRows?: number;
 }
 
 export type TrackerContext = TrackerDeps & {
