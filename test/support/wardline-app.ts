@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { loadConfig } from '../../src/config.js';
 import { startWardline, type Running } from '../../src/main.js';
 import type { Clock } from '../../src/shared/clock.js';
-import { createLogger } from '../../src/shared/logger.js';
+import { createLogger, type Logger } from '../../src/shared/logger.js';
 import { runCli } from './cli.js';
 import { createTestDatabase, redisTestUrl, uniquePrefix } from './test-db.js';
 
@@ -15,7 +15,7 @@ export interface TestApp {
 }
 
 /** A whole wardline (web + worker) on a fresh database seeded with the demo directory by the real CLI. */
-export async function startTestApp(opts: { env?: Record<string, string>; clock?: Clock; databaseUrl?: string; queuePrefix?: string } = {}): Promise<TestApp & { databaseUrl: string }> {
+export async function startTestApp(opts: { env?: Record<string, string>; clock?: Clock; databaseUrl?: string; queuePrefix?: string; logger?: Logger } = {}): Promise<TestApp & { databaseUrl: string }> {
   let databaseUrl = opts.databaseUrl;
   if (!databaseUrl) {
     const db = await createTestDatabase();
@@ -25,7 +25,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
     if (seeded.code !== 0) throw new Error(`seed failed: ${seeded.stderr}`);
   }
   const config = loadConfig({ DATABASE_URL: databaseUrl, REDIS_URL: redisTestUrl(), PORT: '0', ...opts.env });
-  const running = await startWardline(config, createLogger(process.env.WARDLINE_TEST_LOG ?? 'silent'), 'all', {
+  const running = await startWardline(config, opts.logger ?? createLogger(process.env.WARDLINE_TEST_LOG ?? 'silent'), 'all', {
     queuePrefix: opts.queuePrefix ?? uniquePrefix('app'), ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const settle = async () => {
