@@ -69,7 +69,7 @@ export function workspaceApi(deps: WorkspaceApiDeps): { plugin: (app: FastifyIns
       // the request waited): a stream whose close was missed would keep its timer and listener for ever.
       let closed = false;
       let stop = () => undefined as void;
-      let ping: NodeJS.Timeout | undefined;
+      const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
       const cleanUp = () => { closed = true; clearInterval(ping); stop(); streams.delete(res); };
       res.on('close', cleanUp);
       if (res.destroyed || res.socket?.destroyed !== false) { cleanUp(); return; }
@@ -79,7 +79,6 @@ export function workspaceApi(deps: WorkspaceApiDeps): { plugin: (app: FastifyIns
       const unlisten = await deps.events.listen((change) => res.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`));
       if (closed) { unlisten(); return; }
       stop = unlisten;
-      ping = setInterval(() => res.write(': ping\n\n'), 25_000);
     });
   };
   return { plugin, closeStreams: () => { for (const s of streams) s.end(); } };
