@@ -91,7 +91,7 @@ export function createChatDeliverer(deps: ChatDelivererDeps): Deliverer {
         return { platformMessageId: ref.messageId, platformChannelId: ref.channelId };
       }
       const address = await resolve(p.to, row, ctx.sentMessage);
-      const { messageId } = await sender.post(address, message, row.idempotencyKey, { mayExist: ctx.mayExist });
+      const { messageId } = await sender.post(address, message, row.idempotencyKey, { mayExist: ctx.mayExist, since: ctx.since });
       if (p.link) {
         for (const caseId of p.link.caseIds) {
           await insertLink(db, {

@@ -54,6 +54,13 @@ export interface InboundReply {
   failed?: true;
 }
 
+export interface PostOptions {
+  /** An earlier try may have posted it already: look for it first. */
+  mayExist?: boolean;
+  /** When the first try began: nothing of it can be older, so the look back stops there. */
+  since?: Date | null;
+}
+
 /**
  * The outbound half every adapter implements; the delivery worker calls it. `post` must not post
  * twice for one idempotency key (a retry after a crash looks the key up first).
@@ -62,6 +69,6 @@ export interface ChatSender {
   platform: Platform;
   /** The direct-message channel with a person, by their id on this platform. */
   openDirect(userExternalId: string): Promise<string>;
-  post(address: ChatAddress, message: NeutralMessage, idempotencyKey: string, opts?: { mayExist?: boolean }): Promise<{ messageId: string }>;
+  post(address: ChatAddress, message: NeutralMessage, idempotencyKey: string, opts?: PostOptions): Promise<{ messageId: string }>;
   update(address: ChatAddress, messageId: string, message: NeutralMessage): Promise<void>;
 }

@@ -123,6 +123,10 @@ export const outbox = pgTable('outbox', {
   platformMessageId: text('platform_message_id'),
   /** Where the platform put it (a DM opened on delivery has an id known only then). */
   platformChannelId: text('platform_channel_id'),
+  /** The current claim: a worker may change a `sending` row only while it still holds this token. */
+  claimToken: text('claim_token'),
+  /** When a worker first began sending it: from then on it may be on the platform already. */
+  sendStartedAt: ts('send_started_at'),
   caseId: uuid('case_id').references(() => cases.id),
   createdAt: ts('created_at').notNull(),
   sentAt: ts('sent_at'),

@@ -2,6 +2,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Logger } from '../shared/logger.js';
+import { redisStateLog } from './redis-state-log.js';
 
 /** Queue names; the prefix separates installations (and test files) sharing one Redis. */
 export const QUEUE_NAMES = ['sla-sweep', 'digests', 'digest-send'] as const;
@@ -40,13 +41,14 @@ export interface JobRuntimeOptions {
 }
 
 export async function startJobRuntime(opts: JobRuntimeOptions): Promise<JobRuntime> {
-  const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+  const redisState = redisStateLog(opts.logger, 'jobs');
+  const connection = redisState.watch(new Redis(opts.redisUrl, { maxRetriesPerRequest: null }));
   // Workers get connections of their own; BullMQ does not close connections it was given.
   const owned: Redis[] = [];
   const own = (r: Redis) => { owned.push(r); return r; };
-  connection.on('error', (e) => opts.logger.warn({ err: e.message }, 'redis connection error'));
   const prefix = opts.prefix ?? 'wardline';
   const queues = Object.fromEntries(QUEUE_NAMES.map((n) => [n, new Queue(n, { connection, prefix })])) as Record<QueueName, Queue>;
+  for (const q of Object.values(queues)) q.on('error', (e) => redisState.failed(e));
   const now = opts.now ?? (() => new Date());
   const workers: Worker[] = [];
 
@@ -63,8 +65,8 @@ export async function startJobRuntime(opts: JobRuntimeOptions): Promise<JobRunti
         opts.onJob?.(name, 'failed', Number(process.hrtime.bigint() - started) / 1e9);
         throw e;
       }
-    }, { connection: own(connection.duplicate()), prefix, concurrency, stalledInterval: 30_000, maxStalledCount: 2 });
-    w.on('error', (e) => opts.logger.warn({ err: e.message, queue: name }, 'worker error'));
+    }, { connection: own(redisState.watch(connection.duplicate())), prefix, concurrency, stalledInterval: 30_000, maxStalledCount: 2 });
+    w.on('error', (e) => redisState.failed(e));
     workers.push(w);
   };
 

@@ -1,5 +1,7 @@
 import type { Db } from '../db/client.js';
-import { claimOutbox, holdTarget, markFailed, markRetry, markSent, sentMessage, type OutboxRow, type SentMessage } from '../db/outbox-delivery-repo.js';
+import {
+  beginSend, claimOutbox, holdTarget, markFailed, markRetry, markSent, renewLease, sentMessage, type ClaimedRow, type OutboxRow, type SentMessage,
+} from '../db/outbox-delivery-repo.js';
 import type { Clock } from '../shared/clock.js';
 import type { Platform } from '../shared/enums.js';
 import type { Logger } from '../shared/logger.js';
@@ -29,6 +31,8 @@ export interface Deliverer {
     sentMessage(idempotencyKey: string): Promise<SentMessage | null>;
     /** The message may already be on the platform: an earlier try failed after sending, or its worker died. */
     mayExist: boolean;
+    /** When the first try began (the platform has nothing of it from before): how far back to look. */
+    since: Date | null;
   }): Promise<DeliveryResult>;
 }
 
@@ -45,66 +49,96 @@ export interface DeliveryDeps {
   batch?: number;
 }
 
-type ClaimedRow = OutboxRow & { reclaimed: boolean };
-
 const backoffMs = (attempts: number) => Math.min(600_000, 1000 * 2 ** attempts);
 
-/** Delivers one batch; returns how many rows it claimed. Messages to one target go in order. */
+/**
+ * Delivers one batch; returns how many rows it claimed. Messages to one target go in order. The
+ * batch ends only when every target's sends have ended, so batches of one worker never overlap.
+ */
 export async function deliverBatch(deps: DeliveryDeps): Promise<number> {
   const byPlatform = new Map(deps.deliverers.map((d) => [d.platform, d]));
-  const rows = await claimOutbox(deps.db, deps.clock.now(), deps.leaseMs ?? 60_000, deps.batch ?? 100, [...byPlatform.keys()]);
+  const rows = await claimOutbox(deps.db, deps.clock.now(), leaseOf(deps), deps.batch ?? 100, [...byPlatform.keys()]);
   const byTarget = new Map<string, ClaimedRow[]>();
   for (const r of rows) byTarget.set(`${r.platform}:${r.target}`, [...(byTarget.get(`${r.platform}:${r.target}`) ?? []), r]);
-  await Promise.all([...byTarget.values()].map(async (list) => {
+  const settled = await Promise.allSettled([...byTarget.values()].map(async (list) => {
     for (const row of list) {
       const held = await deliverOne(deps, byPlatform.get(row.platform)!, row);
       if (held) {
         // Keep the order: everything after a held message waits too, claimed here or not.
-        await holdTarget(deps.db, row.platform, row.target, held, list.slice(list.indexOf(row) + 1).map((r) => r.id));
+        await holdTarget(deps.db, row.platform, row.target, held, list.slice(list.indexOf(row) + 1));
         break;
       }
     }
   }));
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
   return rows.length;
 }
+
+const leaseOf = (deps: DeliveryDeps) => deps.leaseMs ?? 60_000;
 
 /** Returns the time the target is held until when the message could not go now. */
 async function deliverOne(deps: DeliveryDeps, d: Deliverer, row: ClaimedRow): Promise<Date | null> {
   const now = () => deps.clock.now();
+  const log = deps.logger.child({ outboxId: row.id, platform: row.platform });
   const wait = await deps.limiter.take(d.rateRules(row));
   if (wait > 0) {
     deps.onOutcome?.(row.platform, 'limited');
     const until = new Date(now().getTime() + wait);
-    await markRetry(deps.db, row.id, until, row.lastError, false);
+    await markRetry(deps.db, row, until, row.lastError, false);
     return until;
   }
+  // The fence: only the holder of the current claim sends, and from here on the row remembers that it may be out.
+  if (!(await beginSend(deps.db, row, now(), new Date(now().getTime() + leaseOf(deps))))) {
+    log.warn('another worker took this message over; not sending it');
+    return null;
+  }
   try {
-    const result = await d.deliver(row, { sentMessage: (key) => sentMessage(deps.db, key), mayExist: row.attempts > 0 || row.reclaimed });
-    await markSent(deps.db, row.id, now(), result);
+    const ctx = { sentMessage: (key: string) => sentMessage(deps.db, key), mayExist: row.sendStartedAt !== null || row.attempts > 0 || row.reclaimed, since: row.sendStartedAt };
+    const result = await whileLeased(deps, row, log, () => d.deliver(row, ctx));
+    if (!(await markSent(deps.db, row, now(), result))) log.warn('sent after another worker took this message over; it finds the post and does not send again');
     deps.onOutcome?.(row.platform, 'sent');
     return null;
   } catch (e) {
-    const err = e instanceof DeliveryError ? e : new DeliveryError('transient', (e as Error).message);
-    const log = deps.logger.child({ outboxId: row.id, platform: row.platform });
-    if (err.kind === 'rate_limited') {
-      const until = new Date(now().getTime() + (err.retryAfterMs ?? 1000));
-      await markRetry(deps.db, row.id, until, err.message, false);
-      deps.onOutcome?.(row.platform, 'limited');
-      return until;
-    }
-    if (err.kind === 'permanent' || row.attempts + 1 >= (deps.maxAttempts ?? 8)) {
-      log.warn({ error: err.message }, 'message failed for good');
-      await markFailed(deps.db, row.id, err.message);
-      await deps.onFailed?.(row, err.message);
-      deps.onOutcome?.(row.platform, 'failed');
-      return null;
-    }
-    log.info({ error: err.message, attempts: row.attempts + 1 }, 'message will be retried');
-    const until = new Date(now().getTime() + backoffMs(row.attempts));
-    await markRetry(deps.db, row.id, until, err.message, true);
-    deps.onOutcome?.(row.platform, 'retry');
+    return settleFailure(deps, row, e instanceof DeliveryError ? e : new DeliveryError('transient', (e as Error).message), log);
+  }
+}
+
+/** Renews the claim's lease while a slow send is in flight, so that no other worker takes it over meanwhile. */
+async function whileLeased<T>(deps: DeliveryDeps, row: ClaimedRow, log: Logger, send: () => Promise<T>): Promise<T> {
+  const lease = leaseOf(deps);
+  const timer = setInterval(() => {
+    renewLease(deps.db, row, new Date(deps.clock.now().getTime() + lease)).then(
+      (ok) => { if (!ok) log.warn('lost the claim on a message while sending it'); },
+      () => undefined, // the database is away: the lease runs on, and the next renewal tries again
+    );
+  }, Math.max(50, Math.floor(lease / 3)));
+  try {
+    return await send();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function settleFailure(deps: DeliveryDeps, row: ClaimedRow, err: DeliveryError, log: Logger): Promise<Date | null> {
+  const now = deps.clock.now();
+  if (err.kind === 'rate_limited') {
+    const until = new Date(now.getTime() + (err.retryAfterMs ?? 1000));
+    await markRetry(deps.db, row, until, err.message, false);
+    deps.onOutcome?.(row.platform, 'limited');
     return until;
   }
+  if (err.kind === 'permanent' || row.attempts + 1 >= (deps.maxAttempts ?? 8)) {
+    log.warn({ error: err.message }, 'message failed for good');
+    if (await markFailed(deps.db, row, err.message)) await deps.onFailed?.(row, err.message);
+    deps.onOutcome?.(row.platform, 'failed');
+    return null;
+  }
+  log.info({ error: err.message, attempts: row.attempts + 1 }, 'message will be retried');
+  const until = new Date(now.getTime() + backoffMs(row.attempts));
+  await markRetry(deps.db, row, until, err.message, true);
+  deps.onOutcome?.(row.platform, 'retry');
+  return until;
 }
 
 /** The delivery worker: a loop that drains the outbox, sleeping briefly when it is empty. */

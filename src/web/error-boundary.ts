@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { isAppError, type ErrorCode } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { HttpProblem, INTERNAL_MESSAGE } from './http-problem.js';
+import { htmlProblem, prefersHtml } from './problem-page.js';
 
 /** What the boundary decided about a failure: the format only chooses the words and the shape. */
 export interface Problem {
@@ -66,13 +67,18 @@ export function installErrorBoundary(app: FastifyInstance, o: { logger: Logger; 
 
   app.setErrorHandler((e: FastifyError, request, reply) => answerError(e, request, reply, o));
   app.setNotFoundHandler((request, reply) => {
+    // Outside every surface, a browser gets a page and an API client JSON.
+    const format = (req: FastifyRequest): ProblemFormat => {
+      const f = formatOf(req);
+      return f === jsonProblem && prefersHtml(req) ? htmlProblem : f;
+    };
     const parts = splitPath(request.url.split('?')[0] ?? '/');
     const allowed = [...new Set(known.filter((r) => matches(r.parts, parts)).map((r) => r.method))];
     if (allowed.length) {
       void reply.header('allow', allowed.join(', '));
-      return formatOf(request)(reply, { status: 405, code: 'method_not_allowed', message: `Use ${allowed.join(' or ')} here.` }, request);
+      return format(request)(reply, { status: 405, code: 'method_not_allowed', message: `Use ${allowed.join(' or ')} here.` }, request);
     }
-    return formatOf(request)(reply, { status: 404, code: 'not_found', message: 'Nothing here at that address.' }, request);
+    return format(request)(reply, { status: 404, code: 'not_found', message: 'Nothing here at that address.' }, request);
   });
 }
 

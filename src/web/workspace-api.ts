@@ -65,12 +65,20 @@ export function workspaceApi(deps: WorkspaceApiDeps): { plugin: (app: FastifyIns
     app.get('/api/workspace/events', { exposeHeadRoute: false }, async (_request, reply) => {
       reply.hijack();
       const res = reply.raw;
+      // Cleaned up on close, which may come at any point, even before here (the client left while
+      // the request waited): a stream whose close was missed would keep its timer and listener for ever.
+      let closed = false;
+      let stop = () => undefined as void;
+      const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
+      const cleanUp = () => { closed = true; clearInterval(ping); stop(); streams.delete(res); };
+      res.on('close', cleanUp);
+      if (res.destroyed || res.socket?.destroyed !== false) { cleanUp(); return; }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       res.write('retry: 2000\n\n');
-      const stop = await deps.events.listen((change) => res.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`));
-      const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
       streams.add(res);
-      res.on('close', () => { clearInterval(ping); stop(); streams.delete(res); });
+      const unlisten = await deps.events.listen((change) => res.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`));
+      if (closed) { unlisten(); return; }
+      stop = unlisten;
     });
   };
   return { plugin, closeStreams: () => { for (const s of streams) s.end(); } };

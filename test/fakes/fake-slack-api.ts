@@ -72,6 +72,7 @@ export class FakeSlackApi {
   private server: Server | null = null;
   private readonly script: Scripted[] = [];
   private seq = 1_700_000_000;
+  private lastMicros = 0;
   url = '';
 
   failNext(...answers: Scripted[]): void {
@@ -82,8 +83,10 @@ export class FakeSlackApi {
     return this.calls.filter((c) => c.method === method);
   }
 
+  /** A Slack timestamp: the time now, in microseconds, and strictly increasing as Slack's are within a channel. */
   nextTs(): string {
-    return `${this.seq++}.000100`;
+    this.lastMicros = Math.max(this.lastMicros + 1, Date.now() * 1000);
+    return `${Math.floor(this.lastMicros / 1e6)}.${String(this.lastMicros % 1e6).padStart(6, '0')}`;
   }
 
   /** A person writes: the message Slack would then send an event for. */
@@ -194,12 +197,8 @@ export class FakeSlackApi {
         return this.channelNames.has(id) ? { ok: true, channel: { id, name: this.channelNames.get(id) } } : { ok: false, error: 'channel_not_found' };
       }
       case 'conversations.history':
-      case 'conversations.replies': {
-        const inThread = (m: FakeSlackMessage) => m.ts === body.ts || m.threadTs === body.ts;
-        const found = this.messages.filter((m) => m.channel === body.channel && (method === 'conversations.replies' ? inThread(m) : !m.threadTs)).reverse();
-        const all = String(body.include_all_metadata) === 'true';
-        return { ok: true, messages: found.map((m) => ({ ts: m.ts, text: m.text, user: m.user ?? undefined, bot_id: m.user ? undefined : 'BBOT', ...(all && m.metadata ? { metadata: m.metadata } : {}) })) };
-      }
+      case 'conversations.replies':
+        return this.page(method, body);
       case 'users.info': {
         const email = this.users.get(String(body.user));
         return email ? { ok: true, user: { id: body.user, profile: { email } } } : { ok: false, error: 'user_not_found' };
@@ -237,6 +236,39 @@ export class FakeSlackApi {
       default:
         return { ok: true };
     }
+  }
+
+  /**
+   * conversations.history (top-level messages, newest first; limit 100 by default, at most 999) and
+   * conversations.replies (the thread's parent and replies, oldest first; at most 1000), as Slack
+   * pages them: `oldest`/`latest` (exclusive unless `inclusive`), `limit`, and an opaque `cursor`
+   * answered by `has_more` and `response_metadata.next_cursor` ('' on the last page).
+   */
+  private page(method: string, body: Record<string, unknown>): Record<string, unknown> {
+    const replies = method === 'conversations.replies';
+    const inThread = (m: FakeSlackMessage) => m.ts === body.ts || m.threadTs === body.ts;
+    const inclusive = ['true', '1'].includes(String(body.inclusive));
+    const after = (ts: string, bound: unknown) => bound === undefined || (inclusive ? Number(ts) >= Number(bound) : Number(ts) > Number(bound));
+    const before = (ts: string, bound: unknown) => bound === undefined || (inclusive ? Number(ts) <= Number(bound) : Number(ts) < Number(bound));
+    let found = this.messages.filter((m) => m.channel === body.channel && (replies ? inThread(m) : !m.threadTs)
+      && after(m.ts, body.oldest) && before(m.ts, body.latest));
+    if (!replies) found = found.reverse();
+    const max = replies ? 1000 : 999;
+    const limit = Math.min(max, Math.max(1, Number(body.limit ?? (replies ? 1000 : 100)) || 100));
+    let start = 0;
+    if (body.cursor) {
+      const from = Buffer.from(String(body.cursor), 'base64').toString().replace(/^next_ts:/, '');
+      start = found.findIndex((m) => m.ts === from);
+      if (start < 0) return { ok: false, error: 'invalid_cursor' };
+    }
+    const slice = found.slice(start, start + limit);
+    const next = found[start + limit];
+    const all = ['true', '1'].includes(String(body.include_all_metadata));
+    return {
+      ok: true, has_more: next !== undefined,
+      messages: slice.map((m) => ({ ts: m.ts, text: m.text, user: m.user ?? undefined, bot_id: m.user ? undefined : 'BBOT', ...(m.threadTs ? { thread_ts: m.threadTs } : {}), ...(all && m.metadata ? { metadata: m.metadata } : {}) })),
+      response_metadata: { next_cursor: next ? Buffer.from(`next_ts:${next.ts}`).toString('base64') : '' },
+    };
   }
 
   async stop(): Promise<void> {

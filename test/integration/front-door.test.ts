@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startRedisServer } from '../../src/jobs/redis-server.js';
 import { startWardline, type Running } from '../../src/main.js';
@@ -51,6 +51,23 @@ describe('the front door', () => {
     const huge = await rawRequest(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'y'.repeat(20_000)}\r\n\r\n`);
     expect([huge.status, JSON.parse(huge.body).error]).toEqual([431, 'headers_too_large']);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it('answers a browser at an unknown path with a small accessible page, an API client with JSON', async () => {
+    const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    const page = await fetch(`${base}/no-such-page`, { headers: { accept: browser } });
+    expect([page.status, page.headers.get('content-type')]).toEqual([404, 'text/html; charset=utf-8']);
+    const body = await page.text();
+    expect(body).toMatch(/^<!doctype html>\s*<html lang="en-GB">/);
+    expect(body).toContain('<title>Page not found – wardline</title>');
+    expect(body).toMatch(/<main[^>]*>\s*<h1>Page not found<\/h1>\s*<p>Nothing here at that address\.<\/p>/);
+    const wrongMethod = await fetch(`${base}/api/workspace/actions`, { headers: { accept: browser } });
+    expect([wrongMethod.status, wrongMethod.headers.get('content-type')]).toEqual([405, 'text/html; charset=utf-8']);
+    for (const accept of [undefined, '*/*', 'application/json', 'application/json, text/html', 'text/html;q=0.5, application/json']) {
+      const api = await fetch(`${base}/no-such-page`, { headers: accept ? { accept } : {} });
+      expect([api.status, api.headers.get('content-type'), accept]).toEqual([404, 'application/json; charset=utf-8', accept]);
+      expect(await api.json()).toEqual({ error: 'not_found', message: 'Nothing here at that address.' });
+    }
   });
 
   it('answers unknown paths, wrong methods and bad query strings with JSON', async () => {
@@ -118,12 +135,16 @@ describe('the front door', () => {
 });
 
 describe('metrics while Redis is down', () => {
-  it('answers /metrics within a few seconds with the last known queue depths, marked stale', async () => {
+  it('answers /metrics within a few seconds with the last known queue depths, marked stale; logs one line per part, no stacks', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wardline-door-redis-'));
     const redis = await startRedisServer({ bin: process.env.REDIS_SERVER_BIN ?? 'redis-server', dataDir: dir, persist: false });
     const db = await createTestDatabase();
     await db.close();
-    const app = await startWardline(loadConfig({ DATABASE_URL: db.url, REDIS_URL: redis.url, PORT: '0' }), createLogger('silent'), 'all', { queuePrefix: uniquePrefix('door') });
+    const lines: Record<string, unknown>[] = [];
+    const logs = new Writable({ write(chunk: Buffer, _e, done) { lines.push(...chunk.toString().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)); done(); } });
+    const app = await startWardline(loadConfig({ DATABASE_URL: db.url, REDIS_URL: redis.url, PORT: '0' }), createLogger('info', logs), 'all', { queuePrefix: uniquePrefix('door') });
+    const printed = vi.spyOn(console, 'error');
+    const stderr = vi.spyOn(process.stderr, 'write');
     try {
       const up = await (await fetch(`${app.web!.url}/metrics`)).text();
       expect(up).toMatch(/^wardline_queue_depth_stale 0$/m);
@@ -134,7 +155,15 @@ describe('metrics while Redis is down', () => {
       expect(down).toMatch(/^wardline_queue_depth_stale 1$/m);
       expect(down).toMatch(/^wardline_queue_depth\{queue="outbox",state="pending"\} 0$/m);
       expect((await fetch(`${app.web!.url}/readyz`, { signal: AbortSignal.timeout(5000) })).status).toBe(503);
+      await new Promise((r) => setTimeout(r, 4000)); // several reconnect attempts
+      const aboutRedis = lines.filter((l) => /redis/i.test(JSON.stringify(l)));
+      expect(aboutRedis.map((l) => `${String(l.part)}: ${String(l.msg)}`).sort()).toEqual(['jobs: Redis unreachable; retrying', 'retention: Redis unreachable; retrying']);
+      expect(JSON.stringify(aboutRedis)).not.toMatch(/stack|\n\s+at /);
+      expect(printed).not.toHaveBeenCalled();
+      expect(stderr.mock.calls.map((c) => String(c[0])).filter((t) => /ECONNREFUSED|\n\s+at /.test(t))).toEqual([]);
     } finally {
+      printed.mockRestore();
+      stderr.mockRestore();
       await Promise.race([app.stop(), new Promise((r) => setTimeout(r, 10_000))]);
       rmSync(dir, { recursive: true, force: true });
     }

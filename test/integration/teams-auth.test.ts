@@ -1,8 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { chatPlatforms } from '../../src/main.js';
+import { createLogger } from '../../src/shared/logger.js';
 import { postActivity, TEAMS_TENANT, teamsHarness } from '../contract/teams-harness.js';
 import { FakeBotConnector } from '../fakes/fake-bot-connector.js';
 import { FakeBotIdentity } from '../fakes/fake-bot-identity.js';
@@ -15,15 +17,20 @@ describe('Teams with Bot Framework authentication', () => {
   let connector: FakeBotConnector;
   let identity: FakeBotIdentity;
   let aad: string;
+  const logLines: string[] = [];
+  // Set before the app starts: what reaches it was printed (the adapter filters what botframework writes).
+  const printedErrors = vi.spyOn(console, 'error');
   beforeAll(async () => {
+    const logStream = new PassThrough();
+    logStream.on('data', (d: Buffer) => logLines.push(...d.toString().split('\n').filter(Boolean)));
     connector = new FakeBotConnector();
     identity = new FakeBotIdentity();
     await connector.start();
     await identity.start();
-    app = await startTestApp({ env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'test-secret', TEAMS_OPENID_METADATA_URL: identity.metadataUrl, TEAMS_SERVICE_URL: connector.url } });
+    app = await startTestApp({ env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'test-secret', TEAMS_OPENID_METADATA_URL: identity.metadataUrl, TEAMS_SERVICE_URL: connector.url }, logger: createLogger('info', logStream) });
     aad = (await teamsHarness(app, connector)).ids.get('cllr.hussain@birmingham.example')!;
   }, 120_000);
-  afterAll(async () => { await app?.stop(); await connector?.stop(); await identity?.stop(); });
+  afterAll(async () => { printedErrors.mockRestore(); await app?.stop(); await connector?.stop(); await identity?.stop(); });
 
   const activity = (id: string) => ({
     type: 'message', id, text: 'Fly-tipping on Slade Road, Erdington', serviceUrl: connector.url, channelId: 'msteams',
@@ -59,6 +66,29 @@ describe('Teams with Bot Framework authentication', () => {
       expect(printed).not.toHaveBeenCalled();
     } finally {
       printed.mockRestore();
+    }
+  });
+
+  it('refuses a present but invalid token with 401 and one line in the log, no stack trace printed', async () => {
+    printedErrors.mockClear();
+    const stderr = vi.spyOn(process.stderr, 'write');
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const tokens = ['not.a.token', identity.token({ audience: APP_ID, serviceUrl: connector.url, key: other }), identity.token({ audience: APP_ID, serviceUrl: connector.url, expiresIn: -3600 })];
+    try {
+      for (const token of tokens) {
+        const linesBefore = logLines.length;
+        const r = await postActivity(app.url, activity('bad-token'), { authorization: `Bearer ${token}` });
+        expect(r.status).toBe(401);
+        await new Promise((ok) => setImmediate(ok));
+        const lines = logLines.slice(linesBefore).map((l) => JSON.parse(l) as Record<string, unknown>);
+        const refused = lines.filter((l) => /Teams|token/i.test(String(l.msg)) || Number(l.level) >= 50);
+        expect(refused.map((l) => l.msg)).toEqual(['Teams request refused: its token did not check out']);
+        expect(JSON.stringify(refused)).not.toMatch(/\bat \S+ \(|stack/);
+      }
+      expect(printedErrors).not.toHaveBeenCalled();
+      expect(stderr.mock.calls.map((c) => String(c[0])).filter((t) => /\n\s+at |BEGIN RSA/.test(t))).toEqual([]);
+    } finally {
+      stderr.mockRestore();
     }
   });
 

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { loadConfig } from '../../src/config.js';
 import { startWardline, type Running } from '../../src/main.js';
 import type { Clock } from '../../src/shared/clock.js';
-import { createLogger } from '../../src/shared/logger.js';
+import { createLogger, type Logger } from '../../src/shared/logger.js';
 import { runCli } from './cli.js';
 import { createTestDatabase, redisTestUrl, uniquePrefix } from './test-db.js';
 
@@ -15,8 +15,8 @@ export interface TestApp {
 }
 
 /** A whole wardline (web + worker) on a fresh database seeded with the demo directory by the real CLI. */
-/** `logTo`: the app's log lines at warn and above go there (otherwise silent unless WARDLINE_TEST_LOG). */
-export async function startTestApp(opts: { env?: Record<string, string>; clock?: Clock; databaseUrl?: string; queuePrefix?: string; logTo?: NodeJS.WritableStream } = {}): Promise<TestApp & { databaseUrl: string }> {
+/** `logTo`: the app's log lines at warn and above go there; `logger`: the app logs there (otherwise silent unless WARDLINE_TEST_LOG). */
+export async function startTestApp(opts: { env?: Record<string, string>; clock?: Clock; databaseUrl?: string; queuePrefix?: string; logTo?: NodeJS.WritableStream; logger?: Logger } = {}): Promise<TestApp & { databaseUrl: string }> {
   let databaseUrl = opts.databaseUrl;
   if (!databaseUrl) {
     const db = await createTestDatabase();
@@ -26,7 +26,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
     if (seeded.code !== 0) throw new Error(`seed failed: ${seeded.stderr}`);
   }
   const config = loadConfig({ DATABASE_URL: databaseUrl, REDIS_URL: redisTestUrl(), PORT: '0', ...opts.env });
-  const logger = opts.logTo ? createLogger('warn', opts.logTo) : createLogger(process.env.WARDLINE_TEST_LOG ?? 'silent');
+  const logger = opts.logger ?? (opts.logTo ? createLogger('warn', opts.logTo) : createLogger(process.env.WARDLINE_TEST_LOG ?? 'silent'));
   const running = await startWardline(config, logger, 'all', {
     queuePrefix: opts.queuePrefix ?? uniquePrefix('app'), ...(opts.clock ? { clock: opts.clock } : {}),
   });

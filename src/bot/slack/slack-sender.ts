@@ -19,16 +19,30 @@ const PERMANENT = new Set([
  */
 export const slackRateRules = (row: OutboxRow): RateRule[] => [{ key: `slack:${row.target}`, perSecond: 1, burst: 1.5 }];
 
+/** How far before the first try to look: Slack's clock and ours may disagree a little. */
+const CLOCK_SLACK_MS = 3600_000;
+/** Pages of conversation to read at most (200 messages each): a bound when the first try's time is unknown. */
+const MAX_PAGES = 25;
+
 /**
  * After a crash or a timeout the message may be in Slack already: look for our idempotency key in
- * the message metadata of the channel's (or thread's) latest messages before posting again.
+ * the message metadata of the channel's (or thread's) messages since the first try, page by page.
  */
-async function findPosted(client: WebClient, address: ChatAddress, key: string): Promise<string | null> {
-  const r = address.threadId
-    ? await client.conversations.replies({ channel: address.channelId, ts: address.threadId, limit: 100, include_all_metadata: true })
-    : await client.conversations.history({ channel: address.channelId, limit: 100, include_all_metadata: true });
-  const hit = (r.messages ?? []).find((x) => (x.metadata?.event_payload as { key?: string } | undefined)?.key === key);
-  return hit?.ts ?? null;
+async function findPosted(client: WebClient, address: ChatAddress, key: string, since: Date | null): Promise<string | null> {
+  const oldest = since ? ((since.getTime() - CLOCK_SLACK_MS) / 1000).toFixed(6) : undefined;
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const args = { channel: address.channelId, limit: 200, include_all_metadata: true, ...(oldest ? { oldest } : {}), ...(cursor ? { cursor } : {}) };
+    const r = address.threadId
+      ? await client.conversations.replies({ ...args, ts: address.threadId })
+      : await client.conversations.history(args);
+    const hit = (r.messages ?? []).find((x) => (x.metadata?.event_payload as { key?: string } | undefined)?.key === key);
+    if (hit?.ts) return hit.ts;
+    cursor = r.response_metadata?.next_cursor || undefined;
+    if (!cursor) return null;
+  }
+  // Not found within the bound: posting again risks a duplicate, losing it risks worse.
+  return null;
 }
 
 /**
@@ -81,7 +95,7 @@ export function createSlackSender(client: WebClient): ChatSender {
       const key = idempotencyKey.slice(0, 200);
       try {
         if (opts.mayExist) {
-          const found = await findPosted(client, address, key);
+          const found = await findPosted(client, address, key, opts.since ?? null);
           if (found) return { messageId: found };
         }
         const r = await client.chat.postMessage({

@@ -8,6 +8,7 @@ import { ACTION_IDS, type ActionId, type InboundEvent } from '../chat-port.js';
 import type { AdapterDeps } from '../adapter-deps.js';
 import { pickList, type PickList } from '../pick-list.js';
 import { TeamsConnector } from './teams-connector.js';
+import { hushLibraryConsole, installConsoleFilter } from './quiet-console.js';
 import { escalateTask, refreshCard } from './teams-surfaces.js';
 
 const UNAUTHORIZED = 'Refused: the request has no valid Bot Framework token. Check MICROSOFT_APP_ID.';
@@ -36,6 +37,22 @@ export function splitConversation(id: string): { channelId: string; threadId: st
   return m ? { channelId: m[1]!, threadId: m[2]! } : { channelId: id, threadId: null };
 }
 
+/** The first line of an error's message: botbuilder's messages for a refused token hold no request data. */
+const oneLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 200);
+
+/** What botbuilder's `process` does to a body before its turn: the times as dates, the strings kept beside them. */
+function asActivity(body: Record<string, unknown>): Activity {
+  for (const [field, raw] of [['timestamp', 'rawTimestamp'], ['expiration', 'rawExpiration'], ['localTimestamp', 'rawLocalTimestamp']] as const) {
+    if (typeof body[field] === 'string') { body[raw] = body[field]; body[field] = new Date(body[field]); }
+  }
+  return body as unknown as Activity;
+}
+
+/** CloudAdapter's own step behind `process` (protected in its types, the one `process` calls), which returns the invoke response. */
+interface ProcessActivity {
+  processActivity(authHeader: string, activity: Activity, logic: (ctx: TurnContext) => Promise<void>): Promise<{ status: number; body?: unknown } | undefined>;
+}
+
 /**
  * The Teams adapter on teams-ai: `/api/messages` with Bot Framework JWT validation (whenever an
  * app id is set), personal chats, mentions, listened channels, Universal Actions, the
@@ -52,6 +69,7 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsAdapterHandle {
       ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration', CallerId: 'urn:botframework:azure', ValidateAuthority: true,
     } : {}),
   };
+  installConsoleFilter();
   const adapter = new TeamsAdapter(auth);
   adapter.onTurnError = async (_ctx, e) => { o.logger.error({ err: e }, 'Teams turn failed'); };
   const app = new Application<TurnState>({ adapter, botAppId: o.appId ?? '', removeRecipientMention: false, startTypingTimer: false, longRunningMessages: false });
@@ -188,26 +206,24 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsAdapterHandle {
     // With an app id, botbuilder checks tokens: no bearer token at all is refused here, before it
     // (it prints a stack trace for one). Without an app id (local development) it checks nothing.
     if (o.appId && !/^Bearer \S+$/i.test(headerOf(req, 'authorization') ?? '')) return problem(401, 'unauthorized', UNAUTHORIZED);
-    let status = 200;
-    let answer: RawResponse | null = null;
+    // botbuilder's `process` prints the stack of every refused token, and the token check itself
+    // prints more: the activity goes to `processActivity` here, with that printing kept quiet
+    // until the turn runs, and a refusal is one line in our log.
     let ran = false;
-    const headers: Record<string, string> = {};
-    const shim = {
-      socket: undefined,
-      status(code: number) { status = code; },
-      header(name: string, value: unknown) { headers[name.toLowerCase()] = String(value); },
-      send(payload?: unknown) {
-        if (answer) return;
-        // A failure before the turn ran is the token check failing (botbuilder reports some as 500).
-        if (status === 401 || (status >= 500 && !ran)) {
-          answer = problem(401, 'unauthorized', UNAUTHORIZED);
-        } else answer = { status, headers, ...(payload === undefined || payload === null || payload === '' ? {} : { body: payload as string | object }) };
-      },
-      end() { shim.send(); },
-    };
-    await adapter.process({ body: body as Record<string, unknown>, headers: req.headers, method: req.method }, shim, async (ctx) => { ran = true; await app.run(ctx); });
-    shim.send();
-    return answer!;
+    const auth = headerOf(req, 'authorization') ?? '';
+    const { result: invoke, error } = await hushLibraryConsole(() => !ran, () => (adapter as unknown as ProcessActivity)
+      .processActivity(auth, asActivity(body as Loose), async (ctx) => { ran = true; await app.run(ctx); }));
+    if (error === undefined) {
+      const payload = invoke?.body as string | object | undefined;
+      return { status: invoke?.status ?? 200, headers: {}, ...(payload === undefined || payload === null || payload === '' ? {} : { body: payload }) };
+    }
+    // A failure before the turn ran is the token check (botbuilder reports some as plain errors).
+    if (!ran || (error as { statusCode?: number }).statusCode === 401) {
+      o.logger.warn({ reason: oneLine(error) }, 'Teams request refused: its token did not check out');
+      return problem(401, 'unauthorized', UNAUTHORIZED);
+    }
+    o.logger.error({ err: error }, 'Teams request failed');
+    return problem(500, 'internal', 'The message could not be handled; it will be retried.');
   };
 
   return { connector, lists, addRoutes: (routes) => routes.post('/api/messages', endpoint) };
