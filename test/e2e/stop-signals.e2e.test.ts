@@ -1,15 +1,22 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startRedisServer } from '../../src/jobs/redis-server.js';
 import { processStartTicks } from '../../src/shared/process-owner.js';
 import { repoRoot, runCli } from '../support/cli.js';
 import { personas, sleep, startRunCommand, waitReady, WorkspaceClient, type RunCommand } from '../support/soak.js';
 import { createTestDatabase, redisTestUrl } from '../support/test-db.js';
+
+// These tests signal `bin/wardline.js` within seconds of its start: it must run the built code,
+// as `npm test` and `npm start` leave it, not compile the sources first (a checkout without dist/).
+beforeAll(() => {
+  const built = spawnSync(process.execPath, ['scripts/build.js', '--if-stale'], { cwd: repoRoot, encoding: 'utf8', timeout: 600_000 });
+  if (built.status !== 0 && built.status !== 2) throw new Error(`build failed: ${built.stderr}`);
+}, 600_000);
 
 const dirs: string[] = [];
 const children: RunCommand[] = [];

@@ -157,7 +157,7 @@ describe('metrics while Redis is down', () => {
       expect((await fetch(`${app.web!.url}/readyz`, { signal: AbortSignal.timeout(5000) })).status).toBe(503);
       await new Promise((r) => setTimeout(r, 4000)); // several reconnect attempts
       const aboutRedis = lines.filter((l) => /redis/i.test(JSON.stringify(l)));
-      expect(aboutRedis.map((l) => `${String(l.part)}: ${String(l.msg)}`).sort()).toEqual(['jobs: Redis unreachable; retrying', 'retention: Redis unreachable; retrying']);
+      expect(aboutRedis.map((l) => `${String(l.part)}: ${String(l.msg)}`).sort()).toEqual(['intake-retrain: Redis unreachable; retrying', 'jobs: Redis unreachable; retrying', 'retention: Redis unreachable; retrying']);
       expect(JSON.stringify(aboutRedis)).not.toMatch(/stack|\n\s+at /);
       expect(printed).not.toHaveBeenCalled();
       expect(stderr.mock.calls.map((c) => String(c[0])).filter((t) => /ECONNREFUSED|\n\s+at /.test(t))).toEqual([]);
