@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockCaseNumbers, lockWardService } from '../../src/db/case-store.js';
+import { openDatabase } from '../../src/db/client.js';
 import { slackHarness } from '../contract/slack-harness.js';
 import { FakeSlackApi } from '../fakes/fake-slack-api.js';
 import { eventCallback, postToSlackEndpoint, SLACK_TEAM, SLACK_TEST_SECRET } from '../support/slack-requests.js';
@@ -10,7 +12,7 @@ const CLLR2 = 'cllr.whitfield@birmingham.example';
 
 /** One case per escalation under concurrency and faults, against real PostgreSQL. */
 describe('exactly once', () => {
-  let app: TestApp;
+  let app: TestApp & { databaseUrl: string };
   let api: FakeSlackApi;
   let ids: Map<string, string>;
   let settle: () => Promise<void>;
@@ -94,4 +96,24 @@ describe('exactly once', () => {
       await db().execute(sql.raw('drop trigger if exists fail_commit_once on cases; drop function if exists fail_commit_once(); drop sequence if exists fail_commit_calls;'));
     }
   }, 60_000);
+
+  it('a turn and a batch holding the numbering lock wait for each other in one order, never deadlocking', async () => {
+    const waiting = () => count(sql`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`);
+    let answered: Promise<Response> | null = null;
+    // As a batch of stored events does, on a connection of its own: the numbering lock first, then a ward and service's lock.
+    const other = await openDatabase({ databaseUrl: app.databaseUrl, dataDir: '' });
+    await other.db.transaction(async (tx) => {
+      await lockCaseNumbers(tx);
+      answered = fetch(`${app.url}/api/workspace/channels/dm-${cllr}/messages`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ as: cllr, text: 'Pothole on Kingsbury Road, Erdington, a deep one' }),
+      });
+      for (let i = 0; i < 300 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await waiting()).toBeGreaterThan(0);
+      // The turn waits for the numbering lock before taking this one, so the batch gets it.
+      await lockWardService(tx, 'erdington', 'highways-maintenance');
+    }).finally(() => other.close());
+    expect((await answered!).status).toBe(201);
+    await settle();
+    expect(await casesAt('Kingsbury Road')).toBe(1);
+  });
 });

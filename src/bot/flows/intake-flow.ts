@@ -1,6 +1,6 @@
 import type { CaseRecord, ChatOrigin } from '../../cases/case-record.js';
 import type { CaseDraft } from '../../cases/case-service.js';
-import { caseRepoOn, lockWardService } from '../../db/case-store.js';
+import { caseRepoOn, lockCaseNumbers, lockWardService } from '../../db/case-store.js';
 import { createDraft, getDraft, updateDraft, type Draft, type DraftState } from '../../db/conversation-repo.js';
 import { recordClarifyExample } from '../../db/intake-examples-repo.js';
 import { matchService, matchWard } from '../../intake/match-names.js';
@@ -131,7 +131,10 @@ export function createIntakeFlow(deps: FlowDeps) {
       }
       // Held to the end of the turn's transaction, which opens the case: checks for one ward and
       // service take turns, so ten identical messages at once open one case and ask nine times.
+      // The numbering lock comes first, as a batch of stored events takes it (conversation-flows):
+      // in the other order a turn and a batch could each hold what the other waits for.
       const pairs = new Map(result.cases.filter((c) => c.location).map((c) => [`${c.ward}/${c.service}`, c] as const));
+      if (pairs.size) await lockCaseNumbers(deps.db);
       for (const k of [...pairs.keys()].sort()) await lockWardService(deps.db, pairs.get(k)!.ward, pairs.get(k)!.service);
       const fresh: CaseDraft[] = [];
       for (const pc of result.cases) {
