@@ -103,16 +103,17 @@ export function deserialiseModel(text: string): IntakeModel {
 export const SHIPPED_MODEL_URL = new URL('./intake-model.json', import.meta.url);
 let shipped: IntakeModel | null = null;
 
+/** A file `npm run train:intake` writes beside this module (the model, its examples); missing, it says how to make it. */
+export function readTrainedFile(url: URL, what: string): string {
+  try {
+    return readFileSync(url, 'utf8');
+  } catch (e) {
+    throw new AppError('catalogue.invalid', `The intake ${what} file src/intake/model/${url.pathname.split('/').pop()} is missing; run npm run train:intake.`, { cause: e });
+  }
+}
+
 /** The model committed with wardline, read once. */
 export function loadShippedModel(): IntakeModel {
-  if (!shipped) {
-    let text: string;
-    try {
-      text = readFileSync(SHIPPED_MODEL_URL, 'utf8');
-    } catch (e) {
-      throw new AppError('catalogue.invalid', 'The intake model file src/intake/model/intake-model.json is missing; run npm run train:intake.', { cause: e });
-    }
-    shipped = deserialiseModel(text);
-  }
+  shipped ??= deserialiseModel(readTrainedFile(SHIPPED_MODEL_URL, 'model'));
   return shipped;
 }
