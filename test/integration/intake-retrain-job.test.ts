@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RETRAIN_PATTERN, startIntakeRetrainJob, type RetrainRunSummary } from '../../src/jobs/intake-retrain-job.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { redisTestUrl, uniquePrefix } from '../support/test-db.js';
+import { runNow, schedulersOf } from '../support/scheduled-job.js';
 
 describe('the weekly intake retrain job', () => {
   it('is scheduled every Sunday at 02:00 council time and retrains when its job comes', async () => {
@@ -12,12 +13,9 @@ describe('the weekly intake retrain job', () => {
       run: async (now): Promise<RetrainRunSummary> => { runs.push(now); return { outcome: 'nothing_new', inUse: 'shipped', councilExamples: 0 }; },
     });
     try {
-      const schedulers = await job.queue.getJobSchedulers();
-      expect(schedulers.map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz }))).toEqual([{ key: 'weekly-intake-retrain', pattern: '0 2 * * 0', tz: 'Europe/London' }]);
+      expect(await schedulersOf(job.queue)).toEqual([{ key: 'weekly-intake-retrain', pattern: '0 2 * * 0', tz: 'Europe/London' }]);
       expect(RETRAIN_PATTERN).toBe('0 2 * * 0');
-      await job.queue.add('now', {});
-      const deadline = Date.now() + 15_000;
-      while (!runs.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await runNow(job.queue, runs);
       expect(runs).toEqual([at]);
     } finally {
       await job.stop();

@@ -3,6 +3,7 @@ import * as auditRepo from '../../src/db/audit-repo.js';
 import { startRetentionJob } from '../../src/jobs/retention-job.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { redisTestUrl, uniquePrefix } from '../support/test-db.js';
+import { runNow, schedulersOf } from '../support/scheduled-job.js';
 
 describe('the daily retention job', () => {
   it('is scheduled every day at 03:30 council time and runs retention when its job comes', async () => {
@@ -13,11 +14,8 @@ describe('the daily retention job', () => {
       run: async (now) => { runs.push(now); return { redacted: 0 }; },
     });
     try {
-      const schedulers = await job.queue.getJobSchedulers();
-      expect(schedulers.map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz }))).toEqual([{ key: 'daily-retention', pattern: '30 3 * * *', tz: 'Europe/London' }]);
-      await job.queue.add('now', {});
-      const deadline = Date.now() + 15_000;
-      while (!runs.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(await schedulersOf(job.queue)).toEqual([{ key: 'daily-retention', pattern: '30 3 * * *', tz: 'Europe/London' }]);
+      await runNow(job.queue, runs);
       expect(runs).toEqual([at]);
     } finally {
       await job.stop();
