@@ -9,6 +9,8 @@ export interface InboundWorker {
   wake(): void;
   /** Resolves when nothing due is left (for tests and benchmarks). */
   idle(): Promise<void>;
+  /** True while stored events are being handled (other work of the process may give way). */
+  busy(): boolean;
   stop(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ export function startInboundWorker(o: {
 
   return {
     wake: kick,
+    busy: () => running !== null,
     idle: () => (running ? new Promise<void>((ok) => waiters.push(ok)) : Promise.resolve()),
     async stop() {
       stopped = true;

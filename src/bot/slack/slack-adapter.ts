@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { App, LogLevel } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import type { CaseContext } from '../../cases/case-service.js';
 import type { Db } from '../../db/client.js';
 import { findPersonByChatId, linkChatIdentity } from '../../db/directory-repo.js';
@@ -13,6 +13,7 @@ import { ACTION_IDS, type ActionId, type InboundEvent, type InboundReply } from 
 import type { ConversationFlows } from '../flows/conversation-flows.js';
 import type { AdapterDeps } from '../adapter-deps.js';
 import { createChannelNames } from './channel-names.js';
+import { cachedAuthorize } from './slack-authorize.js';
 import { registerSlackSurfaces } from './slack-surfaces.js';
 import { SlackHttpReceiver } from './slack-receiver.js';
 import { SlackSocketReceiver } from './slack-socket-receiver.js';
@@ -34,6 +35,8 @@ export interface SlackAdapter {
   addRoutes(routes: HttpRoutes): void;
   /** Resolves when every Slack request taken so far has been handled. */
   idle(): Promise<void>;
+  /** True while stored Slack events are being handled. */
+  busy(): boolean;
   /** Socket Mode: connects. HTTP mode: handles the events the web role stored (worker and all roles). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -74,20 +77,22 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
   };
   const receiver = socket ? null : new SlackHttpReceiver({ signingSecret: o.signingSecret!, clock: o.clock, logger: o.logger, enqueue });
   const clientOptions = { ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}), rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
+  const client = new WebClient(o.botToken, clientOptions);
   const app = new App({
-    token: o.botToken,
+    // Who the bot is is asked of Slack once, not once per event.
+    authorize: cachedAuthorize(client, o.botToken),
     // Socket Mode's own Web API client (apps.connections.open) honours SLACK_API_URL too.
     receiver: receiver ?? new SlackSocketReceiver({ appToken: o.appToken!, clientOptions, logger: o.logger, enqueue }),
-    clientOptions, logLevel: LogLevel.ERROR, tokenVerificationEnabled: false,
+    clientOptions, logLevel: LogLevel.ERROR,
   });
-  const channelNames = createChannelNames(async (id) => (await app.client.conversations.info({ channel: id })).channel?.name ?? null, o.clock);
+  const channelNames = createChannelNames(async (id) => (await client.conversations.info({ channel: id })).channel?.name ?? null, o.clock);
   const unknown = new Map<string, number>();
   /** Slack users already linked to a person: no lookup on their next event. */
   const known = new Set<string>();
   const listen = new Set(o.listenChannels.map((c) => c.replace(/^#/, '').toLowerCase()));
 
   const kit: SlackKit = {
-    client: app.client, flows: o.flows, logger: o.logger, zone: o.zone, db: o.db, loadContext: o.loadContext,
+    client, flows: o.flows, logger: o.logger, zone: o.zone, db: o.db, loadContext: o.loadContext,
     listening: (id, name) => listen.has(id.toLowerCase()) || (!!name && listen.has(name.toLowerCase())),
     channelName: channelNames,
     async knowPerson(userId) {
@@ -96,7 +101,7 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
       const last = unknown.get(userId);
       if (last && o.clock.now().getTime() - last < 600_000) return;
       unknown.set(userId, o.clock.now().getTime());
-      const email = await app.client.users.info({ user: userId }).then((r) => r.user?.profile?.email ?? null, () => null);
+      const email = await client.users.info({ user: userId }).then((r) => r.user?.profile?.email ?? null, () => null);
       const person = email ? (await o.loadContext()).directory.byEmail.get(email.toLowerCase()) : undefined;
       if (person) {
         await linkChatIdentity(o.db, 'slack', userId, person.id);
@@ -120,7 +125,7 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
         return {};
       }
       if (reply.ephemeral && ephemeralTo) {
-        await app.client.chat.postEphemeral({
+        await client.chat.postEphemeral({
           channel: ephemeralTo.channel, user: ephemeralTo.user, text: reply.ephemeral, ...(ephemeralTo.threadTs ? { thread_ts: ephemeralTo.threadTs } : {}),
         }).catch((e: unknown) => o.logger.warn({ err: (e as Error).message }, 'could not send an ephemeral reply'));
       }
@@ -132,11 +137,12 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
   app.error(async (e) => { o.logger.error({ err: e }, 'Slack listener error'); });
 
   return {
-    client: app.client,
+    client,
     mode: socket ? 'socket' : 'http',
     addRoutes(routes) {
       if (receiver) routes.post('/slack/events', receiver.handle);
     },
+    busy: () => worker?.busy() ?? false,
     idle: async () => {
       await receiver?.idle();
       await worker?.idle();
