@@ -26,6 +26,8 @@ export function startInboundWorker(o: {
   db: Db; clock: Clock; logger: Logger; platform: Platform;
   /** Handles the bodies in order; for each, null when done or why it failed (tried again later). */
   handleBatch: (bodies: unknown[]) => Promise<(string | null)[]>;
+  /** Awaited before each batch: lets work that must answer first (acks, in the `all` role) go ahead. */
+  giveWay?: () => Promise<void>;
   batchSize?: number; pollMs?: number; leaseMs?: number;
 }): InboundWorker {
   const batchSize = o.batchSize ?? 50;
@@ -62,6 +64,8 @@ export function startInboundWorker(o: {
     do {
       again = false;
       for (;;) {
+        if (stopped) return;
+        await o.giveWay?.();
         if (stopped) return;
         const rows = await claimInbound(o.db, o.platform, o.clock.now(), o.leaseMs ?? 60_000, batchSize);
         if (!rows.length) break;

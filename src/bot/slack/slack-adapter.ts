@@ -19,6 +19,7 @@ import { SlackHttpReceiver } from './slack-receiver.js';
 import { SlackSocketReceiver } from './slack-socket-receiver.js';
 import { handleStored, type StoredTurn } from './slack-stored.js';
 import { pickList, type PickList } from '../pick-list.js';
+import { ackPriority } from '../ack-priority.js';
 
 export interface SlackAdapterOptions extends AdapterDeps {
   botToken: string;
@@ -70,7 +71,9 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
   /** Set while a stored event is handled: a failure is recorded so the event is tried again. */
   const stored = new AsyncLocalStorage<StoredTurn>();
   const store = inboundBatcher(o.db, 'slack', () => o.clock.now());
+  const acks = ackPriority();
   const enqueue = async (key: string, body: Record<string, unknown>) => {
+    acks.arrived();
     const outcome = await store(key, body);
     if (outcome.kind === 'stored') worker?.wake();
     return outcome;
@@ -151,7 +154,7 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
       if (socket) await app.start();
       worker = startInboundWorker({
         db: o.db, clock: o.clock, logger: o.logger, platform: 'slack', pollMs: 250, ...(o.inboundBatch ? { batchSize: o.inboundBatch } : {}),
-        handleBatch: (bodies) => handleStored(app, stored, o.flows, bodies),
+        handleBatch: (bodies) => handleStored(app, stored, o.flows, bodies), giveWay: acks.giveWay,
       });
     },
     async stop() {
