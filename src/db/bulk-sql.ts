@@ -19,8 +19,9 @@ const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * parameter. Drizzle builds a multi-row insert one parameter at a time, which for a batch of cases
  * and their messages costs the worker more CPU than the database spends on the rows. `rows` are
  * keyed by the table's property names (as for `db.insert(table).values`); Dates are written as ISO
- * instants and jsonb columns take their values as they are. Keys whose value is undefined in every
- * row are left to the column's default. `tail` follows (ON CONFLICT …, RETURNING …).
+ * instants and jsonb columns take their values as they are. A key undefined in every row is left
+ * to the column's default; one undefined in only some rows is NULL there (give rows one shape).
+ * `tail` follows (ON CONFLICT …, RETURNING …).
  */
 export function insertJsonRows<T extends PgTable>(table: T, rows: Partial<T['$inferInsert']>[], tail: SQL = sql``): SQL {
   const columns = getTableColumns(table) as Record<string, PgColumn>;
