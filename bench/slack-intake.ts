@@ -118,6 +118,8 @@ const line = (rate: number, r: Awaited<ReturnType<typeof phase>>, bareRate: numb
 
 try {
   const apiUrl = await api.start();
+  // The channels the load writes in have names, as in a real workspace (a lookup per channel, then kept).
+  for (let c = 0; c < 500; c++) api.channelNames.set(`C${String(c).padStart(8, '0')}`, `bench-${c}`);
   const seeded = await runCli(['seed', '--demo'], { env: { DATABASE_URL: servers.databaseUrl } });
   if (seeded.code !== 0) throw new Error(seeded.stderr);
   const people = await loadPeople(db);

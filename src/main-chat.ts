@@ -101,6 +101,10 @@ export async function startChatRuntime(o: { core: Core; redis: Redis; redisUrl: 
     delivery = startDeliveryLoop({
       db, clock, logger, limiter, deliverers, onFailed,
       onOutcome: (platform, outcome) => core.metrics.deliveries.labels(platform, outcome).inc(),
+    }, {
+      // Opening cases from stored events comes first: a case's card is safe in the outbox, and
+      // delivery takes at most a quarter of the time while events wait.
+      yieldTo: () => slack?.busy() ?? false,
     });
     stops.push(() => delivery!.stop());
     const settings = {

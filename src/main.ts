@@ -21,6 +21,7 @@ import { startRedisServer } from './jobs/redis-server.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { AppError } from './shared/errors.js';
 import { redactUrls } from './shared/redact.js';
+import { keepUnchanged } from './shared/keep-unchanged.js';
 import type { Logger } from './shared/logger.js';
 import { createMetrics, type Metrics } from './web/metrics.js';
 import type { WebPlugin, WebServer } from './web/server.js';
@@ -66,14 +67,20 @@ export async function openCore(config: Config, logger: Logger, opts: { clock?: C
   // The intake model in use: one small query with each context read, so a model adopted or rolled
   // back by any process is used here within a second.
   const loadModel = createIntakeModelLoader(dbh.db, loadShippedModel, (msg, meta) => logger.warn(meta, msg));
+  // Reread every second but seldom changed: an unchanged catalogue stays the same object, so the
+  // lexicon compiled from it (and its memo of phrases) is not rebuilt each time.
+  const sameCatalogue = keepUnchanged<Awaited<ReturnType<typeof loadCatalogue>>>();
+  let index: CatalogueIndex | null = null;
   const readContext = async (): Promise<CaseContext> => {
-    const [catalogue, people, table, stored] = await Promise.all([
+    const [loaded, people, table, stored] = await Promise.all([
       loadCatalogue(dbh.db), loadPeople(dbh.db), loadRoutingTable(dbh.db), loadSlaPolicies(dbh.db),
     ]);
+    const catalogue = sameCatalogue(loaded);
+    if (index?.catalogue !== catalogue) index = new CatalogueIndex(catalogue);
     const policies: SlaPolicy[] = [...DEFAULT_SLA_POLICIES, ...stored];
     const streets = await loadStreets(catalogue.wardSet);
     const intakeModel = await loadModel();
-    return { index: new CatalogueIndex(catalogue), directory: buildDirectory(people), table, policies, streets, intakeModel };
+    return { index, directory: buildDirectory(people), table, policies, streets, intakeModel };
   };
   // The catalogue, directory and routing table change rarely (imports, often from another
   // process): read at most once a second, and at once after a change made here.

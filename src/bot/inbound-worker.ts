@@ -9,6 +9,8 @@ export interface InboundWorker {
   wake(): void;
   /** Resolves when nothing due is left (for tests and benchmarks). */
   idle(): Promise<void>;
+  /** True while stored events are being handled (other work of the process may give way). */
+  busy(): boolean;
   stop(): Promise<void>;
 }
 
@@ -24,6 +26,8 @@ export function startInboundWorker(o: {
   db: Db; clock: Clock; logger: Logger; platform: Platform;
   /** Handles the bodies in order; for each, null when done or why it failed (tried again later). */
   handleBatch: (bodies: unknown[]) => Promise<(string | null)[]>;
+  /** Awaited before each batch: lets work that must answer first (acks, in the `all` role) go ahead. */
+  giveWay?: () => Promise<void>;
   batchSize?: number; pollMs?: number; leaseMs?: number;
 }): InboundWorker {
   const batchSize = o.batchSize ?? 50;
@@ -61,6 +65,8 @@ export function startInboundWorker(o: {
       again = false;
       for (;;) {
         if (stopped) return;
+        await o.giveWay?.();
+        if (stopped) return;
         const rows = await claimInbound(o.db, o.platform, o.clock.now(), o.leaseMs ?? 60_000, batchSize);
         if (!rows.length) break;
         await batch(rows);
@@ -85,6 +91,7 @@ export function startInboundWorker(o: {
 
   return {
     wake: kick,
+    busy: () => running !== null,
     idle: () => (running ? new Promise<void>((ok) => waiters.push(ok)) : Promise.resolve()),
     async stop() {
       stopped = true;

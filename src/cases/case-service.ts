@@ -2,16 +2,17 @@ import type { CatalogueIndex } from '../catalogue/catalogue.js';
 import type { Directory, Person } from '../directory/person.js';
 import type { IntakeModel } from '../intake/model/intake-model.js';
 import type { StreetGazetteer } from '../intake/street-gazetteer.js';
-import { routeCase } from '../routing/route-case.js';
-import type { RouteDecision, RoutingTable } from '../routing/routing-table.js';
+import type { RoutingTable } from '../routing/routing-table.js';
 import type { Clock } from '../shared/clock.js';
 import type { CaseStatus, Platform } from '../shared/enums.js';
 import { AppError } from '../shared/errors.js';
 import type { CaseId, PersonId, ServiceId, WardId } from '../shared/ids.js';
 import { assertCan, isStaffOnCase, type CaseAction } from './authorisation.js';
-import type { CaseEvent, CasePatch, CaseRecord, CaseRepo, CaseStore, CaseToOpen, ChatOrigin, NewCaseEvent, OpenedCase, OutboundMessage } from './case-record.js';
+import { createCaseRules } from './case-rules.js';
+import { createCaseOpener, MAX_TEXT } from './open-cases.js';
+import type { CaseEvent, CasePatch, CaseRecord, CaseRepo, CaseStore, ChatOrigin, NewCaseEvent, OutboundMessage } from './case-record.js';
 import { assertTransition } from './lifecycle.js';
-import { computeDueTimes, type SlaPolicy } from './sla.js';
+import type { SlaPolicy } from './sla.js';
 import { extendForPause, type WorkingCalendar } from './working-time.js';
 
 /** Everything a case decision reads: loaded per call from the store, never kept in one process. */
@@ -67,80 +68,11 @@ export interface CaseServiceDeps {
   observe?: (change: { action: CaseAction | 'open'; caseRecord: CaseRecord }) => void;
 }
 
-const MAX_TEXT = 40_000;
-
 export function createCaseService(deps: CaseServiceDeps) {
   const { store, clock } = deps;
-
-  function actorIn(ctx: CaseContext, actorId: PersonId): Person {
-    const actor = ctx.directory.byId.get(actorId);
-    if (!actor || !actor.active) throw new AppError('directory.unknown_person', 'You are not in the wardline directory; ask an admin to add you.');
-    return actor;
-  }
-
-  function dayOf(d: Date): string {
-    return deps.calendar.localDate(d);
-  }
-
-  function route(ctx: CaseContext, serviceId: ServiceId | null, wardId: WardId | null, at: Date): RouteDecision {
-    if (!serviceId || !wardId) {
-      return { kind: 'unrouted', version: ctx.table.version, reason: `No ${!serviceId ? 'service' : 'ward'} yet, so no rule applies; sent to triage.`, assigneeId: ctx.table.triageOwnerId };
-    }
-    return routeCase(ctx.table, ctx.index, ctx.directory, { serviceId, wardId, onDate: dayOf(at) });
-  }
-
-  function routingPatch(decision: RouteDecision): CasePatch {
-    return decision.kind === 'routed'
-      ? { routing: decision, routingVersion: decision.version, assigneeId: decision.assigneeId, rmId: decision.rmId, deputyId: decision.deputyId }
-      : { routing: decision, routingVersion: decision.version, assigneeId: decision.assigneeId, rmId: null, deputyId: null };
-  }
-
-  function duePatch(ctx: CaseContext, serviceId: ServiceId | null, urgent: boolean, from: Date): CasePatch {
-    const due = computeDueTimes(deps.calendar, ctx.policies, { serviceId: serviceId ?? '*', urgent, openedAt: from });
-    return { acknowledgeBy: due.acknowledgeBy, respondBy: due.respondBy, resolveBy: due.resolveBy };
-  }
-
-  /** A checked draft as the rows that open it: routed and given its due times now. */
-  function toOpen(ctx: CaseContext, actor: Person, draft: CaseDraft, origin: ChatOrigin | undefined, now: Date, due: (s: ServiceId | null, urgent: boolean) => CasePatch): CaseToOpen {
-    if (draft.serviceId && !ctx.index.service(draft.serviceId)) throw new AppError('catalogue.unknown_service', `There is no service called "${draft.serviceId}".`);
-    if (draft.wardId && !ctx.index.ward(draft.wardId)) throw new AppError('catalogue.unknown_ward', `There is no ward called "${draft.wardId}".`);
-    if (draft.description.length > MAX_TEXT) throw new AppError('case.invalid_input', `The description is over ${MAX_TEXT} characters; shorten it or attach the rest as a link.`);
-    const decision = route(ctx, draft.serviceId, draft.wardId, now);
-    const status: CaseStatus = decision.kind === 'routed' ? 'routed' : 'new';
-    return {
-      caseRow: {
-        status, statusBeforeInfo: null, serviceId: draft.serviceId, wardId: draft.wardId,
-        urgency: draft.urgent ? 'urgent' : 'normal', topic: draft.topic ?? null, location: draft.location ?? null,
-        summary: draft.summary.slice(0, 300), description: draft.description, raisedById: actor.id,
-        assigneeId: null, rmId: null, deputyId: null, routing: null, routingVersion: null,
-        sourcePlatform: draft.sourcePlatform ?? origin?.platform ?? null, acknowledgeBy: null, respondBy: null, resolveBy: null, pausedAt: null,
-        acknowledgedAt: null, respondedAt: null, resolvedAt: null, closedAt: null, escalationLevel: 0, duplicateOfId: null,
-        ...routingPatch(decision), ...due(draft.serviceId, draft.urgent),
-        createdAt: now, updatedAt: now,
-      },
-      event: { type: 'opened', actorId: actor.id, at: now, fromStatus: null, toStatus: status, data: { routing: decision, urgent: draft.urgent, ...(draft.channelName !== undefined ? { channel: draft.channelName } : {}) } },
-      link: origin ? { ...origin, messageId: null, owner: 'councillor', personId: actor.id } : null,
-    };
-  }
-
-  /** The messages about cases just opened, per request, written in one go. */
-  async function notifyOpened(repo: CaseRepo, requests: { group: OpenedCase[]; origin: ChatOrigin | undefined }[], ctx: CaseContext, at: Date): Promise<void> {
-    if (!deps.notify) return;
-    // A new case's only thread is the one just linked: the notifier reads it from here.
-    const known = new Map(requests.flatMap((r) => r.group).map((o) => [o.record.id as string, o.links]));
-    const view: CaseRepo = Object.assign(Object.create(repo) as CaseRepo, {
-      listLinks: (id: CaseId) => (known.has(id) ? Promise.resolve(known.get(id)!) : repo.listLinks(id)),
-    });
-    const messages: { messages: OutboundMessage[]; caseId: CaseId }[] = [];
-    for (const { group, origin } of requests) {
-      const caseIds = group.map((o) => o.record.id);
-      for (const [j, { record, event }] of group.entries()) {
-        const change: CaseChange = { caseRecord: record, event, context: ctx, ...(origin ? { origin: { ...origin, caseIds, last: j === group.length - 1 } } : {}) };
-        messages.push({ messages: await deps.notify(change, view), caseId: record.id });
-      }
-    }
-    await repo.enqueueMany(messages, at);
-  }
+  const rules = createCaseRules(deps.calendar);
+  const { actorIn, route, routingPatch, duePatch } = rules;
+  const opener = createCaseOpener(deps, rules);
 
   async function emit(repo: CaseRepo, change: CaseChange, at: Date): Promise<void> {
     if (!deps.notify) return;
@@ -192,40 +124,9 @@ export function createCaseService(deps: CaseServiceDeps) {
 
     /**
      * Opens the cases of several requests (a batch of chat turns) together: each request is checked
-     * alone, and one that is refused opens nothing and comes back as its error; the others' cases,
-     * events, threads and messages are written with one statement per table, in the requests' order.
+     * alone, and one that is refused opens nothing and comes back as its error (see `open-cases.ts`).
      */
-    async openMany(requests: OpenRequest[]): Promise<(CaseRecord[] | AppError)[]> {
-      const ctx = await deps.loadContext();
-      const now = clock.now();
-      // Opened at the same moment, cases of one service and urgency are due at the same times.
-      const dues = new Map<string, CasePatch>();
-      const due = (serviceId: ServiceId | null, urgent: boolean) => {
-        const k = `${serviceId ?? ''}|${urgent}`;
-        if (!dues.has(k)) dues.set(k, duePatch(ctx, serviceId, urgent, now));
-        return dues.get(k)!;
-      };
-      const checked = requests.map((r) => {
-        try {
-          const actor = actorIn(ctx, r.actorId);
-          return { r, items: r.drafts.map((d) => toOpen(ctx, actor, d, r.origin, now, due)) };
-        } catch (e) {
-          if (e instanceof AppError) return e;
-          throw e;
-        }
-      });
-      const good = checked.filter((c): c is Exclude<typeof c, AppError> => !(c instanceof AppError));
-      const opened = good.length ? await store.transaction(async (repo) => {
-        const all = await repo.insertCases(good.flatMap((g) => g.items), now);
-        let k = 0;
-        const byRequest = good.map((g) => all.slice(k, (k += g.items.length)));
-        await notifyOpened(repo, byRequest.map((group, i) => ({ group, origin: good[i]!.r.origin })), ctx, now);
-        return byRequest.map((group) => group.map((o) => o.record));
-      }) : [];
-      for (const caseRecord of opened.flat()) deps.observe?.({ action: 'open', caseRecord });
-      let g = 0;
-      return checked.map((c) => (c instanceof AppError ? c : opened[g++]!));
-    },
+    openMany: (requests: OpenRequest[]) => opener.openMany(requests),
 
     async openCase(actorId: PersonId, draft: CaseDraft, origin?: ChatOrigin): Promise<CaseRecord> {
       const [opened] = await this.openCases(actorId, [draft], origin);

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { CaseEvent, CaseToOpen, ConversationLink, OutboundMessage } from '../cases/case-record.js';
-import type { CaseStatus } from '../shared/enums.js';
 import { asCaseId, type CaseId } from '../shared/ids.js';
+import { insertJsonRows, rowsOf } from './bulk-sql.js';
 import type { Tx } from './client.js';
 import { recordCasesOpened } from './dashboard-stats.js';
 import { caseEvents, cases, conversationLinks, outbox, slaChecks } from './tables.js';
@@ -18,39 +19,34 @@ export interface OpenedRows {
 /**
  * Opens many cases with one statement per table. The numbers are taken in one step under the
  * numbering lock (the next ones after the highest, in the order given), so references still have
- * no gaps; rows, events and links come back in the order given.
+ * no gaps; rows, events and links come back in the order given. The rows go as one JSON parameter
+ * a table (see `insertJsonRows`); a case's id is made here, so its row need not be read back.
  */
 export async function insertOpenedCases(db: Tx, items: CaseToOpen[], at: Date): Promise<OpenedRows> {
   if (!items.length) return { rows: [], events: [], links: [] };
   await db.execute(sql`select pg_advisory_xact_lock(${CASE_NUMBER_LOCK})`);
-  const inserted = await db.insert(cases).values(items.map((it, k) => ({
-    ...it.caseRow, seq: sql`(select coalesce(max(${cases.seq}), 0) + ${k + 1} from ${cases})`,
-  }))).returning();
-  const rows = inserted.sort((a, b) => a.seq - b.seq);
+  const [top] = rowsOf<{ n: string | number }>(await db.execute(sql`select coalesce(max(${cases.seq}), 0) as n from ${cases}`));
+  const first = Number(top?.n ?? 0) + 1;
+  const rows = items.map((it, k) => ({ ...it.caseRow, id: randomUUID(), seq: first + k, rowVersion: 1, overdueAt: null }));
+  await db.execute(insertJsonRows(cases, rows.map(({ overdueAt: _generated, ...r }) => r)));
   const ids = rows.map((r) => r.id);
   await recordCasesOpened(db, ids);
   const due = rows.filter((r) => r.status !== 'resolved' && r.status !== 'closed' && r.status !== 'needs_info');
   if (due.length) {
-    await db.insert(slaChecks).values(due.map((r) => ({ caseId: r.id, dueAt: r.updatedAt })))
-      .onConflictDoUpdate({ target: slaChecks.caseId, set: { dueAt: sql`excluded.due_at` } });
+    await db.execute(insertJsonRows(slaChecks, due.map((r) => ({ caseId: r.id, dueAt: r.updatedAt })), sql`on conflict (case_id) do update set due_at = excluded.due_at`));
   }
   const links = items.map((it, k) => (it.link ? [{ ...it.link, caseId: asCaseId(ids[k]!) }] : []));
   const linkRows = links.flat();
   if (linkRows.length) {
-    await db.insert(conversationLinks).values(linkRows.map((l) => ({ ...l, createdAt: at }))).onConflictDoUpdate({
-      target: [conversationLinks.platform, conversationLinks.channelId, conversationLinks.threadId, conversationLinks.caseId],
-      set: { messageId: sql`coalesce(excluded.message_id, ${conversationLinks.messageId})`, cardKey: sql`coalesce(excluded.card_key, ${conversationLinks.cardKey})` },
-    });
+    await db.execute(insertJsonRows(conversationLinks, linkRows.map((l) => ({ ...l, createdAt: at })), sql`on conflict (platform, channel_id, thread_id, case_id) do update set
+      message_id = coalesce(excluded.message_id, conversation_links.message_id), card_key = coalesce(excluded.card_key, conversation_links.card_key)`));
   }
-  const eventRows = await db.insert(caseEvents).values(items.map((it, k) => ({ ...it.event, caseId: ids[k]! }))).returning();
-  const byCase = new Map(eventRows.map((e) => [e.caseId, e]));
-  const events = ids.map((id) => {
-    const e = byCase.get(id)!;
-    return {
-      id: e.id, caseId: asCaseId(e.caseId), type: e.type, actorId: e.actorId as CaseEvent['actorId'], at: e.at,
-      fromStatus: e.fromStatus as CaseStatus | null, toStatus: e.toStatus as CaseStatus | null, data: (e.data ?? {}) as Record<string, unknown>,
-    };
-  });
+  const eventIds = rowsOf<{ id: string | number; case_id: string }>(await db.execute(insertJsonRows(caseEvents, items.map((it, k) => ({ ...it.event, caseId: ids[k]! })), sql`returning id, case_id`)));
+  const idOf = new Map(eventIds.map((e) => [e.case_id, Number(e.id)]));
+  const events = items.map((it, k): CaseEvent => ({
+    id: idOf.get(ids[k]!)!, caseId: asCaseId(ids[k]!), type: it.event.type, actorId: it.event.actorId, at: it.event.at,
+    fromStatus: it.event.fromStatus, toStatus: it.event.toStatus, data: it.event.data ?? {},
+  }));
   return { rows, events, links };
 }
 
@@ -59,7 +55,7 @@ export async function enqueueOutboundMany(db: Tx, groups: { messages: OutboundMe
   const values = groups.flatMap((g) => g.messages.map((m) => ({
     idempotencyKey: m.idempotencyKey, platform: m.platform, target: m.target, payload: m.payload, caseId: g.caseId, createdAt: at, nextAttemptAt: at,
   })));
-  if (values.length) await db.insert(outbox).values(values).onConflictDoNothing();
+  if (values.length) await db.execute(insertJsonRows(outbox, values, sql`on conflict do nothing`));
 }
 
 /**

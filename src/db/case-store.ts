@@ -176,24 +176,43 @@ export async function lockWardService(tx: Tx, wardId: string, serviceId: string)
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`dup:${wardId}:${serviceId}`}))`);
 }
 
+/** An open case as a duplicate check compares and names it. */
+export interface OpenCaseBrief {
+  id: CaseId;
+  reference: string;
+  serviceId: ReturnType<typeof asServiceId> | null;
+  wardId: ReturnType<typeof asWardId> | null;
+  location: string | null;
+  status: CaseStatus;
+}
+
 /**
  * The open cases of each ward and service since `since`, newest first, at most `limit` a pair (what a
- * duplicate check compares a new report with; watchers are not read), keyed `ward/service`; one statement for all pairs.
+ * duplicate check compares a new report with), keyed `ward/service`; one statement for all pairs,
+ * reading only what the check needs (a busy ward has many open cases, and their texts are long).
  */
 export async function recentOpenCasesByPair(
   db: Tx, pairs: { wardId: string; serviceId: string }[], statuses: readonly CaseStatus[], since: Date, limit: number,
-): Promise<Map<string, CaseRecord[]>> {
-  const out = new Map<string, CaseRecord[]>();
+): Promise<Map<string, OpenCaseBrief[]>> {
+  const out = new Map<string, OpenCaseBrief[]>();
   const unique = [...new Map(pairs.map((p) => [`${p.wardId}/${p.serviceId}`, p])).values()];
   if (!unique.length) return out;
-  const list = (xs: string[]) => sql`array[${sql.join(xs.map((x) => sql`${x}`), sql`, `)}]::text[]`;
-  const ids = sql`(select c.id from unnest(${list(unique.map((p) => p.wardId))}, ${list(unique.map((p) => p.serviceId))}) as p(w, s)
-    cross join lateral (select id from ${cases} where ward_id = p.w and service_id = p.s and status in ${[...statuses]} and created_at >= ${since.toISOString()}::timestamptz
-      order by seq desc limit ${limit}) c)`;
-  const rows = await db.select().from(cases).where(inArray(cases.id, ids)).orderBy(desc(cases.seq));
-  for (const r of rows) {
-    const k = `${r.wardId}/${r.serviceId}`;
-    out.set(k, [...(out.get(k) ?? []), toRecord(r, [])]);
+  const array = (xs: string[]) => sql`array[${sql.join(xs.map((x) => sql`${x}`), sql`, `)}]::text[]`;
+  const rows = await db.execute<{ id: string; seq: number; ward_id: string; service_id: string; location: string | null; status: CaseStatus }>(sql`
+    select c.id, c.seq, c.ward_id, c.service_id, c.location, c.status
+    from unnest(${array(unique.map((p) => p.wardId))}, ${array(unique.map((p) => p.serviceId))}) as p(w, s)
+    cross join lateral (select id, seq, ward_id, service_id, location, status from ${cases}
+      where ward_id = p.w and service_id = p.s and status in ${[...statuses]} and created_at >= ${since.toISOString()}::timestamptz
+      order by seq desc limit ${limit}) c
+    order by c.seq desc`);
+  for (const r of rows as unknown as { id: string; seq: number; ward_id: string; service_id: string; location: string | null; status: CaseStatus }[]) {
+    const k = `${r.ward_id}/${r.service_id}`;
+    const brief: OpenCaseBrief = {
+      id: asCaseId(r.id), reference: formatReference(Number(r.seq)), serviceId: asServiceId(r.service_id), wardId: asWardId(r.ward_id), location: r.location, status: r.status,
+    };
+    const list = out.get(k);
+    if (list) list.push(brief);
+    else out.set(k, [brief]);
   }
   return out;
 }

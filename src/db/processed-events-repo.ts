@@ -1,4 +1,5 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import { insertJsonRows, rowsOf } from './bulk-sql.js';
 import type { Tx } from './client.js';
 import { processedEvents } from './tables.js';
 
@@ -19,9 +20,9 @@ export async function markProcessed(db: Tx, source: string, eventKey: string, at
 export async function markProcessedMany(db: Tx, keys: { source: string; eventKey: string }[], at: Date): Promise<Set<string>> {
   if (!keys.length) return new Set();
   const unique = [...new Map(keys.map((k) => [`${k.source}:${k.eventKey}`, k])).values()];
-  const rows = await db.insert(processedEvents).values(unique.map((k) => ({ source: k.source, eventKey: k.eventKey, receivedAt: at }))).onConflictDoNothing()
-    .returning({ source: processedEvents.source, eventKey: processedEvents.eventKey });
-  return new Set(rows.map((r) => `${r.source}:${r.eventKey}`));
+  const rows = rowsOf<{ source: string; event_key: string }>(await db.execute(insertJsonRows(processedEvents,
+    unique.map((k) => ({ source: k.source, eventKey: k.eventKey, receivedAt: at })), sql`on conflict do nothing returning source, event_key`)));
+  return new Set(rows.map((r) => `${r.source}:${r.event_key}`));
 }
 
 /** Forgets deliveries older than the window (at least an hour is kept). */

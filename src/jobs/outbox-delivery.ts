@@ -141,25 +141,50 @@ async function settleFailure(deps: DeliveryDeps, row: ClaimedRow, err: DeliveryE
   return until;
 }
 
-/** The delivery worker: a loop that drains the outbox, sleeping briefly when it is empty. */
-export function startDeliveryLoop(deps: DeliveryDeps, opts: { idleMs?: number } = {}): { wake(): void; stop(): Promise<void> } {
+export interface DeliveryLoopOptions {
+  idleMs?: number;
+  /** True while work that should come first is waiting (stored chat events to handle). */
+  yieldTo?: () => boolean;
+  /** While `yieldTo` says so, the share of the time delivery may take (0–1, default 0.25). */
+  busyShare?: number;
+}
+
+/** The longest delivery pauses after one batch while other work comes first. */
+export const MAX_YIELD_MS = 5_000;
+
+/** How long to pause after a batch that took `spentMs`, so that delivery takes at most `share` of the time. */
+export function yieldPauseMs(spentMs: number, share: number): number {
+  if (share >= 1) return 0;
+  return Math.min(MAX_YIELD_MS, (spentMs * (1 - share)) / Math.max(share, 0.01));
+}
+
+/**
+ * The delivery worker: a loop that drains the outbox, sleeping briefly when it is empty. While
+ * `yieldTo` says other work is waiting, it pauses after each batch so that it takes no more than
+ * its share of the process, and goes on at full speed as soon as that work is done.
+ */
+export function startDeliveryLoop(deps: DeliveryDeps, opts: DeliveryLoopOptions = {}): { wake(): void; stop(): Promise<void> } {
   let running = true;
   let wakeUp: (() => void) | null = null;
+  const pause = (ms: number, onWake: boolean) => new Promise<void>((ok) => {
+    const t = setTimeout(ok, ms);
+    wakeUp = onWake ? () => { clearTimeout(t); ok(); } : () => undefined;
+  }).finally(() => { wakeUp = null; });
+  /** Pauses in short steps, ending early when the other work is done or the loop stops. */
+  const yieldFor = async (ms: number) => {
+    for (let left = ms; left > 0 && running && opts.yieldTo?.(); left -= 50) await pause(Math.min(50, left), false);
+  };
   const done = (async () => {
     while (running) {
       let claimed = 0;
+      const started = performance.now();
       try {
         claimed = await deliverBatch(deps);
       } catch (e) {
         deps.logger.warn({ err: (e as Error).message }, 'delivery batch failed; retrying');
       }
-      if (claimed === 0 && running) {
-        await new Promise<void>((ok) => {
-          const t = setTimeout(ok, opts.idleMs ?? 250);
-          wakeUp = () => { clearTimeout(t); ok(); };
-        });
-        wakeUp = null;
-      }
+      if (claimed === 0 && running) await pause(opts.idleMs ?? 250, true);
+      else if (opts.yieldTo?.()) await yieldFor(yieldPauseMs(performance.now() - started, opts.busyShare ?? 0.25));
     }
   })();
   return {

@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config.js';
 import { claimOutbox, listFailedOutbox, retryFailedOutbox } from '../../src/db/outbox-delivery-repo.js';
 import { enqueueOutbound } from '../../src/db/outbox-repo.js';
 import { ensureChannel, listMessages } from '../../src/db/workspace-repo.js';
-import { deliverBatch, DeliveryError, type DeliveryDeps } from '../../src/jobs/outbox-delivery.js';
+import { deliverBatch, DeliveryError, MAX_YIELD_MS, startDeliveryLoop, yieldPauseMs, type DeliveryDeps } from '../../src/jobs/outbox-delivery.js';
 import { RateLimiter } from '../../src/jobs/rate-limiter.js';
 import { openCore, type Core } from '../../src/main.js';
 import { FixedClock } from '../../src/shared/clock.js';
@@ -54,7 +54,7 @@ beforeAll(async () => {
   await db.close();
   core = await openCore(loadConfig({ DATABASE_URL: db.url }), createLogger('silent'), { clock });
   redis = new Redis(redisTestUrl(), { maxRetriesPerRequest: null });
-  for (const id of ['c1', 'c2', 'c3', 'c4']) await ensureChannel(core.dbh.db, { id, name: id, kind: 'channel', personId: null, listening: false }, clock.now());
+  for (const id of ['c1', 'c2', 'c3', 'c4', 'c5']) await ensureChannel(core.dbh.db, { id, name: id, kind: 'channel', personId: null, listening: false }, clock.now());
 });
 afterAll(async () => { redis?.disconnect(); await core?.close(); });
 
@@ -69,6 +69,32 @@ describe('outbox delivery', () => {
     expect(await texts('c1')).toEqual(['first, edited', 'second']);
     const [root] = await listMessages(core.dbh.db, 'c1');
     expect((await listMessages(core.dbh.db, 'c1', { threadId: root!.id })).map((m) => m.text)).toEqual(['first, edited', 'in thread']);
+  });
+
+  it('gives way while other work waits: one batch, then a pause; at full speed once that work is done', async () => {
+    failed = [];
+    await enqueueOutbound(core.dbh.db, [post('y1', 'c5', 'one'), post('y2', 'c5', 'two'), post('y3', 'c5', 'three')], null, clock.now());
+    let busy = true;
+    // A share of 1%: after a batch of one message the loop pauses for 99 times as long as it took (at most MAX_YIELD_MS).
+    const loop = startDeliveryLoop({ ...deps(workspace()), batch: 1 }, { idleMs: 20, yieldTo: () => busy, busyShare: 0.01 });
+    try {
+      const until = async (n: number) => { for (let i = 0; i < 200 && (await texts('c5')).length < n; i++) await new Promise((r) => setTimeout(r, 10)); };
+      await until(1);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(await texts('c5')).toEqual(['one']);
+      busy = false;
+      await until(3);
+      expect(await texts('c5')).toEqual(['one', 'two', 'three']);
+    } finally {
+      await loop.stop();
+    }
+  });
+
+  it('pauses after a batch so that delivery takes its share of the time, and never longer than the cap', () => {
+    expect(yieldPauseMs(100, 0.25)).toBe(300);
+    expect(yieldPauseMs(100, 0.5)).toBe(100);
+    expect(yieldPauseMs(100, 1)).toBe(0);
+    expect(yieldPauseMs(1_000, 0.01)).toBe(MAX_YIELD_MS);
   });
 
   it('holds a rate-limited target for Retry-After, keeping what follows in order', async () => {

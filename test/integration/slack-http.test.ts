@@ -148,6 +148,19 @@ describe('Slack at its HTTP boundary', () => {
     expect(inThread(mention)).toMatch(/WL-\d{6}.*Erdington \(Orphanage Road\)/s);
   });
 
+  it('asks Slack who the bot is once, not once per event', async () => {
+    const before = api.callsTo('auth.test').length;
+    const user = ids.get(CLLR)!;
+    for (const text of ['<@UBOT> fly-tipping on Wood End Road, Erdington', '<@UBOT> fly-tipping on Short Heath Road, Erdington']) {
+      const m = api.addUserMessage('C0RANDOM', user, text);
+      await post(JSON.stringify(eventCallback({ type: 'app_mention', channel: 'C0RANDOM', user, text, ts: m.ts, event_ts: m.ts })));
+    }
+    await settle();
+    // Earlier events in this file asked already: these two ask nothing more.
+    expect(api.callsTo('auth.test').length).toBe(before);
+    expect(before).toBeLessThanOrEqual(1);
+  });
+
   it('asks again for a channel\'s name after a failed lookup, instead of never listening there', async () => {
     const user = ids.get(CLLR)!;
     const before = await count('cases');

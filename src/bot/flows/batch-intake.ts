@@ -12,7 +12,7 @@ import type { InboundEvent } from '../chat-port.js';
 import { notice } from '../messages.js';
 import { parseCommand } from './commands.js';
 import { explain, withAttachments, type MessageEvent, type Turn } from './flow-kit.js';
-import { DUPLICATE_WINDOW_DAYS, OPEN_STATUSES, sameLocation, toDraft, type DuplicateAsker } from './intake-flow.js';
+import { DUPLICATE_WINDOW_DAYS, OPEN_STATUSES, sameLocation, toDraft, type DuplicateAsker, type DuplicateBrief } from './intake-flow.js';
 
 /** A new message read before the batch's transaction whose every problem is clear: it opens cases. */
 export interface ReadReport {
@@ -39,7 +39,7 @@ export function readReport(ev: InboundEvent, person: Person | undefined, ctx: Ca
   return result.kind === 'escalation' && result.cases.length ? { ev, text, cases: result.cases } : null;
 }
 
-type Dup = { turn: number; s: Parameters<DuplicateAsker>[2]; existing: CaseRecord | { batch: number; index: number } };
+type Dup = { turn: number; s: Parameters<DuplicateAsker>[2]; existing: DuplicateBrief | { batch: number; index: number } };
 
 /**
  * Opens the cases of several read reports together, as their turns one after another would: the

@@ -37,7 +37,10 @@ export function toDraft(turn: Turn, s: { ward: string | null; service: string | 
 }
 
 /** Asks "Same as WL-000123?" for a problem that repeats an open case, keeping it as a draft until answered. */
-export type DuplicateAsker = (turn: Turn, text: string, s: Omit<DraftState, 'kind' | 'promptKey'>, dup: CaseRecord) => Promise<void>;
+export type DuplicateAsker = (turn: Turn, text: string, s: Omit<DraftState, 'kind' | 'promptKey'>, dup: DuplicateBrief) => Promise<void>;
+
+/** What asking about a duplicate shows of the open case. */
+export type DuplicateBrief = Pick<CaseRecord, 'id' | 'reference' | 'serviceId' | 'location' | 'status'>;
 
 export function createIntakeFlow(deps: FlowDeps) {
   const origin = (turn: Turn, cardKey: string): ChatOrigin => ({
@@ -67,7 +70,7 @@ export function createIntakeFlow(deps: FlowDeps) {
   }
 
   /** Asks "Same as WL-000123?" and keeps the draft until answered. */
-  async function askDuplicate(turn: Turn, text: string, s: Omit<DraftState, 'kind' | 'promptKey'>, dup: CaseRecord): Promise<void> {
+  async function askDuplicate(turn: Turn, text: string, s: Omit<DraftState, 'kind' | 'promptKey'>, dup: DuplicateBrief): Promise<void> {
     const promptKey = `prompt:${turn.address.platform}:${turn.ev.eventId}:${s.service}:${s.ward}`;
     const draft = await createDraft(deps.db, {
       platform: turn.address.platform, channelId: turn.address.channelId, threadId: turn.threadRoot, personId: turn.person.id, text,

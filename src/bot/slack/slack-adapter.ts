@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { App, LogLevel } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import type { CaseContext } from '../../cases/case-service.js';
 import type { Db } from '../../db/client.js';
 import { findPersonByChatId, linkChatIdentity } from '../../db/directory-repo.js';
@@ -13,11 +13,13 @@ import { ACTION_IDS, type ActionId, type InboundEvent, type InboundReply } from 
 import type { ConversationFlows } from '../flows/conversation-flows.js';
 import type { AdapterDeps } from '../adapter-deps.js';
 import { createChannelNames } from './channel-names.js';
+import { cachedAuthorize } from './slack-authorize.js';
 import { registerSlackSurfaces } from './slack-surfaces.js';
 import { SlackHttpReceiver } from './slack-receiver.js';
 import { SlackSocketReceiver } from './slack-socket-receiver.js';
 import { handleStored, type StoredTurn } from './slack-stored.js';
 import { pickList, type PickList } from '../pick-list.js';
+import { ackPriority } from '../ack-priority.js';
 
 export interface SlackAdapterOptions extends AdapterDeps {
   botToken: string;
@@ -34,6 +36,8 @@ export interface SlackAdapter {
   addRoutes(routes: HttpRoutes): void;
   /** Resolves when every Slack request taken so far has been handled. */
   idle(): Promise<void>;
+  /** True while stored Slack events are being handled. */
+  busy(): boolean;
   /** Socket Mode: connects. HTTP mode: handles the events the web role stored (worker and all roles). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -67,27 +71,31 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
   /** Set while a stored event is handled: a failure is recorded so the event is tried again. */
   const stored = new AsyncLocalStorage<StoredTurn>();
   const store = inboundBatcher(o.db, 'slack', () => o.clock.now());
+  const acks = ackPriority();
   const enqueue = async (key: string, body: Record<string, unknown>) => {
+    acks.arrived();
     const outcome = await store(key, body);
     if (outcome.kind === 'stored') worker?.wake();
     return outcome;
   };
   const receiver = socket ? null : new SlackHttpReceiver({ signingSecret: o.signingSecret!, clock: o.clock, logger: o.logger, enqueue });
   const clientOptions = { ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}), rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
+  const client = new WebClient(o.botToken, clientOptions);
   const app = new App({
-    token: o.botToken,
+    // Who the bot is is asked of Slack once, not once per event.
+    authorize: cachedAuthorize(client, o.botToken),
     // Socket Mode's own Web API client (apps.connections.open) honours SLACK_API_URL too.
     receiver: receiver ?? new SlackSocketReceiver({ appToken: o.appToken!, clientOptions, logger: o.logger, enqueue }),
-    clientOptions, logLevel: LogLevel.ERROR, tokenVerificationEnabled: false,
+    clientOptions, logLevel: LogLevel.ERROR,
   });
-  const channelNames = createChannelNames(async (id) => (await app.client.conversations.info({ channel: id })).channel?.name ?? null, o.clock);
+  const channelNames = createChannelNames(async (id) => (await client.conversations.info({ channel: id })).channel?.name ?? null, o.clock);
   const unknown = new Map<string, number>();
   /** Slack users already linked to a person: no lookup on their next event. */
   const known = new Set<string>();
   const listen = new Set(o.listenChannels.map((c) => c.replace(/^#/, '').toLowerCase()));
 
   const kit: SlackKit = {
-    client: app.client, flows: o.flows, logger: o.logger, zone: o.zone, db: o.db, loadContext: o.loadContext,
+    client, flows: o.flows, logger: o.logger, zone: o.zone, db: o.db, loadContext: o.loadContext,
     listening: (id, name) => listen.has(id.toLowerCase()) || (!!name && listen.has(name.toLowerCase())),
     channelName: channelNames,
     async knowPerson(userId) {
@@ -96,7 +104,7 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
       const last = unknown.get(userId);
       if (last && o.clock.now().getTime() - last < 600_000) return;
       unknown.set(userId, o.clock.now().getTime());
-      const email = await app.client.users.info({ user: userId }).then((r) => r.user?.profile?.email ?? null, () => null);
+      const email = await client.users.info({ user: userId }).then((r) => r.user?.profile?.email ?? null, () => null);
       const person = email ? (await o.loadContext()).directory.byEmail.get(email.toLowerCase()) : undefined;
       if (person) {
         await linkChatIdentity(o.db, 'slack', userId, person.id);
@@ -120,7 +128,7 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
         return {};
       }
       if (reply.ephemeral && ephemeralTo) {
-        await app.client.chat.postEphemeral({
+        await client.chat.postEphemeral({
           channel: ephemeralTo.channel, user: ephemeralTo.user, text: reply.ephemeral, ...(ephemeralTo.threadTs ? { thread_ts: ephemeralTo.threadTs } : {}),
         }).catch((e: unknown) => o.logger.warn({ err: (e as Error).message }, 'could not send an ephemeral reply'));
       }
@@ -132,11 +140,12 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
   app.error(async (e) => { o.logger.error({ err: e }, 'Slack listener error'); });
 
   return {
-    client: app.client,
+    client,
     mode: socket ? 'socket' : 'http',
     addRoutes(routes) {
       if (receiver) routes.post('/slack/events', receiver.handle);
     },
+    busy: () => worker?.busy() ?? false,
     idle: async () => {
       await receiver?.idle();
       await worker?.idle();
@@ -145,7 +154,7 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
       if (socket) await app.start();
       worker = startInboundWorker({
         db: o.db, clock: o.clock, logger: o.logger, platform: 'slack', pollMs: 250, ...(o.inboundBatch ? { batchSize: o.inboundBatch } : {}),
-        handleBatch: (bodies) => handleStored(app, stored, o.flows, bodies),
+        handleBatch: (bodies) => handleStored(app, stored, o.flows, bodies), giveWay: acks.giveWay,
       });
     },
     async stop() {
