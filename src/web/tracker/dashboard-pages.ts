@@ -3,12 +3,12 @@ import type { CaseContext } from '../../cases/case-service.js';
 import { loadAreaFigures, loadOverdueCases, loadServiceScorecard, type AreaFigures, type DashboardArea } from '../../db/dashboard-repo.js';
 import { fillWeeks, formatHours, percent, perWardAverage, round1, yearRange, type TrackerYear } from '../../dashboards/dashboard-model.js';
 import { MEDIAN_RESOLUTION_TEXT } from '../../dashboards/duration-histogram.js';
-import { barChartSvg, comparisonSvg } from '../../dashboards/svg-chart.js';
 import type { Person } from '../../directory/person.js';
 import { CASE_TABLE_HEAD, caseTableRow } from './case-pages.js';
+import { comparisonChart, openCasesChart, ratesChart, topicsChart, trendChart } from './dashboard-charts.js';
 import { personName } from './case-views.js';
 import { once, sendCsv } from './csv.js';
-import { html, trusted, type Html } from './html.js';
+import { html, type Html } from './html.js';
 import { page } from './layout.js';
 import type { TrackerContext } from './tracker.js';
 
@@ -70,20 +70,16 @@ function areaBody(t: TrackerContext, spec: AreaSpec, y: TrackerYear, f: AreaFigu
     </div>
     <p class="govuk-body-s">${MEDIAN_RESOLUTION_TEXT}</p>
     <h2 class="govuk-heading-m">Trend by week</h2>
-    <div class="wl-chart-box">${trusted(barChartSvg({ id: 'trend', title: `New and resolved cases by week, ${spec.name}, ${y.year}`,
-      description: `${weeks.length} weeks; ${f.newCount} new and ${f.resolvedCount} resolved in all. The table below gives every week.`,
-      labels: weeks.map((w) => w.label), series: [{ label: 'new', values: weeks.map((w) => w.newCount), className: 'wl-bar-new' }, { label: 'resolved', values: weeks.map((w) => w.resolvedCount), className: 'wl-bar-resolved' }] }))}
-    <p class="govuk-body-s"><span class="wl-key wl-bar-new"></span> New <span class="wl-key wl-bar-resolved"></span> Resolved</p></div>
+    ${trendChart(spec.name, y.year, weeks)}
     <details class="govuk-details"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">The trend as a table</span></summary><div class="govuk-details__text">
     ${table('Cases by week', ['Week starting', 'New', 'Resolved'], weeks.map((w) => [w.weekStart, w.newCount, w.resolvedCount]), `${base}/weeks.csv?year=${y.year}`)}</div></details>
     <h2 class="govuk-heading-m">Against the city</h2>
-    <div class="wl-chart-box">${trusted(comparisonSvg({ id: 'cmp', title: `${spec.name} against the city, ${y.year}`, rows: cmp }))}
-    <p class="govuk-body-s"><span class="wl-key wl-bar-area"></span> This area <span class="wl-key wl-bar-city"></span> ${cmpLabel}</p></div>
+    ${comparisonChart(spec.name, y.year, cmpLabel, cmp)}
     ${table('This area against the city', ['Figure', 'This area', cmpLabel], [...cmp.map((r) => [r.label, r.area, r.city]),
       ['Median hours to acknowledge', round1(f.medianAcknowledgeHours) ?? '–', round1(city.medianAcknowledgeHours) ?? '–'],
       ['Median hours to respond', round1(f.medianRespondHours) ?? '–', round1(city.medianRespondHours) ?? '–']], `${base}/comparison.csv?year=${y.year}`)}
     <h2 class="govuk-heading-m">Top topics</h2>
-    ${f.topTopics.length ? table('Top topics', ['Topic', 'Cases'], f.topTopics.map((x) => [spec.kind === 'themes' ? x.topic : html`<a class="govuk-link" href="/themes/${encodeURIComponent(x.topic)}">${x.topic}</a>`, x.count]), `${base}/topics.csv?year=${y.year}`)
+    ${f.topTopics.length ? html`${topicsChart(spec.name, y.year, f.topTopics)}${table('Top topics', ['Topic', 'Cases'], f.topTopics.map((x) => [spec.kind === 'themes' ? x.topic : html`<a class="govuk-link" href="/themes/${encodeURIComponent(x.topic)}">${x.topic}</a>`, x.count]), `${base}/topics.csv?year=${y.year}`)}`
       : html`<p class="govuk-body">No topics recorded.</p>`}
     <p class="govuk-body-s">Restricted services (such as housing and community safety) are counted here but their topics are not shown.</p>`;
 }
@@ -180,16 +176,15 @@ function registerServicePages(app: FastifyInstance, t: TrackerContext, send: (re
     const r = await load(req, reply);
     if (!r) return reply;
     const base = `/services/${r.service.id}`;
-    const ackRates = r.scores.map((s) => percent(s.acknowledgedOnTime, s.acknowledgeDue) ?? 0);
-    const respRates = r.scores.map((s) => percent(s.respondedOnTime, s.respondDue) ?? 0);
+    const officers = r.scores.map((sc) => ({ name: personName(r.ctx, sc.personId), acknowledged: percent(sc.acknowledgedOnTime, sc.acknowledgeDue),
+      responded: percent(sc.respondedOnTime, sc.respondDue), open: sc.open, overdue: sc.overdue }));
     return send(reply, r.service.name, req, 'services', html`
       <span class="govuk-caption-l">${r.y.year}</span><h1 class="govuk-heading-l">${r.service.name}: scorecard</h1>
       <h2 class="govuk-heading-m">On time, by officer</h2>
-      <div class="wl-chart-box">${trusted(barChartSvg({ id: 'rates', title: `Percentage acknowledged and responded on time by officer, ${r.service.name}`,
-        description: 'The scorecard table below gives every figure.', labels: r.scores.map((s) => personName(r.ctx, s.personId).split(' ')[0] ?? ''),
-        series: [{ label: '% acknowledged on time', values: ackRates, className: 'wl-bar-new' }, { label: '% responded on time', values: respRates, className: 'wl-bar-resolved' }] }))}
-      <p class="govuk-body-s"><span class="wl-key wl-bar-new"></span> Acknowledged on time (%) <span class="wl-key wl-bar-resolved"></span> Responded on time (%)</p></div>
+      ${ratesChart(r.service.name, r.y.year, officers)}
       ${table('Scorecard by officer', HEAD, r.rows, `${base}/scorecard.csv?year=${r.y.year}`)}
+      <h2 class="govuk-heading-m">Open cases by officer</h2>
+      ${openCasesChart(r.service.name, r.y.year, officers)}
       <p class="govuk-body-s">${MEDIAN_RESOLUTION_TEXT}</p>
       <h2 class="govuk-heading-m">Overdue now (${r.overdue.length}${r.overdue.length === 50 ? '+' : ''})</h2>
       ${r.overdue.length ? html`<div class="wl-table-scroll" tabindex="0" role="region" aria-label="Overdue cases"><table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">Overdue cases, longest overdue first</caption>${CASE_TABLE_HEAD}
