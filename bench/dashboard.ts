@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.js';
-import { ensureDashboardStats } from '../src/db/dashboard-stats.js';
+import { ensureDashboardStats } from '../src/db/dashboard-stats-build.js';
 import { createSessionRepo } from '../src/db/session-repo.js';
 import { openCore } from '../src/main.js';
 import { createLogger } from '../src/shared/logger.js';
