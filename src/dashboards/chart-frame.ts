@@ -6,8 +6,8 @@
  * outlined, and figures are written beside the marks, so nothing depends on colour alone.
  */
 
-/** Sizes are in viewBox units; charts are drawn 480 wide, so 14 is still about 11 px on a 390 px screen. */
-export const WIDTH = 480;
+/** Sizes are in viewBox units; charts are drawn 440 wide, so 14 is still about 12 px on a 390 px screen. */
+export const WIDTH = 440;
 export const FONT = 14;
 export const COLOURS = { blue: '#1d70b8', grey: '#505a5f', text: '#0b0c0c', grid: '#b1b4b6', white: '#ffffff' } as const;
 

@@ -35,7 +35,7 @@ function scalesFor(weeks: readonly TrendWeek[]) {
 /** Months along the bottom when the weeks span two or more; otherwise each week's Monday. */
 function timeTicks(x: ReturnType<typeof scalesFor>['x'], weeks: readonly TrendWeek[], left: number): { at: Date; text: string }[] {
   if (weeks.length >= 9) {
-    return x.ticks(tickCount(WIDTH - M.right - left, textWidth('Sept'), 12)).map((d) => ({ at: d, text: (d.getUTCDate() === 1 ? monthOnly : monthDay).format(d) }));
+    return x.ticks(tickCount(WIDTH - M.right - left, textWidth('Sept'), 6)).map((d) => ({ at: d, text: (d.getUTCDate() === 1 ? monthOnly : monthDay).format(d) }));
   }
   const every = Math.ceil(weeks.length / tickCount(WIDTH - M.right - left, textWidth('30 Sept'), 8));
   return weeks.filter((_, i) => i % every === 0).map((w) => new Date(dayOf(w.weekStart))).map((d) => ({ at: d, text: monthDay.format(d) }));

@@ -211,9 +211,9 @@ function registerServicePages(app: FastifyInstance, t: TrackerContext, send: Sen
       <h2 class="govuk-heading-m">On time, by officer</h2>
       ${ratesChart(r.service.name, r.y.year, officers)}
       ${table('Scorecard by officer', HEAD, r.rows, `${base}/scorecard.csv?year=${r.y.year}`)}
+      <p class="govuk-body-s">${MEDIAN_RESOLUTION_TEXT}</p>
       <h2 class="govuk-heading-m">Open cases by officer</h2>
       ${openCasesChart(r.service.name, r.y.year, officers)}
-      <p class="govuk-body-s">${MEDIAN_RESOLUTION_TEXT}</p>
       <h2 class="govuk-heading-m">Overdue now (${r.overdue.length}${r.overdue.length === 50 ? '+' : ''})</h2>
       ${r.overdue.length ? html`<div class="wl-table-scroll" tabindex="0" role="region" aria-label="Overdue cases"><table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">Overdue cases, longest overdue first</caption>${CASE_TABLE_HEAD}
         <tbody class="govuk-table__body">${r.overdue.map((c) => caseTableRow(r.ctx, t.zone, r.person, c))}</tbody></table></div>
