@@ -2,7 +2,7 @@
  * The Ward Action Tracker's pages over 1 M generated cases: each page's server time (p50/p95,
  * target p95 ≤ 300 ms) against a bare indexed count in the same run, and a 100 k-row CSV export
  * streamed over HTTP with the process's peak RSS growth. Prints, never asserts.
- *   npx tsx bench/dashboard.ts [--cases 1000000] [--runs 20] [--keep | --db postgres://…]
+ *   npx tsx bench/dashboard.ts [--cases 1000000] [--runs 20] [--batch 1000] [--keep | --db postgres://…]
  * --keep leaves the generated database's server running and prints its address; --db measures
  * a database a --keep run left (its cases are not generated again).
  */
@@ -11,7 +11,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.js';
-import { ensureDashboardStats } from '../src/db/dashboard-stats.js';
+import { recordCaseChange, snapshotCaseForStats } from '../src/db/dashboard-stats.js';
+import { DEFAULT_BATCH_CASES, ensureDashboardStats } from '../src/db/dashboard-stats-build.js';
 import { createSessionRepo } from '../src/db/session-repo.js';
 import { openCore } from '../src/main.js';
 import { createLogger } from '../src/shared/logger.js';
@@ -23,6 +24,7 @@ import { fmt, percentile, startBenchServers, timeIt } from './support.js';
 const arg = (name: string, dflt: number) => { const i = process.argv.indexOf(name); return i > 0 ? Number(process.argv[i + 1]) : dflt; };
 const N = arg('--cases', 1_000_000);
 const RUNS = arg('--runs', 20);
+const BATCH = arg('--batch', DEFAULT_BATCH_CASES);
 const given = process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined;
 const keep = process.argv.includes('--keep');
 setFlagsFromString('--expose-gc');
@@ -63,6 +65,8 @@ try {
     const p95 = percentile(times, 95);
     console.log(`${path.padEnd(40)} p50 ${fmt(percentile(times, 50)).padStart(7)} ms  p95 ${fmt(p95).padStart(7)} ms  (${fmt(p95 / percentile(bare, 95))}× baseline p95)${p95 > 300 ? '  OVER 300 ms' : ''}`);
   }
+
+  await measureWritesDuringRebuild();
 
   const port = Number(new URL(web.url).port);
   // The same export at 10 k rows (the baseline) and at 100 k: bounded memory is growth that does not follow the rows.
@@ -113,7 +117,7 @@ async function generate(): Promise<void> {
   console.log(`generated ${N} cases in ${fmt(gen.ms / 1000)} s`);
   // Generated rows bypass the case store, so the dashboards' rollup is built once from them, as on an existing database.
   const built = await timeIt(() => ensureDashboardStats(db, core.config.TZ_COUNCIL));
-  console.log(`dashboards' rollup built from ${N} cases in ${fmt(built.ms / 1000)} s (once, on first use of a database that has none)`);
+  console.log(`dashboards' rollup built from ${N} cases in ${fmt(built.ms / 1000)} s, in batches of ${DEFAULT_BATCH_CASES} (once, on a database that has none)`);
 
 }
 
@@ -157,4 +161,34 @@ function report(label: string, f: ExportFigures): ExportFigures {
   const mb = (n: number) => fmt(n / 1e6);
   console.log(`CSV export, ${label}: ${f.rows} rows, ${mb(f.bytes)} MB in ${fmt(f.ms / 1000, 2)} s; RSS ${mb(f.rssBefore)} MB before, peak ${mb(f.rssPeak)} (+${mb(growth(f))}), after ${mb(f.rssAfter)}; heap peak +${mb(f.heapGrowth)} MB`);
   return f;
+}
+
+/** One case write as the case store makes it: the row, and the rollup moved in the same transaction. */
+async function writeOneCase(id: string, k: number): Promise<number> {
+  return (await timeIt(() => db.transaction(async (tx) => {
+    const before = await snapshotCaseForStats(tx, id);
+    await tx.execute(sql`update cases set topic = ${k % 2 ? 'litter' : 'potholes'} where id = ${id}`);
+    await recordCaseChange(tx, id, before);
+  }))).ms;
+}
+
+/**
+ * Case writes while the rollup is rebuilt (as after an upgrade), against the same writes with no
+ * rebuild: the rebuild goes in batches, so a write waits at most for one batch, not for the build.
+ */
+async function measureWritesDuringRebuild(): Promise<void> {
+  const ids = (await db.execute(sql`select id::text as id from cases order by random() limit 400`) as unknown as { id: string }[]).map((r) => r.id);
+  // The baseline: every case in one batch, as the build was before it went in batches (writes then waited for all of it).
+  const whole = await timeIt(() => ensureDashboardStats(db, core.config.TZ_COUNCIL, { force: true, batchCases: 100_000_000 }));
+  console.log(`rollup rebuilt in one batch (the baseline): ${fmt(whole.ms / 1000)} s`);
+  const quiet: number[] = [];
+  for (let k = 0; k < 100; k++) quiet.push(await writeOneCase(ids[k % ids.length]!, k));
+  const during: number[] = [];
+  let building = true;
+  const rebuild = timeIt(() => ensureDashboardStats(db, core.config.TZ_COUNCIL, { force: true, batchCases: BATCH })).finally(() => { building = false; });
+  for (let k = 0; building; k++) { during.push(await writeOneCase(ids[k % ids.length]!, k)); await new Promise((r) => setTimeout(r, 10)); }
+  const built = await rebuild;
+  [quiet, during].forEach((t) => t.sort((a, b) => a - b));
+  console.log(`rollup rebuilt in batches of ${BATCH} in ${fmt(built.ms / 1000)} s (${fmt(built.ms / whole.ms)}× the baseline); ${during.length} case writes meanwhile: p50 ${fmt(percentile(during, 50))} ms, p95 ${fmt(percentile(during, 95))} ms, `
+    + `max ${fmt(during.at(-1)!)} ms (no rebuild: p50 ${fmt(percentile(quiet, 50))} ms, p95 ${fmt(percentile(quiet, 95))} ms; ${fmt(percentile(during, 95) / percentile(quiet, 95))}× at p95)`);
 }

@@ -6,7 +6,7 @@ import { loadAreaFiguresLive, loadServiceScorecardLive } from './dashboard-live.
 import {
   areaSql, list, num, OVERDUE_DEADLINE_SQL, overdueSql, rowsOf, t, type AreaFigures, type DashboardArea, type DashboardRange, type RmScore,
 } from './dashboard-sql.js';
-import { ensureDashboardStats } from './dashboard-stats.js';
+import { dashboardStatsState } from './dashboard-stats-build.js';
 
 export * from './dashboard-sql.js';
 
@@ -15,7 +15,8 @@ export * from './dashboard-sql.js';
  * months, the weekly trend over days, medians from bucketed times (see duration-histogram.ts);
  * only what depends on the hour — overdue now, deadlines still to come — is read from `cases`,
  * through partial indexes over the few cases it can concern. Ranges that are not whole months
- * in the council's zone, and areas mixing dimensions, are computed directly (dashboard-live.ts).
+ * in the council's zone, and areas mixing dimensions, are computed directly (dashboard-live.ts), as
+ * is everything while the rollup is still being built (dashboard-stats-build.ts).
  */
 
 type Row = Record<string, unknown>;
@@ -113,8 +114,7 @@ async function areaFromRollup(db: Tx, area: DashboardArea, k: Keys, m: Months, r
 export async function loadAreaFigures(db: Tx, area: DashboardArea, r: DashboardRange): Promise<AreaFigures> {
   const k = keysOf(area);
   const m = monthsOf(r);
-  if (!k || !m) return loadAreaFiguresLive(db, area, r);
-  await ensureDashboardStats(db, r.zone);
+  if (!k || !m || (await dashboardStatsState(db, r.zone)).kind !== 'ready') return loadAreaFiguresLive(db, area, r);
   return areaFromRollup(db, area, k, m, r);
 }
 
@@ -124,8 +124,7 @@ export async function loadAreaFigures(db: Tx, area: DashboardArea, r: DashboardR
  */
 export async function loadServiceScorecard(db: Tx, serviceId: string, r: DashboardRange): Promise<RmScore[]> {
   const m = monthsOf(r);
-  if (!m) return loadServiceScorecardLive(db, serviceId, r);
-  await ensureDashboardStats(db, r.zone);
+  if (!m || (await dashboardStatsState(db, r.zone)).kind !== 'ready') return loadServiceScorecardLive(db, serviceId, r);
   const now = t(r.now);
   const ofService = sql`service_id = ${serviceId} and created_at >= ${t(r.from)} and created_at < ${t(r.to)}`;
   const [sums, hist, coming, overdue] = await Promise.all([

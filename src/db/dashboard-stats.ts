@@ -10,7 +10,15 @@ import type { Tx } from './client.js';
  */
 
 type Row = Record<string, unknown>;
-const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows?: Row[] }).rows ?? [])) as Row[];
+export const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? r : ((r as { rows?: Row[] }).rows ?? [])) as Row[];
+
+/**
+ * Held shared by each transaction that moves the rollup, from its first change to its commit, and
+ * exclusively by each batch of a build: a batch counts cases as committed, and a change reads how
+ * far the build has come only once no batch is under way, so each case is counted exactly once.
+ */
+export const STATS_BUILD_LOCK = 0x574c_0002;
+const holdStatsLock = (db: Tx) => db.execute(sql`select pg_advisory_xact_lock_shared(${STATS_BUILD_LOCK})`);
 
 /** The case columns a dashboard figure depends on: a change to none of them leaves the rollup as it is. */
 export const STATS_FIELDS = ['status', 'serviceId', 'wardId', 'topic', 'assigneeId', 'createdAt', 'acknowledgeBy', 'respondBy', 'acknowledgedAt', 'respondedAt', 'resolvedAt'] as const;
@@ -34,8 +42,11 @@ function bucketSql(seconds: string): SQL {
     else least(${LAST_BUCKET}, ${c.first} + floor((${seconds} - ${c.from}) / ${c.width})::int) end`);
 }
 
-/** Adds the contributions of `src` (rows of `cases` with a `sign` column) to the rollup, in the zone it was built in. */
-function applySql(src: SQL): SQL {
+/**
+ * Adds the contributions of `src` (rows of `cases` with a `sign` column) to the rollup, in the zone
+ * it was built in; while it is being built, only of the cases its batches have counted so far.
+ */
+export function applySql(src: SQL): SQL {
   return sql`
 with src as (${src}),
 f as (
@@ -50,7 +61,7 @@ f as (
     ${bucketSql('extract(epoch from s.acknowledged_at - s.created_at)')} as ack_bucket,
     ${bucketSql('extract(epoch from s.responded_at - s.created_at)')} as resp_bucket,
     ${DUE_DAY} as due_day
-  from src s cross join case_stats_meta m where m.id = 1),
+  from src s cross join case_stats_meta m where m.id = 1 and (m.build_cursor is null or s.id <= m.build_cursor)),
 d as (
   select f.*, x.dim, x.k1, x.k2, x.k3 from f cross join lateral (values
     ('city', '', '', ''), ('ward', f.ward_id, '', ''), ('topic', f.topic, '', ''), ('service', f.service_id, '', ''),
@@ -107,6 +118,7 @@ export async function snapshotCaseForStats(db: Tx, caseId: string): Promise<stri
 
 /** Moves the rollup from a case's old row (a snapshot, or none for a new case) to its row now. */
 export async function recordCaseChange(db: Tx, caseId: string, before: string | null): Promise<void> {
+  await holdStatsLock(db);
   const now = sql`select c.*, 1 as sign from cases c where c.id = ${caseId}`;
   await db.execute(applySql(before === null ? now
     : sql`select o.*, -1 as sign from json_populate_record(null::cases, ${before}::json) o union all ${now}`));
@@ -115,32 +127,6 @@ export async function recordCaseChange(db: Tx, caseId: string, before: string | 
 /** Adds new cases to the rollup in one statement (as `recordCaseChange` with no row before, for each). */
 export async function recordCasesOpened(db: Tx, caseIds: string[]): Promise<void> {
   if (!caseIds.length) return;
+  await holdStatsLock(db);
   await db.execute(applySql(sql`select c.*, 1 as sign from cases c where c.id in ${caseIds}`));
-}
-
-/**
- * Builds the rollup from every case, in `zone`, unless it is already built in that zone. Writers
- * wait while it runs (a share lock on cases), so no change is missed or counted twice.
- */
-export async function ensureDashboardStats(db: Tx, zone: string, opts: { force?: boolean } = {}): Promise<boolean> {
-  const built = async (tx: Tx) => {
-    const meta = rowsOf(await tx.execute(sql`select zone, version from case_stats_meta where id = 1`))[0];
-    return meta?.zone === zone && Number(meta.version) === ROLLUP_VERSION;
-  };
-  if (!opts.force && await built(db)) return false;
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`lock table cases in share mode`);
-    await tx.execute(sql`lock table case_stats_meta in exclusive mode`);
-    if (!opts.force && await built(tx)) return false;
-    await tx.execute(sql`delete from case_stats_monthly`);
-    await tx.execute(sql`delete from case_stats_daily`);
-    await tx.execute(sql`delete from case_stats_hist`);
-    await tx.execute(sql`delete from case_stats_due`);
-    await tx.execute(sql`insert into case_stats_meta (id, zone, version, built_at) values (1, ${zone}, ${ROLLUP_VERSION}, now())
-      on conflict (id) do update set zone = excluded.zone, version = excluded.version, built_at = excluded.built_at`);
-    await tx.execute(applySql(sql`select c.*, 1 as sign from cases c`));
-    // Statistics for the planner at once, rather than when autovacuum next comes by.
-    for (const table of ['case_stats_monthly', 'case_stats_daily', 'case_stats_hist', 'case_stats_due']) await tx.execute(sql.raw(`analyze ${table}`));
-    return true;
-  });
 }

@@ -1,4 +1,4 @@
-import { date, integer, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { date, integer, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /*
  * The dashboards' rollup of `cases`, kept in step by the case store in the same transaction as
@@ -60,11 +60,19 @@ export const caseStatsDue = pgTable('case_stats_due', {
   n: integer('n').notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.dim, t.k1, t.k2, t.day, t.month] })]);
 
-/** One row once the rollup is built: the time zone its days and months are in, and which tables it has. */
+/**
+ * One row once the rollup is started: the time zone its days and months are in, which tables it
+ * has, and, while it is being built in batches (dashboard-stats-build.ts), how far it has come.
+ */
 export const caseStatsMeta = pgTable('case_stats_meta', {
   id: smallint('id').primaryKey(),
   zone: text('zone').notNull(),
   /** Raised when the rollup gains a table or a dimension: a rollup of an older version is built again. */
   version: smallint('version').notNull().default(1),
   builtAt: timestamp('built_at', { withTimezone: true, mode: 'date' }).notNull(),
+  /** While being built: the rollup counts the cases whose id is at most this; null once every case is counted. */
+  buildCursor: uuid('build_cursor'),
+  /** While being built: cases when the build began, and how many batches have counted so far. */
+  casesTotal: integer('cases_total').notNull().default(0),
+  casesDone: integer('cases_done').notNull().default(0),
 });

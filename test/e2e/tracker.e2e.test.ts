@@ -80,13 +80,17 @@ describe('the Ward Action Tracker in a browser, signed in through a real OIDC pr
     const { page, context } = await signIn('mgr.streets@birmingham.example', '/services/waste-enforcement');
     expect(page.url()).toBe(`${trackerUrl}/services/waste-enforcement`);
     await page.getByRole('heading', { name: 'Waste enforcement: scorecard' }).waitFor();
-    expect(await page.locator('svg.wl-chart[role="img"]').count()).toBe(1);
+    expect(await page.locator('svg.wl-chart[role="img"]').count()).toBe(2);
+    await page.getByRole('img', { name: /Percentage acknowledged and responded on time by officer, Waste enforcement/ }).waitFor();
+    expect(await page.getByRole('img', { name: /Open cases by officer/ }).getAttribute('aria-labelledby')).toBe('load-t load-d');
     expect(await page.getByRole('table', { name: /Scorecard by officer/ }).locator('tbody tr').first().textContent()).toContain('Dev Patel');
     expect(await axeViolations(page)).toEqual([]);
 
     await page.goto(`${trackerUrl}/wards/erdington`);
     await page.getByRole('heading', { name: 'Erdington', level: 1 }).waitFor();
-    expect(await page.locator('svg.wl-chart').count()).toBe(2);
+    expect(await page.locator('svg.wl-chart[role="img"]').count()).toBe(3);
+    await page.getByRole('img', { name: /New and resolved cases by week, Erdington/ }).waitFor();
+    expect(await page.locator('#topics-d').textContent()).toBe('fly-tipping: Cases 1.');
     expect(await page.getByRole('table', { name: /This area against the city/ }).textContent()).toContain('Overdue');
     expect(await axeViolations(page)).toEqual([]);
     const weeks = await context.request.get(`${trackerUrl}/wards/erdington/weeks.csv`);

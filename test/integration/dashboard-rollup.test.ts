@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import { yearRange } from '../../src/dashboards/dashboard-model.js';
 import { loadAreaFiguresLive, loadServiceScorecardLive } from '../../src/db/dashboard-live.js';
 import { loadAreaFigures, loadServiceScorecard, rowsOf, type AreaFigures, type DashboardArea } from '../../src/db/dashboard-repo.js';
-import { ensureDashboardStats } from '../../src/db/dashboard-stats.js';
+import { ensureDashboardStats } from '../../src/db/dashboard-stats-build.js';
 import type { Person } from '../../src/directory/person.js';
 import { openCore, type Core } from '../../src/main.js';
 import { FixedClock } from '../../src/shared/clock.js';

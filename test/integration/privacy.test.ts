@@ -7,7 +7,7 @@ import { yearRange } from '../../src/dashboards/dashboard-model.js';
 import { listAudit } from '../../src/db/audit-repo.js';
 import { loadAreaFiguresLive } from '../../src/db/dashboard-live.js';
 import { loadAreaFigures } from '../../src/db/dashboard-repo.js';
-import { ensureDashboardStats } from '../../src/db/dashboard-stats.js';
+import { ensureDashboardStats } from '../../src/db/dashboard-stats-build.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
 import { ensureChannel, insertMessage } from '../../src/db/workspace-repo.js';
 import { loadWardWeekAggregates } from '../../src/db/digest-repo.js';

@@ -3,12 +3,14 @@ import type { CaseContext } from '../../cases/case-service.js';
 import { loadAreaFigures, loadOverdueCases, loadServiceScorecard, type AreaFigures, type DashboardArea } from '../../db/dashboard-repo.js';
 import { fillWeeks, formatHours, percent, perWardAverage, round1, yearRange, type TrackerYear } from '../../dashboards/dashboard-model.js';
 import { MEDIAN_RESOLUTION_TEXT } from '../../dashboards/duration-histogram.js';
-import { barChartSvg, comparisonSvg } from '../../dashboards/svg-chart.js';
 import type { Person } from '../../directory/person.js';
 import { CASE_TABLE_HEAD, caseTableRow } from './case-pages.js';
+import { comparisonChart, openCasesChart, ratesChart, topicsChart, trendChart } from './dashboard-charts.js';
 import { personName } from './case-views.js';
 import { once, sendCsv } from './csv.js';
-import { html, trusted, type Html } from './html.js';
+import { createStatsRunner } from './dashboard-stats-runner.js';
+import type { DashboardStatsState } from '../../db/dashboard-stats-build.js';
+import { html, type Html } from './html.js';
 import { page } from './layout.js';
 import type { TrackerContext } from './tracker.js';
 
@@ -70,28 +72,45 @@ function areaBody(t: TrackerContext, spec: AreaSpec, y: TrackerYear, f: AreaFigu
     </div>
     <p class="govuk-body-s">${MEDIAN_RESOLUTION_TEXT}</p>
     <h2 class="govuk-heading-m">Trend by week</h2>
-    <div class="wl-chart-box">${trusted(barChartSvg({ id: 'trend', title: `New and resolved cases by week, ${spec.name}, ${y.year}`,
-      description: `${weeks.length} weeks; ${f.newCount} new and ${f.resolvedCount} resolved in all. The table below gives every week.`,
-      labels: weeks.map((w) => w.label), series: [{ label: 'new', values: weeks.map((w) => w.newCount), className: 'wl-bar-new' }, { label: 'resolved', values: weeks.map((w) => w.resolvedCount), className: 'wl-bar-resolved' }] }))}
-    <p class="govuk-body-s"><span class="wl-key wl-bar-new"></span> New <span class="wl-key wl-bar-resolved"></span> Resolved</p></div>
+    ${trendChart(spec.name, y.year, weeks)}
     <details class="govuk-details"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">The trend as a table</span></summary><div class="govuk-details__text">
     ${table('Cases by week', ['Week starting', 'New', 'Resolved'], weeks.map((w) => [w.weekStart, w.newCount, w.resolvedCount]), `${base}/weeks.csv?year=${y.year}`)}</div></details>
     <h2 class="govuk-heading-m">Against the city</h2>
-    <div class="wl-chart-box">${trusted(comparisonSvg({ id: 'cmp', title: `${spec.name} against the city, ${y.year}`, rows: cmp }))}
-    <p class="govuk-body-s"><span class="wl-key wl-bar-area"></span> This area <span class="wl-key wl-bar-city"></span> ${cmpLabel}</p></div>
+    ${comparisonChart(spec.name, y.year, cmpLabel, cmp)}
     ${table('This area against the city', ['Figure', 'This area', cmpLabel], [...cmp.map((r) => [r.label, r.area, r.city]),
       ['Median hours to acknowledge', round1(f.medianAcknowledgeHours) ?? '–', round1(city.medianAcknowledgeHours) ?? '–'],
       ['Median hours to respond', round1(f.medianRespondHours) ?? '–', round1(city.medianRespondHours) ?? '–']], `${base}/comparison.csv?year=${y.year}`)}
     <h2 class="govuk-heading-m">Top topics</h2>
-    ${f.topTopics.length ? table('Top topics', ['Topic', 'Cases'], f.topTopics.map((x) => [spec.kind === 'themes' ? x.topic : html`<a class="govuk-link" href="/themes/${encodeURIComponent(x.topic)}">${x.topic}</a>`, x.count]), `${base}/topics.csv?year=${y.year}`)
+    ${f.topTopics.length ? html`${topicsChart(spec.name, y.year, f.topTopics)}${table('Top topics', ['Topic', 'Cases'], f.topTopics.map((x) => [spec.kind === 'themes' ? x.topic : html`<a class="govuk-link" href="/themes/${encodeURIComponent(x.topic)}">${x.topic}</a>`, x.count]), `${base}/topics.csv?year=${y.year}`)}`
       : html`<p class="govuk-body">No topics recorded.</p>`}
     <p class="govuk-body-s">Restricted services (such as housing and community safety) are counted here but their topics are not shown.</p>`;
+}
+
+/** While the rollup is being built (after an upgrade), a page that says so rather than one that waits minutes. */
+function preparingBody(name: string, state: Exclude<DashboardStatsState, { kind: 'ready' }>, href: string): Html {
+  const progress = state.kind === 'building' && state.total > 0
+    ? ` ${Math.min(99, Math.floor((100 * state.done) / state.total))}% done (${state.done.toLocaleString('en-GB')} of ${state.total.toLocaleString('en-GB')} cases).` : '';
+  return html`<h1 class="govuk-heading-l">${name}</h1>
+    <div class="govuk-inset-text"><h2 class="govuk-heading-m">Figures are being prepared</h2>
+    <p class="govuk-body">The dashboards' figures are being worked out from every case, as after an upgrade.${progress}
+    Cases can be opened and worked as usual meanwhile.</p></div>
+    <p class="govuk-body"><a class="govuk-link" href="${href}">Refresh this page</a> in a minute or two to see the figures.</p>`;
 }
 
 export function registerDashboardPages(app: FastifyInstance, t: TrackerContext): void {
   const city = createCityCache(t);
   const send = (reply: FastifyReply, title: string, req: FastifyRequest, current: 'wards' | 'services' | 'themes', body: Html) =>
     reply.type('text/html; charset=utf-8').send(page(title, t.chrome(req, current), body).value);
+  const runner = createStatsRunner({ db: t.db, zone: t.zone, logger: t.logger, batchCases: t.statsBatchCases });
+  app.addHook('onReady', async () => runner.start());
+  app.addHook('onClose', () => runner.stop());
+  /** Sends the "being prepared" page and returns true unless the figures are ready (a small build is waited for). */
+  const preparing = async (req: FastifyRequest, reply: FastifyReply, name: string, current: 'wards' | 'services' | 'themes') => {
+    const state = await runner.ready(t.statsWaitMs ?? 1500);
+    if (state.kind === 'ready') return false;
+    send(reply, name, req, current, preparingBody(name, state, req.url));
+    return true;
+  };
 
   app.get('/wards', async (req, reply) => {
     if (!t.requirePerson(req, reply)) return reply;
@@ -104,7 +123,7 @@ export function registerDashboardPages(app: FastifyInstance, t: TrackerContext):
   });
 
   app.get('/themes', async (req, reply) => {
-    if (!t.requirePerson(req, reply)) return reply;
+    if (!t.requirePerson(req, reply) || await preparing(req, reply, 'Themes across the city', 'themes')) return reply;
     const f = await city(yearOf(req, t));
     return send(reply, 'Themes', req, 'themes', html`<h1 class="govuk-heading-l">Themes across the city</h1>
       <p class="govuk-body">One topic across every ward. The most common this year:</p>
@@ -112,17 +131,18 @@ export function registerDashboardPages(app: FastifyInstance, t: TrackerContext):
   });
 
   for (const kind of ['wards', 'clusters', 'districts', 'themes'] as const) {
-    const resolve = async (req: FastifyRequest, reply: FastifyReply) => {
+    const resolve = async (req: FastifyRequest, reply: FastifyReply, page = false) => {
       if (!t.requirePerson(req, reply)) return null;
       const ctx = await t.loadContext();
       const spec = findArea(ctx, kind, (req.params as { id: string }).id);
       if (!spec) { t.showError(reply, req, 404, 'Page not found', 'There is no such area.'); return null; }
+      if (page && await preparing(req, reply, spec.name, kind === 'themes' ? 'themes' : 'wards')) return null;
       const y = yearOf(req, t);
       const [f, c] = await Promise.all([loadAreaFigures(t.db, spec.area, { from: y.from, to: y.to, now: t.clock.now(), zone: t.zone }), city(y)]);
       return { spec, y, f, c, wards: ctx.index.catalogue.wards.length };
     };
     app.get(`/${kind}/:id`, async (req, reply) => {
-      const r = await resolve(req, reply);
+      const r = await resolve(req, reply, true);
       if (!r) return reply;
       return send(reply, r.spec.name, req, kind === 'themes' ? 'themes' : 'wards', areaBody(t, r.spec, r.y, r.f, r.c, r.wards));
     });
@@ -143,12 +163,15 @@ export function registerDashboardPages(app: FastifyInstance, t: TrackerContext):
       return t.showError(reply, req, 404, 'Page not found', 'There is no such table.');
     });
   }
-  registerServicePages(app, t, send);
+  registerServicePages(app, t, send, preparing);
 }
 
 const mayScore = (p: Person, serviceId: string) => p.roles.includes('admin') || (p.roles.includes('manager') && p.serviceIds.includes(serviceId as never));
 
-function registerServicePages(app: FastifyInstance, t: TrackerContext, send: (reply: FastifyReply, title: string, req: FastifyRequest, current: 'services', body: Html) => FastifyReply): void {
+type Send = (reply: FastifyReply, title: string, req: FastifyRequest, current: 'services', body: Html) => FastifyReply;
+type Preparing = (req: FastifyRequest, reply: FastifyReply, name: string, current: 'services') => Promise<boolean>;
+
+function registerServicePages(app: FastifyInstance, t: TrackerContext, send: Send, preparing: Preparing): void {
   app.get('/services', async (req, reply) => {
     const person = t.requirePerson(req, reply);
     if (!person) return reply;
@@ -158,13 +181,14 @@ function registerServicePages(app: FastifyInstance, t: TrackerContext, send: (re
         : html`<p class="govuk-body">Scorecards are for the managers of each service and for administrators.</p>`}`);
   });
 
-  const load = async (req: FastifyRequest, reply: FastifyReply) => {
+  const load = async (req: FastifyRequest, reply: FastifyReply, page = false) => {
     const person = t.requirePerson(req, reply);
     if (!person) return null;
     const ctx = await t.loadContext();
     const service = ctx.index.service((req.params as { id: string }).id);
     if (!service) { t.showError(reply, req, 404, 'Page not found', 'There is no such service.'); return null; }
     if (!mayScore(person, service.id)) { t.showError(reply, req, 403, 'You cannot see this scorecard', 'Service scorecards are for the service\'s managers and for administrators.'); return null; }
+    if (page && await preparing(req, reply, `${service.name}: scorecard`, 'services')) return null;
     const y = yearOf(req, t);
     const now = t.clock.now();
     const [scores, overdue] = await Promise.all([
@@ -177,20 +201,19 @@ function registerServicePages(app: FastifyInstance, t: TrackerContext, send: (re
   const HEAD = ['Officer', 'Cases', 'Acknowledged on time', 'Responded on time', 'Median to acknowledge', 'Median to respond', 'Open', 'Overdue'];
 
   app.get('/services/:id', async (req, reply) => {
-    const r = await load(req, reply);
+    const r = await load(req, reply, true);
     if (!r) return reply;
     const base = `/services/${r.service.id}`;
-    const ackRates = r.scores.map((s) => percent(s.acknowledgedOnTime, s.acknowledgeDue) ?? 0);
-    const respRates = r.scores.map((s) => percent(s.respondedOnTime, s.respondDue) ?? 0);
+    const officers = r.scores.map((sc) => ({ name: personName(r.ctx, sc.personId), acknowledged: percent(sc.acknowledgedOnTime, sc.acknowledgeDue),
+      responded: percent(sc.respondedOnTime, sc.respondDue), open: sc.open, overdue: sc.overdue }));
     return send(reply, r.service.name, req, 'services', html`
       <span class="govuk-caption-l">${r.y.year}</span><h1 class="govuk-heading-l">${r.service.name}: scorecard</h1>
       <h2 class="govuk-heading-m">On time, by officer</h2>
-      <div class="wl-chart-box">${trusted(barChartSvg({ id: 'rates', title: `Percentage acknowledged and responded on time by officer, ${r.service.name}`,
-        description: 'The scorecard table below gives every figure.', labels: r.scores.map((s) => personName(r.ctx, s.personId).split(' ')[0] ?? ''),
-        series: [{ label: '% acknowledged on time', values: ackRates, className: 'wl-bar-new' }, { label: '% responded on time', values: respRates, className: 'wl-bar-resolved' }] }))}
-      <p class="govuk-body-s"><span class="wl-key wl-bar-new"></span> Acknowledged on time (%) <span class="wl-key wl-bar-resolved"></span> Responded on time (%)</p></div>
+      ${ratesChart(r.service.name, r.y.year, officers)}
       ${table('Scorecard by officer', HEAD, r.rows, `${base}/scorecard.csv?year=${r.y.year}`)}
       <p class="govuk-body-s">${MEDIAN_RESOLUTION_TEXT}</p>
+      <h2 class="govuk-heading-m">Open cases by officer</h2>
+      ${openCasesChart(r.service.name, r.y.year, officers)}
       <h2 class="govuk-heading-m">Overdue now (${r.overdue.length}${r.overdue.length === 50 ? '+' : ''})</h2>
       ${r.overdue.length ? html`<div class="wl-table-scroll" tabindex="0" role="region" aria-label="Overdue cases"><table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">Overdue cases, longest overdue first</caption>${CASE_TABLE_HEAD}
         <tbody class="govuk-table__body">${r.overdue.map((c) => caseTableRow(r.ctx, t.zone, r.person, c))}</tbody></table></div>

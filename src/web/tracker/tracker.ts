@@ -39,6 +39,10 @@ export interface TrackerDeps {
   idleMinutes: number;
   /** Cases read from the database at a time for a CSV export (default 500). */
   csvBatchRows?: number;
+  /** Cases counted per batch when the dashboards' rollup is built (default 1000). */
+  statsBatchCases?: number;
+  /** How long a dashboard request waits for the rollup's build before saying it is being prepared (default 1500 ms). */
+  statsWaitMs?: number;
 }
 
 export type TrackerContext = TrackerDeps & {
