@@ -41,12 +41,14 @@ function chooseServices(text: string, lex: Lexicon, hits: Hit[], scores: Service
   if (!top) return { chosen: [], unsure: true };
   const doubt = UNSURE.test(text) && !!second && second.score >= top.score * 0.6;
   const problems = doubt ? [] : segmentProblems(text, lex, claims);
-  const distinct = [...new Set(problems.map((p) => p.serviceId))];
+  // A service a part reads as its own may score nothing in the whole message (a claim or a
+  // negation elsewhere takes its words): only services the whole message supports count.
+  const distinct = [...new Set(problems.map((p) => p.serviceId))].flatMap((id) => scores.filter((x) => x.serviceId === id));
   if (distinct.length >= 2) {
     // Several problems, each in its own part of the message: one case each.
     return {
       unsure: false,
-      chosen: distinct.slice(0, 4).map((id) => ({ score: scores.find((x) => x.serviceId === id)!, segment: problems.filter((p) => p.serviceId === id).map((p) => p.segment).join(' ') })),
+      chosen: distinct.slice(0, 4).map((score) => ({ score, segment: problems.filter((p) => p.serviceId === score.serviceId).map((p) => p.segment).join(' ') })),
     };
   }
   const margin = top.score - (second?.score ?? 0);

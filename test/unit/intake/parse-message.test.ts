@@ -4,6 +4,7 @@ import { loadDefaultCatalogue } from '../../../src/catalogue/default-catalogue.j
 import { normaliseText } from '../../../src/intake/normalise.js';
 import { parseMessage } from '../../../src/intake/parse-message.js';
 import { parseLine } from '../../../src/intake/parse-jsonl.js';
+import { parseByRules } from '../../../src/intake/rule-reading.js';
 
 const catalogue = loadDefaultCatalogue();
 const parse = (text: string, wards: string[] = ['erdington'], channelName = 'wardline') => parseMessage({ text }, { sender: { role: 'councillor', wards }, channelName, catalogue });
@@ -102,5 +103,13 @@ describe('wardline parse lines', () => {
   it('answers a line that is not JSON with an error and goes on', () => {
     expect(parseLine('{not json', 3, catalogue)).toMatchObject({ id: null, error: expect.stringMatching(/^line 3: not valid JSON/) });
     expect(parseLine('{"id":"a","text":"Thanks!"}', 4, catalogue)).toEqual({ id: 'a', kind: 'chatter', cases: [], missing: [] });
+  });
+});
+
+describe('the hand-written rules (the parser\'s second opinion)', () => {
+  it('answers when a part names a service the whole message takes back, instead of throwing', () => {
+    const r = parseByRules({ text: 'Not a pothole problem; pothole reported on Mill Lane is fine. Bins missed on Church Lane' }, { sender: { wards: ['erdington'] }, catalogue });
+    expect(r.kind).toBe('escalation');
+    expect(r.cases.map((c) => c.service)).toEqual(['refuse-collection']);
   });
 });
