@@ -1,5 +1,6 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import type { ServiceId, WardId } from '../shared/ids.js';
+import { compileAlternation, type AlternationMatcher } from './phrase-matcher.js';
 
 /** One vocabulary phrase: '=' a name for the service, plain a topic, '~' a weak hint. */
 export interface Phrase {
@@ -18,10 +19,14 @@ export interface PlaceName {
 /** Everything the parser matches with, compiled once per catalogue. */
 export interface Lexicon {
   catalogue: Catalogue;
-  phraseRe: RegExp;
-  caseSensitiveRe: RegExp | null;
+  /** The phrases (but acronyms), case-insensitive; `phrases.regex` is the same as one RegExp. */
+  phrases: AlternationMatcher;
+  /** Acronyms ("ASB", "EHO*"), case-sensitive. */
+  acronyms: AlternationMatcher | null;
   exact: Map<string, Phrase[]>;
   stems: { stem: string; phrases: Phrase[] }[];
+  /** Ward names, aliases and areas; `placeNames.regex` is the same as one global RegExp. */
+  placeNames: AlternationMatcher;
   placeRe: RegExp;
   places: Map<string, PlaceName>;
   wardIds: Set<string>;
@@ -54,8 +59,8 @@ function phrasesOf(catalogue: Catalogue): Phrase[] {
   return out;
 }
 
-function alternation(texts: string[]): string {
-  return [...new Set(texts)].sort((a, b) => b.length - a.length).map((t) => (t.endsWith('*') ? `${flexible(t.slice(0, -1))}[\\w'’]*` : flexible(t))).join('|');
+function alternatives(texts: string[]): string[] {
+  return [...new Set(texts)].sort((a, b) => b.length - a.length).map((t) => (t.endsWith('*') ? `${flexible(t.slice(0, -1))}[\\w'’]*` : flexible(t)));
 }
 
 export function compileLexicon(catalogue: Catalogue): Lexicon {
@@ -88,15 +93,17 @@ export function compileLexicon(catalogue: Catalogue): Lexicon {
   for (const a of catalogue.aliases) addPlace(a.alias, a.wardId);
   for (const a of catalogue.ambiguousAreas) addPlace(a, null);
   const placeTexts = [...places.values()].map((p) => p.name.replace(/&/g, '(?:&|and)'));
-  const placeAlt = [...new Set(placeTexts)].sort((a, b) => b.length - a.length)
-    .map((t) => t.split('(?:&|and)').map(flexible).join('\\s*(?:&|and)\\s*')).join('|');
+  const placeAlts = [...new Set(placeTexts)].sort((a, b) => b.length - a.length)
+    .map((t) => t.split('(?:&|and)').map(flexible).join('\\s*(?:&|and)\\s*'));
+  const placeNames = compileAlternation(placeAlts, "(?![\\w'’])", true);
 
   const lex: Lexicon = {
     catalogue,
-    phraseRe: new RegExp(`(?<![\\w'’])(?:${alternation(insensitive)})${END}`, 'gi'),
-    caseSensitiveRe: sensitive.length ? new RegExp(`(?<![\\w'’])(?:${alternation(sensitive)})${END}`, 'g') : null,
+    phrases: compileAlternation(alternatives(insensitive), END, true),
+    acronyms: sensitive.length ? compileAlternation(alternatives(sensitive), END, false) : null,
     exact, stems,
-    placeRe: new RegExp(`(?<![\\w'’])(?:${placeAlt})(?![\\w'’])`, 'gi'),
+    placeNames,
+    placeRe: placeNames.regex,
     places,
     wardIds: new Set(catalogue.wards.map((w) => w.id)),
     serviceIds: new Set(catalogue.services.map((s) => s.id)),
@@ -106,9 +113,19 @@ export function compileLexicon(catalogue: Catalogue): Lexicon {
   return lex;
 }
 
+const MAX_LOOKUPS = 20_000;
+/** The same place names recur in every message: each is made canonical once, in a bounded memo. */
+const canonicalPlaces = new Map<string, string>();
+
 /** `King's Heath`, `kings-heath` and `Kings  Heath` are the same place. */
 export function canonicalPlace(s: string): string {
-  return s.toLowerCase().replace(/&/g, ' and ').replace(/['’]/g, '').replace(/[\s-]+/g, ' ').trim();
+  let found = canonicalPlaces.get(s);
+  if (found === undefined) {
+    if (canonicalPlaces.size >= MAX_LOOKUPS) canonicalPlaces.clear();
+    found = s.toLowerCase().replace(/&/g, ' and ').replace(/['’]/g, '').replace(/[\s-]+/g, ' ').trim();
+    canonicalPlaces.set(s, found);
+  }
+  return found;
 }
 
 export function canonicalPhrase(s: string): string {
@@ -117,7 +134,6 @@ export function canonicalPhrase(s: string): string {
 
 /** Matched texts recur (the same words in every message): each is looked up once, in a bounded memo. */
 const lookups = new WeakMap<Lexicon, Map<string, Phrase[]>>();
-const MAX_LOOKUPS = 20_000;
 
 /** The phrases a matched text stands for (exact first, then the longest stem). */
 export function lookupPhrase(lex: Lexicon, matched: string, caseSensitive: boolean): Phrase[] {
