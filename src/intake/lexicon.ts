@@ -39,7 +39,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Spaces, hyphens and apostrophes vary in how people type place and topic names. */
 const flexible = (s: string) => escape(s).replace(/\\-|\s+/g, '[\\s\\-]*').replace(/'/g, "[''’]?");
 /** A phrase ends at a word's end; a possessive ("Amey's list") still counts. */
-const END = "(?=$|[^\\w'’]|['’]s\\b)";
+export const PHRASE_END = "(?=$|[^\\w'’]|['’]s\\b)";
 const isAcronym = (s: string) => /^[A-Z]{2,4}\*?$/.test(s);
 
 function parsePhrase(serviceId: ServiceId, raw: string): Phrase {
@@ -59,7 +59,8 @@ function phrasesOf(catalogue: Catalogue): Phrase[] {
   return out;
 }
 
-function alternatives(texts: string[]): string[] {
+/** Phrases as RegExp alternatives, longest first: flexible spacing and apostrophes, `*` for any ending. */
+export function phraseAlternatives(texts: string[]): string[] {
   return [...new Set(texts)].sort((a, b) => b.length - a.length).map((t) => (t.endsWith('*') ? `${flexible(t.slice(0, -1))}[\\w'’]*` : flexible(t)));
 }
 
@@ -99,8 +100,8 @@ export function compileLexicon(catalogue: Catalogue): Lexicon {
 
   const lex: Lexicon = {
     catalogue,
-    phrases: compileAlternation(alternatives(insensitive), END, true),
-    acronyms: sensitive.length ? compileAlternation(alternatives(sensitive), END, false) : null,
+    phrases: compileAlternation(phraseAlternatives(insensitive), PHRASE_END, true),
+    acronyms: sensitive.length ? compileAlternation(phraseAlternatives(sensitive), PHRASE_END, false) : null,
     exact, stems,
     placeNames,
     placeRe: placeNames.regex,

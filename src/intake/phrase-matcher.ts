@@ -18,6 +18,8 @@ export interface Match {
 }
 
 export interface AlternationMatcher {
+  /** The alternatives, in order (RegExp source each). */
+  readonly alternatives: readonly string[];
   /** The whole alternation as one global RegExp: what the matcher agrees with. */
   readonly regex: RegExp;
   /** The first match at or after `from`, as `regex.exec` with `lastIndex = from` finds it. */
@@ -79,8 +81,8 @@ const DISPATCH_FROM = 300;
 export function compileAlternation(alternatives: string[], after: string, ignoreCase: boolean, dispatchFrom = DISPATCH_FROM): AlternationMatcher {
   const flags = ignoreCase ? 'i' : '';
   const regex = new RegExp(`${WORD_START}(?:${alternatives.join('|')})${after}`, `g${flags}`);
-  if (alternatives.length < dispatchFrom) return { regex, exec: (text, from) => execWhole(regex, text, from) };
-  return { regex, exec: dispatcher(alternatives, after, ignoreCase) };
+  if (alternatives.length < dispatchFrom) return { alternatives, regex, exec: (text, from) => execWhole(regex, text, from) };
+  return { alternatives, regex, exec: dispatcher(alternatives, after, ignoreCase) };
 }
 
 function execWhole(regex: RegExp, text: string, from: number): Match | null {

@@ -1,7 +1,7 @@
 import type { ServiceId } from '../shared/ids.js';
 import type { ServiceClaim } from '../catalogue/catalogue.js';
 import { lookupPhrase, type Lexicon, type Phrase } from './lexicon.js';
-import { allMatches, type AlternationMatcher } from './phrase-matcher.js';
+import { allMatches, type Match } from './phrase-matcher.js';
 
 export interface Hit {
   phrase: Phrase;
@@ -24,14 +24,19 @@ const NEGATION = /\b(?:not|isn'?t|is not|nothing to do with|rather than|instead 
 
 /** Every vocabulary phrase in the text, longest first, each service's phrase counted once per span. */
 export function findHits(text: string, lex: Lexicon): Hit[] {
+  return hitsOfMatches(text, lex, allMatches(lex.phrases, text), lex.acronyms ? allMatches(lex.acronyms, text) : []);
+}
+
+/** The hits of the phrases and acronyms already matched in the text (as findHits finds them). */
+export function hitsOfMatches(text: string, lex: Lexicon, phrases: Match[], acronyms: Match[]): Hit[] {
   const hits: Hit[] = [];
-  scan(hits, text, lex, lex.phrases, false);
-  if (lex.acronyms) scan(hits, text, lex, lex.acronyms, true);
+  addHits(hits, text, lex, phrases, false);
+  addHits(hits, text, lex, acronyms, true);
   return hits;
 }
 
-function scan(hits: Hit[], text: string, lex: Lexicon, matcher: AlternationMatcher, caseSensitive: boolean): void {
-  for (const m of allMatches(matcher, text)) {
+function addHits(hits: Hit[], text: string, lex: Lexicon, matches: Match[], caseSensitive: boolean): void {
+  for (const m of matches) {
     if (m.text.length === 0) continue;
     const negated = NEGATION.test(text.slice(Math.max(0, m.index - 24), m.index));
     for (const phrase of lookupPhrase(lex, m.text, caseSensitive)) hits.push({ phrase, index: m.index, negated });
