@@ -133,19 +133,19 @@ export function canonicalPhrase(s: string): string {
   return s.toLowerCase().replace(/['’]/g, "'").replace(/[\s-]+/g, ' ').trim();
 }
 
-/** Matched texts recur (the same words in every message): each is looked up once, in a bounded memo. */
-const lookups = new WeakMap<Lexicon, Map<string, Phrase[]>>();
+/** Matched texts recur (the same words in every message): each is looked up once, in a bounded memo (case-insensitive, case-sensitive). */
+const lookups = new WeakMap<Lexicon, [Map<string, Phrase[]>, Map<string, Phrase[]>]>();
 
 /** The phrases a matched text stands for (exact first, then the longest stem). */
 export function lookupPhrase(lex: Lexicon, matched: string, caseSensitive: boolean): Phrase[] {
-  let memo = lookups.get(lex);
-  if (!memo) lookups.set(lex, (memo = new Map()));
-  const id = (caseSensitive ? '1' : '0') + matched;
-  let found = memo.get(id);
+  let memos = lookups.get(lex);
+  if (!memos) lookups.set(lex, (memos = [new Map(), new Map()]));
+  const memo = memos[caseSensitive ? 1 : 0];
+  let found = memo.get(matched);
   if (!found) {
     if (memo.size >= MAX_LOOKUPS) memo.clear();
     found = lookupUncached(lex, matched, caseSensitive);
-    memo.set(id, found);
+    memo.set(matched, found);
   }
   return found;
 }

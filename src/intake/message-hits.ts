@@ -51,7 +51,7 @@ export function partHits(scan: MessageScan, lex: Lexicon, part: { text: string; 
   const end = start + part.text.length;
   const masked = maskPlaces(part.text);
   const { masked: whole } = scan;
-  const sameText = scan.text.slice(start, end) === part.text && whole.slice(start, end) === masked;
+  const sameText = scan.text.startsWith(part.text, start) && whole.startsWith(masked, start);
   // A phrase is matched at a word's start and up to a word's end: where the characters just
   // outside the part are neither letters nor apostrophes, the part's edges are the message's.
   const edges = sameText && (start === 0 || !isWordOrApostrophe(whole.charCodeAt(start - 1))) && (end >= whole.length || !isWordOrApostrophe(whole.charCodeAt(end)));

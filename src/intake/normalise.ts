@@ -52,5 +52,6 @@ export function normaliseText(raw: unknown, max = 8000): string {
   if (/<\/?(p|div|br|at|span|li|ul|b|i|strong|em)\b/i.test(s)) s = stripHtml(s);
   if (s.includes('<') || s.includes(':')) s = stripSlack(s);
   if (s.includes('&')) s = decodeEntities(s);
-  return s.replace(/[ \t\u00A0]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
+  // Runs of blanks become one space; a lone space is already one, so only the other runs are replaced.
+  return s.replace(/[ \t\u00A0]{2,}|[\t\u00A0]/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
 }
