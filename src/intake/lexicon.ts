@@ -1,5 +1,6 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import type { ServiceId, WardId } from '../shared/ids.js';
+import { compileAlternation, type AlternationMatcher } from './phrase-matcher.js';
 
 /** One vocabulary phrase: '=' a name for the service, plain a topic, '~' a weak hint. */
 export interface Phrase {
@@ -18,10 +19,14 @@ export interface PlaceName {
 /** Everything the parser matches with, compiled once per catalogue. */
 export interface Lexicon {
   catalogue: Catalogue;
-  phraseRe: RegExp;
-  caseSensitiveRe: RegExp | null;
+  /** The phrases (but acronyms), case-insensitive; `phrases.regex` is the same as one RegExp. */
+  phrases: AlternationMatcher;
+  /** Acronyms ("ASB", "EHO*"), case-sensitive. */
+  acronyms: AlternationMatcher | null;
   exact: Map<string, Phrase[]>;
   stems: { stem: string; phrases: Phrase[] }[];
+  /** Ward names, aliases and areas; `placeNames.regex` is the same as one global RegExp. */
+  placeNames: AlternationMatcher;
   placeRe: RegExp;
   places: Map<string, PlaceName>;
   wardIds: Set<string>;
@@ -34,7 +39,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Spaces, hyphens and apostrophes vary in how people type place and topic names. */
 const flexible = (s: string) => escape(s).replace(/\\-|\s+/g, '[\\s\\-]*').replace(/'/g, "[''’]?");
 /** A phrase ends at a word's end; a possessive ("Amey's list") still counts. */
-const END = "(?=$|[^\\w'’]|['’]s\\b)";
+export const PHRASE_END = "(?=$|[^\\w'’]|['’]s\\b)";
 const isAcronym = (s: string) => /^[A-Z]{2,4}\*?$/.test(s);
 
 function parsePhrase(serviceId: ServiceId, raw: string): Phrase {
@@ -54,8 +59,9 @@ function phrasesOf(catalogue: Catalogue): Phrase[] {
   return out;
 }
 
-function alternation(texts: string[]): string {
-  return [...new Set(texts)].sort((a, b) => b.length - a.length).map((t) => (t.endsWith('*') ? `${flexible(t.slice(0, -1))}[\\w'’]*` : flexible(t))).join('|');
+/** Phrases as RegExp alternatives, longest first: flexible spacing and apostrophes, `*` for any ending. */
+export function phraseAlternatives(texts: string[]): string[] {
+  return [...new Set(texts)].sort((a, b) => b.length - a.length).map((t) => (t.endsWith('*') ? `${flexible(t.slice(0, -1))}[\\w'’]*` : flexible(t)));
 }
 
 export function compileLexicon(catalogue: Catalogue): Lexicon {
@@ -88,15 +94,17 @@ export function compileLexicon(catalogue: Catalogue): Lexicon {
   for (const a of catalogue.aliases) addPlace(a.alias, a.wardId);
   for (const a of catalogue.ambiguousAreas) addPlace(a, null);
   const placeTexts = [...places.values()].map((p) => p.name.replace(/&/g, '(?:&|and)'));
-  const placeAlt = [...new Set(placeTexts)].sort((a, b) => b.length - a.length)
-    .map((t) => t.split('(?:&|and)').map(flexible).join('\\s*(?:&|and)\\s*')).join('|');
+  const placeAlts = [...new Set(placeTexts)].sort((a, b) => b.length - a.length)
+    .map((t) => t.split('(?:&|and)').map(flexible).join('\\s*(?:&|and)\\s*'));
+  const placeNames = compileAlternation(placeAlts, "(?![\\w'’])", true);
 
   const lex: Lexicon = {
     catalogue,
-    phraseRe: new RegExp(`(?<![\\w'’])(?:${alternation(insensitive)})${END}`, 'gi'),
-    caseSensitiveRe: sensitive.length ? new RegExp(`(?<![\\w'’])(?:${alternation(sensitive)})${END}`, 'g') : null,
+    phrases: compileAlternation(phraseAlternatives(insensitive), PHRASE_END, true),
+    acronyms: sensitive.length ? compileAlternation(phraseAlternatives(sensitive), PHRASE_END, false) : null,
     exact, stems,
-    placeRe: new RegExp(`(?<![\\w'’])(?:${placeAlt})(?![\\w'’])`, 'gi'),
+    placeNames,
+    placeRe: placeNames.regex,
     places,
     wardIds: new Set(catalogue.wards.map((w) => w.id)),
     serviceIds: new Set(catalogue.services.map((s) => s.id)),
@@ -106,29 +114,38 @@ export function compileLexicon(catalogue: Catalogue): Lexicon {
   return lex;
 }
 
+const MAX_LOOKUPS = 20_000;
+/** The same place names recur in every message: each is made canonical once, in a bounded memo. */
+const canonicalPlaces = new Map<string, string>();
+
 /** `King's Heath`, `kings-heath` and `Kings  Heath` are the same place. */
 export function canonicalPlace(s: string): string {
-  return s.toLowerCase().replace(/&/g, ' and ').replace(/['’]/g, '').replace(/[\s-]+/g, ' ').trim();
+  let found = canonicalPlaces.get(s);
+  if (found === undefined) {
+    if (canonicalPlaces.size >= MAX_LOOKUPS) canonicalPlaces.clear();
+    found = s.toLowerCase().replace(/&/g, ' and ').replace(/['’]/g, '').replace(/[\s-]+/g, ' ').trim();
+    canonicalPlaces.set(s, found);
+  }
+  return found;
 }
 
 export function canonicalPhrase(s: string): string {
   return s.toLowerCase().replace(/['’]/g, "'").replace(/[\s-]+/g, ' ').trim();
 }
 
-/** Matched texts recur (the same words in every message): each is looked up once, in a bounded memo. */
-const lookups = new WeakMap<Lexicon, Map<string, Phrase[]>>();
-const MAX_LOOKUPS = 20_000;
+/** Matched texts recur (the same words in every message): each is looked up once, in a bounded memo (case-insensitive, case-sensitive). */
+const lookups = new WeakMap<Lexicon, [Map<string, Phrase[]>, Map<string, Phrase[]>]>();
 
 /** The phrases a matched text stands for (exact first, then the longest stem). */
 export function lookupPhrase(lex: Lexicon, matched: string, caseSensitive: boolean): Phrase[] {
-  let memo = lookups.get(lex);
-  if (!memo) lookups.set(lex, (memo = new Map()));
-  const id = (caseSensitive ? '1' : '0') + matched;
-  let found = memo.get(id);
+  let memos = lookups.get(lex);
+  if (!memos) lookups.set(lex, (memos = [new Map(), new Map()]));
+  const memo = memos[caseSensitive ? 1 : 0];
+  let found = memo.get(matched);
   if (!found) {
     if (memo.size >= MAX_LOOKUPS) memo.clear();
     found = lookupUncached(lex, matched, caseSensitive);
-    memo.set(id, found);
+    memo.set(matched, found);
   }
   return found;
 }

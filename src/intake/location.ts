@@ -22,15 +22,24 @@ function firstStreet(text: string, lex: Lexicon): string | null {
 }
 
 const NEUTRAL = /\b(?:car park|the Council House|park and ride|multi-storey)\b/gi;
+/** Every street ends in a space and a street word: text without one holds no street. */
+const STREET_WORD = new RegExp(`\\s(?:${SUFFIX})\\b`);
+const blank = (m: string) => ' '.repeat(m.length);
+/** The features and the lexicon hits mask the same text one after the other: the last answer is kept. */
+let lastText = '';
+let lastMasked = '';
 
 /**
  * Blanks out street names and neutral place words (same length, so indices stay), so that
  * "Bin Lane", "Perry Park" or "the car park" are not read as evidence of a service.
  */
 export function maskPlaces(text: string): string {
-  const blank = (m: string) => ' '.repeat(m.length);
+  if (text === lastText) return lastMasked;
   STREET.lastIndex = 0;
-  return text.replace(STREET, blank).replace(NEUTRAL, blank);
+  const masked = (STREET_WORD.test(text) ? text.replace(STREET, blank) : text).replace(NEUTRAL, blank);
+  lastText = text;
+  lastMasked = masked;
+  return masked;
 }
 
 export function findLocation(segment: string, whole: string, lex: Lexicon): string | null {

@@ -26,14 +26,19 @@ function stripHtml(s: string): string {
 }
 
 function stripSlack(s: string): string {
+  return (s.includes('<') ? stripSlackMarkup(s) : s).replace(/:([a-z0-9_+-]{1,40}):/g, emojiWord);
+}
+
+const emojiWord = (_m: string, name: string) => MEANINGFUL_EMOJI[name] ?? ' ';
+
+function stripSlackMarkup(s: string): string {
   return s
     .replace(/<@[A-Z0-9]{2,30}(\|[^>]{0,100})?>/g, ' ')
     .replace(/<#[A-Z0-9]{2,30}\|([^>]{0,100})>/g, '#$1')
     .replace(/<!(here|channel|everyone)[^>]{0,50}>/g, ' ')
     .replace(/<!subteam\^[A-Z0-9]{1,30}(\|([^>]{0,100}))?>/g, ' $2 ')
     .replace(/<((?:https?|mailto):[^|>\s]{1,2000})\|([^>]{0,500})>/g, '$2')
-    .replace(/<((?:https?|mailto):[^>\s]{1,2000})>/g, '$1')
-    .replace(/:([a-z0-9_+-]{1,40}):/g, (_m, name: string) => MEANINGFUL_EMOJI[name] ?? ' ');
+    .replace(/<((?:https?|mailto):[^>\s]{1,2000})>/g, '$1');
 }
 
 /** The first `max` characters are read: a case is described at the start, not in a pasted appendix. */
@@ -43,8 +48,10 @@ export function normaliseText(raw: unknown, max = 8000): string {
   // Control characters (but newlines and tabs) and bidi marks are noise.
   // eslint-disable-next-line no-control-regex -- removing control characters is the point
   s = s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g, ' ');
+  // Markup needs a '<' (or a ':' for emoji), an entity an '&': most messages have neither.
   if (/<\/?(p|div|br|at|span|li|ul|b|i|strong|em)\b/i.test(s)) s = stripHtml(s);
-  s = stripSlack(s);
-  s = decodeEntities(s);
-  return s.replace(/[ \t\u00A0]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
+  if (s.includes('<') || s.includes(':')) s = stripSlack(s);
+  if (s.includes('&')) s = decodeEntities(s);
+  // Runs of blanks become one space; a lone space is already one, so only the other runs are replaced.
+  return s.replace(/[ \t\u00A0]{2,}|[\t\u00A0]/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
 }

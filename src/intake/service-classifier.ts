@@ -1,6 +1,7 @@
 import type { ServiceId } from '../shared/ids.js';
 import type { ServiceClaim } from '../catalogue/catalogue.js';
 import { lookupPhrase, type Lexicon, type Phrase } from './lexicon.js';
+import { allMatches, type Match } from './phrase-matcher.js';
 
 export interface Hit {
   phrase: Phrase;
@@ -23,19 +24,23 @@ const NEGATION = /\b(?:not|isn'?t|is not|nothing to do with|rather than|instead 
 
 /** Every vocabulary phrase in the text, longest first, each service's phrase counted once per span. */
 export function findHits(text: string, lex: Lexicon): Hit[] {
+  return hitsOfMatches(text, lex, allMatches(lex.phrases, text), lex.acronyms ? allMatches(lex.acronyms, text) : []);
+}
+
+/** The hits of the phrases and acronyms already matched in the text (as findHits finds them). */
+export function hitsOfMatches(text: string, lex: Lexicon, phrases: Match[], acronyms: Match[]): Hit[] {
   const hits: Hit[] = [];
-  const scan = (re: RegExp, caseSensitive: boolean) => {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (m[0].length === 0) { re.lastIndex++; continue; }
-      const before = text.slice(Math.max(0, m.index - 24), m.index);
-      const negated = NEGATION.test(before);
-      for (const phrase of lookupPhrase(lex, m[0], caseSensitive)) hits.push({ phrase, index: m.index, negated });
-    }
-  };
-  scan(lex.phraseRe, false);
-  if (lex.caseSensitiveRe) scan(lex.caseSensitiveRe, true);
+  addHits(hits, text, lex, phrases, false);
+  addHits(hits, text, lex, acronyms, true);
   return hits;
+}
+
+function addHits(hits: Hit[], text: string, lex: Lexicon, matches: Match[], caseSensitive: boolean): void {
+  for (const m of matches) {
+    if (m.text.length === 0) continue;
+    const negated = NEGATION.test(text.slice(Math.max(0, m.index - 24), m.index));
+    for (const phrase of lookupPhrase(lex, m.text, caseSensitive)) hits.push({ phrase, index: m.index, negated });
+  }
 }
 
 /** Adds the hits up per service; negated hits count against their service. */
@@ -58,11 +63,22 @@ export function scoreServices(hits: Hit[]): ServiceScore[] {
 
 /** The claims whose `when` phrases the message holds. */
 export function activeClaims(hits: Hit[], claims: ServiceClaim[]): ServiceClaim[] {
-  const matches = (w: string, text: string) => {
-    const t = text.toLowerCase().replace(/\*$/, '');
-    return w.endsWith('*') ? t.startsWith(w.slice(0, -1).toLowerCase()) : t === w.toLowerCase();
-  };
-  return claims.filter((c) => hits.some((h) => h.phrase.serviceId === c.serviceId && !h.negated && c.when.some((w) => matches(w, h.phrase.text))));
+  if (!claims.length || !hits.length) return [];
+  return claims.filter((c) => hits.some((h) => h.phrase.serviceId === c.serviceId && !h.negated && claimedBy(c, h.phrase)));
+}
+
+/** Whether one of a claim's `when` phrases is this phrase: asked of the same few phrases in every message, so remembered. */
+const claimed = new WeakMap<ServiceClaim, Map<string, boolean>>();
+function claimedBy(c: ServiceClaim, phrase: Phrase): boolean {
+  let byText = claimed.get(c);
+  if (!byText) claimed.set(c, (byText = new Map()));
+  let found = byText.get(phrase.text);
+  if (found === undefined) {
+    const t = phrase.text.toLowerCase().replace(/\*$/, '');
+    found = c.when.some((w) => (w.endsWith('*') ? t.startsWith(w.slice(0, -1).toLowerCase()) : t === w.toLowerCase()));
+    byText.set(phrase.text, found);
+  }
+  return found;
 }
 
 /** Moves the evidence of claimed services to the claiming one ("estate grass" is housing's). */

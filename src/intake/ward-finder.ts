@@ -1,5 +1,6 @@
 import type { WardId } from '../shared/ids.js';
 import { canonicalPlace, type Lexicon } from './lexicon.js';
+import { allMatches } from './phrase-matcher.js';
 import type { StreetGazetteer } from './street-gazetteer.js';
 
 export type WardSource = 'text' | 'street' | 'channel' | 'sender';
@@ -19,12 +20,11 @@ interface Mention {
 
 function mentions(text: string, lex: Lexicon): Mention[] {
   const out: Mention[] = [];
-  lex.placeRe.lastIndex = 0;
-  for (let m = lex.placeRe.exec(text); m; m = lex.placeRe.exec(text)) {
-    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 24);
+  for (const m of allMatches(lex.placeNames, text)) {
+    const after = text.slice(m.index + m.text.length, m.index + m.text.length + 24);
     if (STREET_AFTER.test(after)) continue;
-    const place = lex.places.get(canonicalPlace(m[0]));
-    if (place) out.push({ wardId: place.wardId, index: m.index, name: m[0] });
+    const place = lex.places.get(canonicalPlace(m.text));
+    if (place) out.push({ wardId: place.wardId, index: m.index, name: m.text });
   }
   return out;
 }

@@ -40,9 +40,9 @@ function fnv(seed: number, s: string): number {
   return h;
 }
 
-/** hashFeature(a + b + c) without building the string. */
-function hashJoined(a: string, b: string, c = ''): number {
-  return (fnv(fnv(fnv(0x811c9dc5, a), b), c) >>> 0) & MASK;
+/** hashFeature(a + b + c + d) without building the string. */
+function hashJoined(a: string, b: string, c = '', d = ''): number {
+  return (fnv(fnv(fnv(fnv(0x811c9dc5, a), b), c), d) >>> 0) & MASK;
 }
 
 /**
@@ -61,6 +61,7 @@ export function channelKind(name: string | null | undefined): string {
 }
 
 const WORD = /[a-z0-9£']+/g;
+const DIGIT = /\d/;
 const MAX_WORDS = 600;
 
 function words(text: string): string[] {
@@ -68,7 +69,9 @@ function words(text: string): string[] {
   const out: string[] = [];
   WORD.lastIndex = 0;
   for (let m = WORD.exec(lower); m && out.length < MAX_WORDS; m = WORD.exec(lower)) {
-    const w = m[0].replace(/^'+|'+$/g, '').replace(/\d/g, '0');
+    let w = m[0];
+    if (w.includes("'")) w = w.replace(/^'+|'+$/g, '');
+    if (DIGIT.test(w)) w = w.replace(/\d/g, '0');
     if (w) out.push(w);
   }
   return out;
@@ -96,26 +99,26 @@ function wordText(text: string, lex: Lexicon | null): string {
   return maskPlaces(text).replace(lex.placeRe, ' zplace ');
 }
 
+/** Features every message has one of count fully (WHOLE), whatever its length. */
+const wholeFeature = (f: string) => hashFeature(f) | WHOLE;
+
 function build(text: string, meta: FeatureMeta, hits: Hit[], lex: Lexicon | null): number[] {
   const out: number[] = [];
-  const set = { add: (h: number) => out.push(h) };
-  const add = (f: string) => out.push(hashFeature(f));
-  /** Features every message has one of count fully (WHOLE), whatever its length. */
-  const addWhole = (f: string) => out.push(hashFeature(f) | WHOLE);
   const ws = words(wordText(text, lex));
-  addWhole('bias');
+  out.push(wholeFeature('bias'));
   for (let i = 0; i < ws.length; i++) {
-    set.add(hashJoined('w:', ws[i]!));
-    if (i + 1 < ws.length) set.add(hashJoined('b:', `${ws[i]} `, ws[i + 1]));
+    out.push(hashJoined('w:', ws[i]!));
+    if (i + 1 < ws.length) out.push(hashJoined('b:', ws[i]!, ' ', ws[i + 1]));
   }
-  for (const h of hits) add(hitFeature(h));
-  for (const [name, re] of SIGNALS) if (re.test(text)) addWhole(`sig:${name}`);
-  if (text.includes('?')) addWhole('sig:question');
-  addWhole(`len:${Math.min(7, Math.floor(Math.log2(ws.length + 1)))}`);
-  if (meta.channelName !== undefined) addWhole(`ch:${channelKind(meta.channelName)}`);
-  out.sort((a, b) => a - b);
+  for (const h of hits) out.push(hashFeature(hitFeature(h)));
+  for (const [name, re] of SIGNALS) if (re.test(text)) out.push(wholeFeature(`sig:${name}`));
+  if (text.includes('?')) out.push(wholeFeature('sig:question'));
+  out.push(wholeFeature(`len:${Math.min(7, Math.floor(Math.log2(ws.length + 1)))}`));
+  if (meta.channelName !== undefined) out.push(wholeFeature(`ch:${channelKind(meta.channelName)}`));
+  // Buckets are below 2^21: a typed array sorts them numerically without a comparator.
+  const sorted = Uint32Array.from(out).sort();
   let n = 0;
-  for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[i - 1]) out[n++] = out[i]!;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out[n++] = sorted[i]!;
   out.length = n;
   return out;
 }

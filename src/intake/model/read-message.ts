@@ -1,8 +1,9 @@
 import type { Catalogue } from '../../catalogue/catalogue.js';
 import { segmentMessage, type Segment } from '../segment.js';
 import { compileLexicon } from '../lexicon.js';
+import { partHits, scanMessage } from '../message-hits.js';
 import type { Hit } from '../service-classifier.js';
-import { featuresOfHits, featuresOfText, lexiconHits, type FeatureMeta } from './features.js';
+import { featuresOfHits, type FeatureMeta } from './features.js';
 import { CHATTER, UNCLEAR, type IntakeModel, type Thresholds } from './intake-model.js';
 import { extraCandidates, scoreExtra } from './extra-cases.js';
 import { predictMultiLabel } from './multilabel.js';
@@ -26,11 +27,13 @@ export interface Reading {
 
 export function readMessage(text: string, meta: FeatureMeta, catalogue: Catalogue, model: IntakeModel): Reading {
   const sm = model.softmax;
-  const hits = lexiconHits(text, compileLexicon(catalogue));
+  const lex = compileLexicon(catalogue);
+  const scan = scanMessage(text, lex);
+  const hits = scan.hits;
   const x = featuresOfHits(text, meta, hits, catalogue);
   const whole = predictProba(sm, x);
   const segments = segmentMessage(text);
-  const partX = segments.length < 2 ? [] : segments.map((seg) => featuresOfText(seg.text, meta, catalogue));
+  const partX = segments.length < 2 ? [] : segments.map((seg) => featuresOfHits(seg.text, meta, partHits(scan, lex, seg), catalogue));
   const chatter = chatterOf(model, x, partX, whole[sm.classes.indexOf(CHATTER)] ?? 0);
   const parts = partX.map((px, i) => ({ segment: segments[i]!, p: predictProba(sm, px), multi: model.multi ? predictMultiLabel(model.multi, px) : null }));
   const multi = model.multi ? predictMultiLabel(model.multi, x) : null;
