@@ -11,6 +11,19 @@ if (major < 20 || (major === 20 && minor < 15) || major === 21 || (major === 22 
   process.exit(1);
 }
 
+// `wardline start` stops on SIGTERM/SIGINT from its first moment: until the command installs its
+// own handlers (src/cli/stop-signals.ts, which removes these), a signal while modules still load
+// exits at once and says so, rather than the silent death that is Node's default.
+if (process.argv[2] === 'start') {
+  const earlyStop = (signal) => {
+    process.stderr.write(`Stopping wardline (${signal}).\nStopped during start-up.\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  globalThis[Symbol.for('wardline.earlyStop')] = earlyStop;
+  process.on('SIGTERM', earlyStop);
+  process.on('SIGINT', earlyStop);
+}
+
 const { buildState } = await import('../scripts/build-state.js');
 const state = buildState();
 if (state === 'fresh' || state === 'no-sources') {

@@ -45,6 +45,12 @@ export function listenForStop(logger: Logger, opts: { graceMs?: number } = {}): 
     }, opts.graceMs ?? STOP_GRACE_MS).unref();
     stop(running);
   };
+  // bin/wardline.js listens from before any module loads; from here on these handlers answer.
+  const early = (globalThis as Record<symbol, unknown>)[Symbol.for('wardline.earlyStop')] as ((s: NodeJS.Signals) => void) | undefined;
+  if (early) {
+    process.off('SIGTERM', early);
+    process.off('SIGINT', early);
+  }
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   return {
