@@ -35,6 +35,7 @@ export const htmlProblem: ProblemFormat = (reply, p: Problem) => {
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
+  <link rel="icon" href="/favicon.svg" type="image/svg+xml">
   <title>${title} – wardline</title>
 </head>
 <body>

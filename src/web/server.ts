@@ -97,7 +97,15 @@ export async function createWebApp(opts: WebAppOptions): Promise<FastifyInstance
   return app;
 }
 
+/** wardline's own icon (not GOV.UK's crown, which is for central government): a white W on the council's blue. */
+export const ICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1d70b8"/>'
+  + '<path d="M5 9h4l2.5 11L14 9h4l2.5 11L23 9h4l-4.5 16h-4L16 15l-2.5 10h-4z" fill="#fff"/></svg>';
+
 function addHealthRoutes(app: FastifyInstance, opts: { metrics: Metrics; readiness: ReadinessCheck[] }): void {
+  // Browsers ask for /favicon.ico on every page whatever the page links; both names get the icon.
+  for (const path of ['/favicon.svg', '/favicon.ico']) {
+    app.get(path, async (_request, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(ICON_SVG));
+  }
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const results = await Promise.all(opts.readiness.map(async (r) => {

@@ -53,6 +53,16 @@ describe('the front door', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 
+  it("serves wardline's icon at the names browsers ask for, and the pages link it", async () => {
+    for (const path of ['/favicon.ico', '/favicon.svg']) {
+      const icon = await fetch(`${base}${path}`);
+      expect([icon.status, icon.headers.get('content-type')]).toEqual([200, 'image/svg+xml']);
+      expect(await icon.text()).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^]*<\/svg>$/);
+    }
+    const missing = await fetch(`${base}/no-such-page`, { headers: { accept: 'text/html' } });
+    expect(await missing.text()).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+  });
+
   it('answers a browser at an unknown path with a small accessible page, an API client with JSON', async () => {
     const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
     const page = await fetch(`${base}/no-such-page`, { headers: { accept: browser } });

@@ -58,6 +58,7 @@ export function page(title: string, chrome: PageChrome, body: Html): Html {
   <meta charset="utf-8">
   <title>${title} – Ward Action Tracker</title>
   <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
+  <link rel="icon" href="/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="/govuk/govuk-frontend.min.css">
   <link rel="stylesheet" href="/tracker.css">
 </head>
