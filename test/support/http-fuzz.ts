@@ -36,7 +36,7 @@ export interface FuzzRequest {
 }
 
 const ROUTES = [
-  '/', '/healthz', '/readyz', '/metrics', '/workspace.js', '/workspace.css', '/slack/events', '/api/messages',
+  '/', '/healthz', '/favicon.ico', '/readyz', '/metrics', '/workspace.js', '/workspace.css', '/slack/events', '/api/messages',
   '/api/workspace/people', '/api/workspace/options', '/api/workspace/channels', '/api/workspace/channels/{id}/messages',
   '/api/workspace/actions', '/api/workspace/events', '/workspace',
   // The Ward Action Tracker
