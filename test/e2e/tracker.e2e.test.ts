@@ -97,6 +97,18 @@ describe('the Ward Action Tracker in a browser, signed in through a real OIDC pr
     expect(weeks.headers()['content-type']).toMatch(/text\/csv/);
     expect(await weeks.text()).toMatch(/^\uFEFF?week_start,new,resolved\r\n/);
 
+    // The theme across the city, ward by ward, from the ward dashboard's topic link.
+    await page.getByRole('link', { name: 'fly-tipping' }).click();
+    await page.getByRole('heading', { name: 'Theme: fly-tipping', level: 1 }).waitFor();
+    await page.getByRole('img', { name: /fly-tipping by ward/ }).waitFor();
+    const byWard = page.getByRole('table', { name: 'fly-tipping by ward' });
+    expect(await byWard.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent)))).toEqual([['Erdington', '1', '1']]);
+    expect(await axeViolations(page)).toEqual([]);
+    const wardsCsv = await context.request.get(`${trackerUrl}/themes/fly-tipping/wards.csv`);
+    expect(await wardsCsv.text()).toMatch(/^\uFEFF?ward_id,ward,new,open_now\r\nerdington,Erdington,1,1\r\n$/);
+    await byWard.getByRole('link', { name: 'Erdington' }).click();
+    await page.getByRole('heading', { name: 'Erdington', level: 1 }).waitFor();
+
     // Past weekly digests: the restricted case is counted and listed, never described.
     await page.goto(`${trackerUrl}/digests`);
     await page.getByRole('link', { name: 'Kingstanding' }).click();

@@ -43,3 +43,11 @@ export function openCasesChart(service: string, year: number, officers: readonly
   return box(stackedBarChartSvg({ id: 'load', title: `Open cases by officer, overdue or not, of those opened in ${year}, ${service}`,
     description: describeRows(series, rows), series, rows }));
 }
+
+/** A topic's wards, most new cases first: new this year and open now, the `limit` busiest. */
+export function topicWardsChart(topic: string, year: number, wards: readonly { name: string; newCount: number; openCount: number }[], limit = 15): Html {
+  const series: SeriesStyle[] = [{ label: 'New this year', look: 'solid' }, { label: 'Open now', look: 'hatched' }];
+  const rows: BarRow[] = wards.slice(0, limit).map((w) => ({ label: w.name, values: [w.newCount, w.openCount] }));
+  const more = wards.length > limit ? ` The ${limit} wards with the most new cases of ${wards.length}; the table lists every ward.` : '';
+  return box(barChartSvg({ id: 'topic-wards', title: `${topic} by ward, ${year}`, description: `${describeRows(series, rows)}${more}`, series, rows }));
+}

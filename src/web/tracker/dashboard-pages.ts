@@ -5,11 +5,12 @@ import { fillWeeks, formatHours, percent, perWardAverage, round1, yearRange, typ
 import { MEDIAN_RESOLUTION_TEXT } from '../../dashboards/duration-histogram.js';
 import type { Person } from '../../directory/person.js';
 import { CASE_TABLE_HEAD, caseTableRow } from './case-pages.js';
-import { comparisonChart, openCasesChart, ratesChart, topicsChart, trendChart } from './dashboard-charts.js';
+import { comparisonChart, openCasesChart, ratesChart, topicsChart, topicWardsChart, trendChart } from './dashboard-charts.js';
 import { personName } from './case-views.js';
 import { once, sendCsv } from './csv.js';
 import { createStatsRunner } from './dashboard-stats-runner.js';
 import type { DashboardStatsState } from '../../db/dashboard-stats-build.js';
+import { loadTopicByWard, type TopicWardRow } from '../../db/dashboard-topic.js';
 import { html, type Html } from './html.js';
 import { page } from './layout.js';
 import type { TrackerContext } from './tracker.js';
@@ -49,6 +50,16 @@ function createCityCache(t: TrackerContext) {
     figures.catch(() => cache.delete(y.year));
     return figures;
   };
+}
+
+/** A theme ward by ward: chart of the busiest, a table of every ward with a link to its dashboard, CSV. */
+function topicWardsBody(spec: AreaSpec, y: TrackerYear, rows: readonly (TopicWardRow & { name: string })[]): Html {
+  const base = `/themes/${encodeURIComponent(spec.id)}`;
+  return html`<h2 class="govuk-heading-m">By ward</h2>
+    ${rows.length ? html`${topicWardsChart(spec.id, y.year, rows)}
+      ${table(`${spec.id} by ward`, ['Ward', 'New this year', 'Open now'], rows.map((r) => [html`<a class="govuk-link" href="/wards/${encodeURIComponent(r.wardId)}">${r.name}</a>`, r.newCount, r.openCount]), `${base}/wards.csv?year=${y.year}`)}`
+      : html`<p class="govuk-body">No ward has a case of this topic this year.</p>`}
+    <p class="govuk-body-s">Cases of restricted services (such as housing and community safety) are not in this table.</p>`;
 }
 
 function areaBody(t: TrackerContext, spec: AreaSpec, y: TrackerYear, f: AreaFigures, city: AreaFigures, wards: number): Html {
@@ -130,6 +141,12 @@ export function registerDashboardPages(app: FastifyInstance, t: TrackerContext):
       <ul class="govuk-list">${f.topTopics.map((x) => html`<li><a class="govuk-link" href="/themes/${encodeURIComponent(x.topic)}">${x.topic}</a> (${x.count})</li>`)}</ul>`);
   });
 
+  const topicWards = async (topic: string, y: TrackerYear) => {
+    const ctx = await t.loadContext();
+    const rows = await loadTopicByWard(t.db, topic, { from: y.from, to: y.to, now: t.clock.now(), zone: t.zone });
+    return rows.map((x) => ({ ...x, name: ctx.index.ward(x.wardId)?.name ?? x.wardId }));
+  };
+
   for (const kind of ['wards', 'clusters', 'districts', 'themes'] as const) {
     const resolve = async (req: FastifyRequest, reply: FastifyReply, page = false) => {
       if (!t.requirePerson(req, reply)) return null;
@@ -144,7 +161,8 @@ export function registerDashboardPages(app: FastifyInstance, t: TrackerContext):
     app.get(`/${kind}/:id`, async (req, reply) => {
       const r = await resolve(req, reply, true);
       if (!r) return reply;
-      return send(reply, r.spec.name, req, kind === 'themes' ? 'themes' : 'wards', areaBody(t, r.spec, r.y, r.f, r.c, r.wards));
+      const byWard = kind === 'themes' ? topicWardsBody(r.spec, r.y, await topicWards(r.spec.id, r.y)) : '';
+      return send(reply, r.spec.name, req, kind === 'themes' ? 'themes' : 'wards', html`${areaBody(t, r.spec, r.y, r.f, r.c, r.wards)}${byWard}`);
     });
     app.get(`/${kind}/:id/:table`, async (req, reply) => {
       const r = await resolve(req, reply);
@@ -152,6 +170,10 @@ export function registerDashboardPages(app: FastifyInstance, t: TrackerContext):
       const which = (req.params as { table: string }).table;
       const name = `${r.spec.id}-${r.y.year}`;
       if (which === 'weeks.csv') return sendCsv(reply, `${name}-weeks.csv`, ['week_start', 'new', 'resolved'], once(fillWeeks(r.f.weeks, r.y, t.clock.now(), t.zone).map((w) => [w.weekStart, w.newCount, w.resolvedCount])));
+      if (which === 'wards.csv' && kind === 'themes') {
+        const rows = await topicWards(r.spec.id, r.y);
+        return sendCsv(reply, `${name}-wards.csv`, ['ward_id', 'ward', 'new', 'open_now'], once(rows.map((x) => [x.wardId, x.name, x.newCount, x.openCount])));
+      }
       if (which === 'topics.csv') return sendCsv(reply, `${name}-topics.csv`, ['topic', 'cases'], once(r.f.topTopics.map((x) => [x.topic, x.count])));
       if (which === 'comparison.csv') {
         const per = (n: number) => perWardAverage(n, r.wards / r.spec.wardCount);
