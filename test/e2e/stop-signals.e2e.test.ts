@@ -54,7 +54,14 @@ async function stopTime(run: RunCommand, signals: NodeJS.Signals[], gapMs = 300,
   return exit ? { seconds: (exit.at - at) / 1000, code: exit.code } : { seconds: Infinity, code: null };
 }
 
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+/** Running, that is: a process that has exited but not yet been reaped (a zombie, when its parent was killed) is not. */
+const alive = (pid: number) => {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
 
 describe('stopping wardline', () => {
   it('recovers from a kill: the orphaned redis-server is stopped, the stale lock taken over, references carry on', async () => {

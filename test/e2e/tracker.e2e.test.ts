@@ -102,7 +102,7 @@ describe('the Ward Action Tracker in a browser, signed in through a real OIDC pr
     await page.getByRole('heading', { name: 'Theme: fly-tipping', level: 1 }).waitFor();
     await page.getByRole('img', { name: /fly-tipping by ward/ }).waitFor();
     const byWard = page.getByRole('table', { name: 'fly-tipping by ward' });
-    expect(await byWard.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent)))).toEqual([['Erdington', '1', '1']]);
+    expect(await byWard.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Array.from(r.children).map((c) => c.textContent)))).toEqual([['Erdington', '1', '1']]);
     expect(await axeViolations(page)).toEqual([]);
     const wardsCsv = await context.request.get(`${trackerUrl}/themes/fly-tipping/wards.csv`);
     expect(await wardsCsv.text()).toMatch(/^\uFEFF?ward_id,ward,new,open_now\r\nerdington,Erdington,1,1\r\n$/);
