@@ -4,7 +4,7 @@ import { histogramMedianHours } from '../dashboards/duration-histogram.js';
 import type { Tx } from './client.js';
 import { loadAreaFiguresLive, loadServiceScorecardLive } from './dashboard-live.js';
 import {
-  areaSql, list, num, OVERDUE_DEADLINE_SQL, overdueSql, rowsOf, t, type AreaFigures, type DashboardArea, type DashboardRange, type RmScore,
+  areaSql, inMonths, list, num, OVERDUE_DEADLINE_SQL, overdueSql, RESTRICTED_SERVICES_SQL, rowsOf, t, type AreaFigures, type DashboardArea, type DashboardRange, type RmScore,
 } from './dashboard-sql.js';
 import { dashboardStatsState } from './dashboard-stats-build.js';
 
@@ -40,8 +40,6 @@ export function monthsOf(r: { from: Date; to: Date; zone: string }): Months | nu
   return { from: f.toISODate()!, to: e.toISODate()! };
 }
 
-const inMonths = (m: Months, col = sql`month`) => sql`${col} >= ${m.from}::date and ${col} < ${m.to}::date`;
-
 function medians(rows: Row[], measureOf = (x: Row) => num(x.measure)): { ack: number | null; resp: number | null } {
   const hist = [new Map<number, number>(), new Map<number, number>()];
   for (const x of rows) hist[measureOf(x) - 1]!.set(num(x.bucket), num(x.n));
@@ -49,7 +47,7 @@ function medians(rows: Row[], measureOf = (x: Row) => num(x.measure)): { ack: nu
 }
 
 function topicsSql(k: Keys, m: Months): SQL {
-  const restricted = sql`(select id from services where restricted)`;
+  const restricted = RESTRICTED_SERVICES_SQL;
   const keys = list(k.k1);
   if (k.dim === 'ward') {
     return sql`select k3 as topic, sum(created) as n from case_stats_monthly where dim = 'ward_service_topic' and k1 in (${keys})

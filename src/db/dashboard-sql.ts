@@ -33,6 +33,10 @@ export const num = (v: unknown) => Number(v ?? 0);
 export const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 export const t = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 export const list = (ids: string[]) => sql.join(ids.map((x) => sql`${x}`), sql`, `);
+/** The ids of restricted services (housing, community safety): counted on dashboards, their topics never shown. */
+export const RESTRICTED_SERVICES_SQL = sql`(select id from services where restricted)`;
+/** Rows of a rollup whose month (or day) falls in whole months `from`..`to` ('YYYY-MM-DD'). */
+export const inMonths = (m: { from: string; to: string }, col = sql`month`) => sql`${col} >= ${m.from}::date and ${col} < ${m.to}::date`;
 export const OPEN_STATUSES_SQL = sql`('new','routed','acknowledged','in_progress','needs_info','reopened')`;
 
 export function areaSql(a: DashboardArea): SQL {

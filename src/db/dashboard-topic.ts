@@ -1,13 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from './client.js';
 import { monthsOf } from './dashboard-repo.js';
-import { num, OPEN_STATUSES_SQL, rowsOf, t, type DashboardRange } from './dashboard-sql.js';
+import { inMonths, num, OPEN_STATUSES_SQL, RESTRICTED_SERVICES_SQL as RESTRICTED, rowsOf, t, type DashboardRange } from './dashboard-sql.js';
 import { dashboardStatsState } from './dashboard-stats-build.js';
 
 /** One ward's share of a topic: cases opened in the range, and open now. */
 export interface TopicWardRow { wardId: string; newCount: number; openCount: number }
-
-const RESTRICTED = sql`(select id from services where restricted)`;
 
 /**
  * A topic ward by ward (the thematic dashboard): every ward with a case of it opened in the range
@@ -19,7 +17,7 @@ export async function loadTopicByWard(db: Tx, topic: string, r: DashboardRange):
   const m = monthsOf(r);
   const fromRollup = m && (await dashboardStatsState(db, r.zone)).kind === 'ready';
   const rows = rowsOf(await db.execute(fromRollup
-    ? sql`select k1 as ward_id, coalesce(sum(created) filter (where month >= ${m.from}::date and month < ${m.to}::date), 0) as new_count,
+    ? sql`select k1 as ward_id, coalesce(sum(created) filter (where ${inMonths(m)}), 0) as new_count,
         coalesce(sum(open), 0) as open_count
       from case_stats_monthly where dim = 'ward_service_topic' and k3 = ${topic} and k2 not in ${RESTRICTED} group by k1`
     : sql`select ward_id, count(*) filter (where created_at >= ${t(r.from)} and created_at < ${t(r.to)}) as new_count,
