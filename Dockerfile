@@ -17,6 +17,10 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund --loglevel=error
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 WARDLINE_WORKSPACE=off WARDLINE_DATA_DIR=/var/lib/wardline
+# With Node's default heap limit (a quarter of the machine's memory) V8 lets garbage grow to some
+# 300 MB under a burst before collecting; a 512 MB limit makes it collect sooner (about 200 MB at
+# 500 events/s) and still leaves the heaviest job, the intake retrain, ample room (under 160 MB).
+ENV NODE_OPTIONS=--max-old-space-size=512
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

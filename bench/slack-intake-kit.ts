@@ -9,6 +9,17 @@ import { percentile } from './support.js';
 import { distinctReport as textOf } from '../test/support/distinct-reports.js';
 
 export const SECRET = 'bench-signing-secret';
+
+/**
+ * The NODE_OPTIONS wardline's processes run with: the container image's (Dockerfile ENV), so the
+ * bench measures the processes as deployed; BENCH_NODE_OPTIONS overrides it (empty: Node's defaults).
+ */
+export function deployedNodeOptions(): string {
+  if (process.env.BENCH_NODE_OPTIONS !== undefined) return process.env.BENCH_NODE_OPTIONS;
+  const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
+  const final = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  return /^ENV NODE_OPTIONS=(\S+)$/m.exec(final)?.[1] ?? '';
+}
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
 function post(url: string, body: string, headers: Record<string, string>): Promise<number> {

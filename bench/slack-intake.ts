@@ -7,7 +7,8 @@
  *    the lag from ack to case (p50, p99), the workers' CPU per case, and the statements the database ran
  *    per case (pg_stat_statements; BENCH_QUERIES=FILE appends the busiest of each phase there);
  *  - the load average beside each phase (the machine may be shared); BENCH_PROF=1 writes CPU profiles to /tmp/wlprof-*;
- *  - RSS of each process before, at peak and after (5 s after the last case);
+ *  - RSS of each process before, at peak and after (5 s after the last case), the processes run with
+ *    the container image's NODE_OPTIONS (BENCH_NODE_OPTIONS= for Node's defaults);
  *  - with --role all, one process taking a burst of --burst events sent at once;
  *  - with --scale W,M, the same rate on W web and M worker processes against the 1 + 1 figures.
  * Every event must become exactly one case. Targets: ≥ 300 cases/s handled (1 + 1), acks p99 ≤ 50 ms
@@ -24,7 +25,7 @@ import { freePort } from '../src/jobs/redis-server.js';
 import { FakeSlackApi } from '../test/fakes/fake-slack-api.js';
 import { runCli } from '../test/support/cli.js';
 import {
-  SECRET, countCases, countDuplicates, countRmCards, handlingFigures, load, procStat, queryCounter, rssSampler, startChild, waitReady, watchCases, type Load,
+  SECRET, deployedNodeOptions, countCases, countDuplicates, countRmCards, handlingFigures, load, procStat, queryCounter, rssSampler, startChild, waitReady, watchCases, type Load,
 } from './slack-intake-kit.js';
 import { fmt, percentile, startBenchServers } from './support.js';
 
@@ -125,7 +126,12 @@ try {
   const people = await loadPeople(db);
   for (const [i, p] of people.entries()) if (!p.slackUserId) await linkChatIdentity(db, 'slack', `U0BENCH${String(i).padStart(3, '0')}`, p.id);
   await linkChatIdentity(db, 'slack', 'U0BENCHCLLR', people.find((p) => p.email === 'cllr.hussain@birmingham.example')!.id);
-  const env = { DATABASE_URL: servers.databaseUrl, REDIS_URL: servers.redis.url, LOG_LEVEL: 'warn', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: apiUrl };
+  const nodeOptions = deployedNodeOptions();
+  console.log(`wardline's processes run with NODE_OPTIONS=${nodeOptions || '(none)'}${process.env.BENCH_NODE_OPTIONS === undefined ? ' (the container image\'s)' : ''}`);
+  const env = {
+    DATABASE_URL: servers.databaseUrl, REDIS_URL: servers.redis.url, LOG_LEVEL: 'warn', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: apiUrl,
+    NODE_OPTIONS: nodeOptions,
+  };
   const barePort = await freePort();
   children.push(await startChild(process.execPath, ['--import', 'tsx', 'bench/bare-bolt.ts'], { PORT: String(barePort), SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: apiUrl }, /ready \d+/));
   const bareUrl = [`http://127.0.0.1:${barePort}/slack/events`];
