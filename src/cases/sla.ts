@@ -50,7 +50,20 @@ export function computeDueTimes(
   };
 }
 
-/** ISO 8601 with the zone's offset, e.g. 2026-12-29T17:00:00.000+00:00. */
+const formatted = new Map<string, string>();
+
+/**
+ * ISO 8601 with the zone's offset, e.g. 2026-12-29T17:00:00.000+00:00. Remembered for the last
+ * few hundred instants: a batch of cases shares its due times, and each message about a case
+ * writes them again, while working out a zone's offset is the dearest step of opening a case.
+ */
 export function formatLondonIso(d: Date, zone = 'Europe/London'): string {
-  return DateTime.fromJSDate(d, { zone }).toISO({ includeOffset: true })!;
+  const key = `${zone}|${d.getTime()}`;
+  let text = formatted.get(key);
+  if (text === undefined) {
+    text = DateTime.fromJSDate(d, { zone }).toISO({ includeOffset: true }) ?? 'invalid date';
+    if (formatted.size >= 512) formatted.clear();
+    formatted.set(key, text);
+  }
+  return text;
 }

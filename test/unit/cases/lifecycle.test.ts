@@ -44,4 +44,25 @@ describe('SLA due times', () => {
     const other = computeDueTimes(cal, policies, { serviceId: asServiceId('libraries'), urgent: false, openedAt: at });
     expect(formatLondonIso(other.acknowledgeBy)).toBe('2026-11-24T17:00:00.000+00:00');
   });
+
+  it('writes an instant with its zone\'s offset, each zone and season its own, however often it is asked', () => {
+    const summer = new Date('2026-07-01T16:00:00Z');
+    const winter = new Date('2026-12-01T17:00:00Z');
+    for (let i = 0; i < 3; i++) {
+      expect(formatLondonIso(summer)).toBe('2026-07-01T17:00:00.000+01:00');
+      expect(formatLondonIso(winter)).toBe('2026-12-01T17:00:00.000+00:00');
+      expect(formatLondonIso(summer, 'America/New_York')).toBe('2026-07-01T12:00:00.000-04:00');
+      expect(formatLondonIso(new Date(summer))).toBe('2026-07-01T17:00:00.000+01:00');
+    }
+    // More instants than are remembered: the early ones are still written right.
+    for (let m = 0; m < 2000; m++) expect(formatLondonIso(new Date(Date.UTC(2026, 2, 29, 0, m)))).toBe(isoByHand(Date.UTC(2026, 2, 29, 0, m)));
+    expect(formatLondonIso(new Date(Number.NaN))).toBe('invalid date');
+  });
 });
+
+/** The same instant written independently: UTC before 01:00 on 29 March 2026, BST from then. */
+function isoByHand(ms: number): string {
+  const bst = ms >= Date.UTC(2026, 2, 29, 1, 0);
+  const local = new Date(ms + (bst ? 3_600_000 : 0)).toISOString().slice(0, 23);
+  return `${local}${bst ? '+01:00' : '+00:00'}`;
+}
