@@ -171,6 +171,9 @@ try {
     await stopSet();
   }
   const cases = await countCases(db);
+  const calls = new Map<string, number>();
+  for (const c of api.calls) calls.set(c.method, (calls.get(c.method) ?? 0) + 1);
+  console.log(`Slack Web API calls by wardline (the fake's count): ${[...calls].sort((a, b) => b[1] - a[1]).map(([m, n]) => `${m} ${n}`).join(', ')}`);
   console.log(`events sent ${sent}, cases ${cases}, RM cards in the outbox ${await countRmCards(db)}, duplicated cases ${await countDuplicates(db)} (every event a case exactly once: ${cases === sent ? 'yes' : `not yet known: ${sent - cases} still stored, unhandled, when the drain timeout ended`})`);
   console.log('targets: ≥ 300 cases/s handled with 1 + 1; acks p99 ≤ 50 ms at 500/s; role all acks p99 ≤ 1 s through a 2,000 burst; RSS ≤ 250 MB a process');
 } finally {

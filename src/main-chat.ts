@@ -74,7 +74,7 @@ export async function startChatRuntime(o: { core: Core; redis: Redis; redisUrl: 
     db, clock, logger: logger.child({ platform: 'teams' }), zone: config.TZ_COUNCIL, flows, loadContext: core.loadContext, invalidateContext: core.invalidateContext,
   }) : null;
   const rules = { slack: slackRateRules, teams: teamsRateRules } as Record<string, typeof slackRateRules>;
-  if (slack) senders.push(createSlackSender(slack.client));
+  if (slack) senders.push(createSlackSender(slack.client, slack.call));
   if (teams) senders.push(createTeamsSender({ db, clock, connector: teams.connector, lists: teams.lists, serviceUrl: config.TEAMS_SERVICE_URL, tenantId: config.MICROSOFT_APP_TENANT_ID }));
   const deliverers: Deliverer[] = senders.map((sender) => createChatDeliverer({
     db, sender, clock, zone: config.TZ_COUNCIL, loadContext: core.loadContext, rateRules: rules[sender.platform] ?? (() => []),

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notice } from '../../src/bot/messages.js';
 import { outbound, personTarget } from '../../src/bot/outbound.js';
 import { createSlackSender } from '../../src/bot/slack/slack-sender.js';
+import { createSlackCall } from '../../src/bot/slack/slack-web-call.js';
 import { enqueueOutbound } from '../../src/db/outbox-repo.js';
 import { outbox } from '../../src/db/tables.js';
 import type { DeliveryError } from '../../src/jobs/outbox-delivery.js';
@@ -14,13 +15,17 @@ import { startTestApp, type TestApp } from '../support/wardline-app.js';
 
 const client = (url: string) => new WebClient('xoxb-test', { slackApiUrl: url, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
 
-describe('Slack sender', () => {
+// Posts and edits go through wardline's own lean call in production; the Web API client's is the reference.
+describe.each([
+  ['its own JSON calls', (url: string) => createSlackSender(client(url), createSlackCall('xoxb-test', url))],
+  ['the Web API client', (url: string) => createSlackSender(client(url))],
+])('Slack sender, posting through %s', (_name, makeSender) => {
   let api: FakeSlackApi;
   beforeAll(async () => { api = new FakeSlackApi(); await api.start(); });
   afterAll(async () => { await api.stop(); });
 
   it('maps 429 to a wait of Retry-After, and refusals to permanent failures', async () => {
-    const sender = createSlackSender(client(api.url));
+    const sender = makeSender(api.url);
     const at = { platform: 'slack' as const, channelId: 'C1', threadId: null };
     api.failNext({ status: 429, retryAfter: 7 });
     const limited = await sender.post(at, notice('hello'), 'k-429').catch((e: unknown) => e) as DeliveryError;
@@ -35,7 +40,7 @@ describe('Slack sender', () => {
   });
 
   it('does not post twice when a message that may have gone is tried again', async () => {
-    const sender = createSlackSender(client(api.url));
+    const sender = makeSender(api.url);
     const at = { platform: 'slack' as const, channelId: 'C2', threadId: null };
     const first = await sender.post(at, notice('Your case WL-000001 is resolved.'), 'reply:once');
     const again = await sender.post(at, notice('Your case WL-000001 is resolved.'), 'reply:once', { mayExist: true });
@@ -48,7 +53,7 @@ describe('Slack sender', () => {
   });
 
   it('uploads a digest\'s chart into the digest\'s thread with its text alternative', async () => {
-    const sender = createSlackSender(client(api.url));
+    const sender = makeSender(api.url);
     const png = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10, 1, 2, 3]).toString('base64');
     const { messageId } = await sender.post({ platform: 'slack', channelId: 'C4', threadId: null }, { type: 'notice', text: 'Weekly digest for Erdington', image: { png, alt: 'New cases in Erdington by week: 2026-W47 3.' } }, 'digest:chart');
     expect(api.files).toEqual([{ id: expect.stringMatching(/^F/), channel: 'C4', threadTs: messageId, title: 'New cases by week', alt: 'New cases in Erdington by week: 2026-W47 3.', bytes: expect.any(Number) }]);
@@ -63,7 +68,7 @@ describe('Slack sender', () => {
   });
 
   it('posts a digest too long for one message as the message and its continuation in the thread, losing nothing', async () => {
-    const sender = createSlackSender(client(api.url));
+    const sender = makeSender(api.url);
     const lines = Array.from({ length: 400 }, (_, i) => `• WL-${String(i).padStart(6, '0')} Fly-tipping & "rubble" <bags> on Road ${i}, ward ${i % 69}`);
     const text = `Weekly digest\n${lines.join('\n')}`;
     const { messageId } = await sender.post({ platform: 'slack', channelId: 'C3', threadId: null }, notice(text), 'digest:long');

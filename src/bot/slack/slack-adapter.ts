@@ -13,6 +13,7 @@ import { ACTION_IDS, type ActionId, type InboundEvent, type InboundReply } from 
 import type { ConversationFlows } from '../flows/conversation-flows.js';
 import type { AdapterDeps } from '../adapter-deps.js';
 import { createChannelNames } from './channel-names.js';
+import { createSlackCall, type SlackCall } from './slack-web-call.js';
 import { cachedAuthorize } from './slack-authorize.js';
 import { registerSlackSurfaces } from './slack-surfaces.js';
 import { SlackHttpReceiver } from './slack-receiver.js';
@@ -32,6 +33,8 @@ export interface SlackAdapterOptions extends AdapterDeps {
 
 export interface SlackAdapter {
   client: WebClient;
+  /** The outbox's posts and edits: lean JSON calls to the same Web API (slack-web-call.ts). */
+  call: SlackCall;
   mode: 'http' | 'socket';
   addRoutes(routes: HttpRoutes): void;
   /** Resolves when every Slack request taken so far has been handled. */
@@ -81,6 +84,7 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
   const receiver = socket ? null : new SlackHttpReceiver({ signingSecret: o.signingSecret!, clock: o.clock, logger: o.logger, enqueue });
   const clientOptions = { ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}), rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
   const client = new WebClient(o.botToken, clientOptions);
+  const call = createSlackCall(o.botToken, o.apiUrl);
   const app = new App({
     // Who the bot is is asked of Slack once, not once per event.
     authorize: cachedAuthorize(client, o.botToken),
@@ -141,6 +145,7 @@ export function createSlackAdapter(o: SlackAdapterOptions): SlackAdapter {
 
   return {
     client,
+    call,
     mode: socket ? 'socket' : 'http',
     addRoutes(routes) {
       if (receiver) routes.post('/slack/events', receiver.handle);

@@ -5,6 +5,7 @@ import type { RateRule } from '../../jobs/rate-limiter.js';
 import type { ChatAddress, ChatSender } from '../chat-port.js';
 import type { NeutralMessage } from '../messages.js';
 import { renderSlackMessage } from './slack-blocks.js';
+import type { SlackCall } from './slack-web-call.js';
 
 /** Errors that no retry will cure: the message is marked failed and the admins are told. */
 const PERMANENT = new Set([
@@ -70,10 +71,11 @@ export function toDeliveryError(e: unknown): DeliveryError {
 }
 
 /**
- * The Slack side of the outbox: post, reply with `thread_ts`, edit with `chat.update`. The Web API
- * client does not retry or wait out 429s itself; the outbox does, so limits hold across workers.
+ * The Slack side of the outbox: post, reply with `thread_ts`, edit with `chat.update`. Neither the
+ * Web API client nor `call` (the posts and edits, slack-web-call.ts; by default through the client)
+ * retries or waits out 429s itself; the outbox does, so limits hold across workers.
  */
-export function createSlackSender(client: WebClient): ChatSender {
+export function createSlackSender(client: WebClient, call: SlackCall = (method, body) => client.apiCall(method, body) as unknown as Promise<Record<string, unknown>>): ChatSender {
   const dms = new Map<string, string>();
   return {
     platform: 'slack',
@@ -98,17 +100,18 @@ export function createSlackSender(client: WebClient): ChatSender {
           const found = await findPosted(client, address, key, opts.since ?? null);
           if (found) return { messageId: found };
         }
-        const r = await client.chat.postMessage({
-          channel: address.channelId, text: m.text, blocks: m.blocks as never, unfurl_links: false, unfurl_media: false,
+        const r = await call('chat.postMessage', {
+          channel: address.channelId, text: m.text, blocks: m.blocks, unfurl_links: false, unfurl_media: false,
           ...(address.threadId ? { thread_ts: address.threadId } : {}),
           metadata: { event_type: 'wardline_message', event_payload: { key } },
         });
-        if (!r.ts) throw new DeliveryError('transient', 'Slack returned no message ts');
+        const ts = typeof r.ts === 'string' && r.ts ? r.ts : null;
+        if (!ts) throw new DeliveryError('transient', 'Slack returned no message ts');
         for (const more of m.continued ?? []) {
-          await client.chat.postMessage({ channel: address.channelId, text: more.text, blocks: more.blocks as never, thread_ts: address.threadId ?? r.ts, unfurl_links: false, unfurl_media: false });
+          await call('chat.postMessage', { channel: address.channelId, text: more.text, blocks: more.blocks, thread_ts: address.threadId ?? ts, unfurl_links: false, unfurl_media: false });
         }
-        if (message.type === 'notice' && message.image) await uploadImage(client, address.channelId, address.threadId ?? r.ts, message.image);
-        return { messageId: r.ts };
+        if (message.type === 'notice' && message.image) await uploadImage(client, address.channelId, address.threadId ?? ts, message.image);
+        return { messageId: ts };
       } catch (e) {
         throw e instanceof DeliveryError ? e : toDeliveryError(e);
       }
@@ -116,7 +119,7 @@ export function createSlackSender(client: WebClient): ChatSender {
     async update(address: ChatAddress, messageId: string, message: NeutralMessage) {
       const m = renderSlackMessage(message);
       try {
-        await client.chat.update({ channel: address.channelId, ts: messageId, text: m.text, blocks: m.blocks as never });
+        await call('chat.update', { channel: address.channelId, ts: messageId, text: m.text, blocks: m.blocks });
       } catch (e) {
         throw toDeliveryError(e);
       }
