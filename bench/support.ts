@@ -16,14 +16,24 @@ export interface BenchServers {
 
 export async function startBenchServers(name: string, pgSettings: string[] = []): Promise<BenchServers> {
   const pg: TestPostgres = await startTestPostgres(pgSettings);
-  const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const databaseUrl = pg.url.replace(/\/[^/]*$/, `/${name}`);
-  const dbh = await openDatabase({ databaseUrl, dataDir: '' });
-  await dbh.migrate();
   const redisDir = mkdtempSync(join(tmpdir(), 'wardline-bench-redis-'));
-  const redis = await startRedisServer({ bin: process.env.REDIS_SERVER_BIN ?? 'redis-server', dataDir: redisDir, persist: false });
+  let dbh: DbHandle | null = null;
+  let redis: ManagedRedis;
+  try {
+    const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    await admin.end();
+    dbh = await openDatabase({ databaseUrl: pg.url.replace(/\/[^/]*$/, `/${name}`), dataDir: '' });
+    await dbh.migrate();
+    redis = await startRedisServer({ bin: process.env.REDIS_SERVER_BIN ?? 'redis-server', dataDir: redisDir, persist: false });
+  } catch (e) {
+    // A bench that cannot start (no redis-server, say) leaves no PostgreSQL running behind it.
+    await dbh?.close().catch(() => {});
+    rmSync(redisDir, { recursive: true, force: true });
+    pg.stop();
+    throw e;
+  }
+  const databaseUrl = pg.url.replace(/\/[^/]*$/, `/${name}`);
   return {
     dbh, databaseUrl, redis,
     stop: async () => {
