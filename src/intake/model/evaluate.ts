@@ -145,17 +145,9 @@ export function extraSamples(messages: LabelledMessage[], reads: Read[], known: 
 /** The whole training: examples, weights, and thresholds chosen by an inner cross-validation of the same messages. */
 export function fitIntakeModel(messages: LabelledMessage[], catalogue: Catalogue, opts: ModelOptions & { innerFolds?: number; seed?: number } = {}): { model: IntakeModel; examples: TrainingExample[] } {
   const known = new Set(catalogue.services.map((s) => s.id as string));
-  const folds = opts.innerFolds ?? 3;
-  const inner = heldOutReads(messages, catalogue, folds, (opts.seed ?? 7) + 1, opts);
+  const inner = heldOutReads(messages, catalogue, opts.innerFolds ?? 3, (opts.seed ?? 7) + 1, opts);
   const extraCases = trainExtraCases(extraSamples(messages, inner, known));
-  // The thresholds are chosen on readings whose several-problems decision never saw them either:
-  // each inner fold's is trained on the other folds' candidates.
-  const fold = foldsOf(messages, (m) => m.id, folds, (opts.seed ?? 7) + 1);
-  for (let f = 0; f < folds; f++) {
-    const others = messages.map((_, i) => i).filter((i) => fold[i] !== f);
-    const weights = trainExtraCases(extraSamples(others.map((i) => messages[i]!), others.map((i) => inner[i]!), known));
-    inner.forEach((r, i) => { if (fold[i] === f) r.reading.extraWeights = weights; });
-  }
+  for (const r of inner) r.reading.extraWeights = extraCases;
   const { thresholds, measures } = chooseThresholds(messages, inner, known);
   const examples = buildExamples(messages, catalogue, opts.train);
   const model = trainModel(examples, classesOf(catalogue), { ...opts, thresholds, extraCases, trainedOn: { ...opts.trainedOn, messages: messages.length, examples: examples.length, innerCv: measures } });

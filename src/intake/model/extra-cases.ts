@@ -3,21 +3,13 @@ import type { Reading } from './read-message.js';
 /**
  * Whether a part of a message is a problem of its own, for a service other than the message's
  * likeliest: a small logistic regression over what the models say about that service in the part
- * and in the whole message, and over the pairwise products of those (a part sure of its service
- * counts for more when the writer set it apart as a point of its own, or when the catalogue's
- * words for the service are in it). It is trained on held-out readings (the inner cross-validation
- * of training), so it learns how far the part models can be trusted, not how they fit their own
- * data. (The words of the part itself, hashed, were tried beside these: on cross-validation they
- * found a few more problems for as many more misroutes.)
+ * and in the whole message. It is trained on held-out readings (the inner cross-validation of
+ * training), so it learns how far the part models can be trusted, not how they fit their own data.
  */
 export interface ExtraCandidate {
   serviceId: string;
   features: number[];
 }
-
-/** What is known of a candidate: the bias, 14 readings, and their 105 pairwise products (squares included). */
-const READINGS = 14;
-export const EXTRA_FEATURES = 1 + READINGS + (READINGS * (READINGS + 1)) / 2;
 
 const logit = (p: number) => Math.max(-8, Math.min(8, Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p)))) / 4;
 
@@ -46,15 +38,15 @@ export function extraCandidates(r: Reading, topId: string, isService: (c: string
   return [...by].map(([id, c]) => {
     const own = r.hits.filter((h) => h.phrase.serviceId === id && !h.negated);
     const whole = r.multi ? r.multi[r.multiClasses.indexOf(id)] ?? 0 : 0;
-    const readings = [logit(c.best), logit(c.bestMulti), logit(whole), logit(r.whole[r.classes.indexOf(id)] ?? 0), logit(topShare),
-      c.n / r.parts.length, Math.log2(r.parts.length) / 4, own.length ? 1 : 0, own.some((h) => h.phrase.explicit) ? 1 : 0,
-      r.hits.some((h) => h.phrase.serviceId === id && h.negated) ? 1 : 0, (services.size - 1) / 3,
-      // Structure: the writer listed it as a point of its own, how many points the message has,
-      // and whether the catalogue's words for the service are in its own part.
-      c.items / c.n, Math.min(items, 6) / 6, c.local ? 1 : 0];
-    const features = [1, ...readings];
-    for (let i = 0; i < readings.length; i++) for (let j = i; j < readings.length; j++) features.push(readings[i]! * readings[j]!);
-    return { serviceId: id, features };
+    return {
+      serviceId: id,
+      features: [1, logit(c.best), logit(c.bestMulti), logit(whole), logit(r.whole[r.classes.indexOf(id)] ?? 0), logit(topShare),
+        c.n / r.parts.length, Math.log2(r.parts.length) / 4, own.length ? 1 : 0, own.some((h) => h.phrase.explicit) ? 1 : 0,
+        r.hits.some((h) => h.phrase.serviceId === id && h.negated) ? 1 : 0, (services.size - 1) / 3,
+        // Structure: the writer listed it as a point of its own, how many points the message has,
+        // and whether the catalogue's words for the service are in its own part.
+        c.items / c.n, Math.min(items, 6) / 6, c.local ? 1 : 0],
+    };
   });
 }
 
@@ -64,7 +56,7 @@ export function scoreExtra(weights: number[], features: number[]): number {
   return 1 / (1 + Math.exp(-s));
 }
 
-/** Full-batch gradient descent with L2 (none on the bias): deterministic, and the problem is small (120 weights, a few hundred candidates). */
+/** Full-batch gradient descent with L2: deterministic, and the problem is small (a dozen weights). */
 export function trainExtraCases(samples: { features: number[]; y: number }[], l2 = 1e-2, steps = 800, rate = 0.5): number[] {
   const d = samples[0]?.features.length ?? 0;
   const w = new Array<number>(d).fill(0);

@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
-import { EXTRA_FEATURES } from './extra-cases.js';
 import { FEATURE_BITS } from './features.js';
 import { decodeSortedInts, decodeWeights, encodeSortedInts, encodeWeights } from './model-codec.js';
 import { makeModel, type SoftmaxModel } from './softmax-regression.js';
 
 /** The file format; bump when features or classes change meaning, so an old file is refused, not misread. */
-export const MODEL_FORMAT = 'wardline-intake-model/3';
+export const MODEL_FORMAT = 'wardline-intake-model/2';
 export const CHATTER = 'chatter';
 /** A problem for the council whose service cannot be settled from the message. */
 export const UNCLEAR = 'unclear';
@@ -95,7 +94,6 @@ export function deserialiseModel(text: string): IntakeModel {
     if (mw.length !== mb.length * parsed.multi.classes.length) throw new AppError('catalogue.invalid', 'The intake model file is damaged (multi-label weights and features disagree); train it again.');
     multi = makeModel(parsed.multi.classes, mb, mw);
   }
-  if (parsed.extraCases && parsed.extraCases.length !== EXTRA_FEATURES) throw new AppError('catalogue.invalid', `The intake model file is damaged (${parsed.extraCases.length} weights for the several-problems decision, not ${EXTRA_FEATURES}); train it again.`);
   return {
     format: MODEL_FORMAT, version: parsed.version, featureBits: parsed.featureBits, thresholds: parsed.thresholds,
     softmax: makeModel(parsed.classes, buckets, weights), gate, multi, extraCases: parsed.extraCases ?? null, trainedOn: parsed.trainedOn,

@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadDefaultCatalogue } from '../../../src/catalogue/default-catalogue.js';
 import { deserialiseExamples } from '../../../src/intake/model/examples-file.js';
-import { EXTRA_FEATURES } from '../../../src/intake/model/extra-cases.js';
 import { extractFeatures } from '../../../src/intake/model/features.js';
 import { deserialiseModel, loadShippedModel, serialiseModel } from '../../../src/intake/model/intake-model.js';
 import { decodeSortedInts, encodeSortedInts } from '../../../src/intake/model/model-codec.js';
@@ -53,16 +52,6 @@ describe('model files', () => {
     const q = predictProba(model.softmax, [1, 3]);
     p.forEach((v, i) => expect(v).toBeCloseTo(q[i]!, 3));
     expect(() => deserialiseModel('{"format":"something-else"}')).toThrow(/train it again/);
-  });
-
-  it('keeps the several-problems decision and refuses one of another size', () => {
-    const model = trainModel([
-      { group: 1, label: 'chatter', weight: 1, x: [1, 2], source: 'message' }, { group: 2, label: 'parks', weight: 1, x: [1, 3], source: 'message' },
-    ], ['chatter', 'unclear', 'parks'], { version: 't1', train: { minCount: 1 }, extraCases: Array.from({ length: EXTRA_FEATURES }, (_, i) => i / 1000) });
-    const text = serialiseModel(model);
-    expect(deserialiseModel(text).extraCases).toEqual(model.extraCases);
-    const short = JSON.stringify({ ...JSON.parse(text), extraCases: [0.1, 0.2] });
-    expect(() => deserialiseModel(short)).toThrow(/train it again/);
   });
 
   it('ships a versioned model and examples without text that retrain to the same decisions', () => {
