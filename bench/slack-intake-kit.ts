@@ -7,19 +7,20 @@ import type { Db } from '../src/db/client.js';
 import { eventCallback, slackSignature } from '../test/support/slack-requests.js';
 import { percentile } from './support.js';
 import { distinctReport as textOf } from '../test/support/distinct-reports.js';
+import { readDockerfile } from '../test/support/dockerfile.js';
 
 export const SECRET = 'bench-signing-secret';
 
 /**
- * The NODE_OPTIONS wardline's processes run with: the container image's (Dockerfile ENV), so the
- * bench measures the processes as deployed; BENCH_NODE_OPTIONS overrides it (empty: Node's defaults).
+ * The NODE_OPTIONS wardline's processes run with, and where they come from: the container image's
+ * (Dockerfile ENV), so the bench measures the processes as deployed; BENCH_NODE_OPTIONS overrides
+ * it (empty: Node's defaults).
  */
-export function deployedNodeOptions(): string {
-  if (process.env.BENCH_NODE_OPTIONS !== undefined) return process.env.BENCH_NODE_OPTIONS;
-  const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
-  const final = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
-  return /^ENV NODE_OPTIONS=(\S+)$/m.exec(final)?.[1] ?? '';
+export function deployedNodeOptions(): { options: string; from: 'image' | 'BENCH_NODE_OPTIONS' } {
+  const own = process.env.BENCH_NODE_OPTIONS;
+  return own !== undefined ? { options: own, from: 'BENCH_NODE_OPTIONS' } : { options: readDockerfile().env.NODE_OPTIONS ?? '', from: 'image' };
 }
+
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
 function post(url: string, body: string, headers: Record<string, string>): Promise<number> {

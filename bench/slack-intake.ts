@@ -126,11 +126,11 @@ try {
   const people = await loadPeople(db);
   for (const [i, p] of people.entries()) if (!p.slackUserId) await linkChatIdentity(db, 'slack', `U0BENCH${String(i).padStart(3, '0')}`, p.id);
   await linkChatIdentity(db, 'slack', 'U0BENCHCLLR', people.find((p) => p.email === 'cllr.hussain@birmingham.example')!.id);
-  const nodeOptions = deployedNodeOptions();
-  console.log(`wardline's processes run with NODE_OPTIONS=${nodeOptions || '(none)'}${process.env.BENCH_NODE_OPTIONS === undefined ? ' (the container image\'s)' : ''}`);
+  const node = deployedNodeOptions();
+  console.log(`wardline's processes run with NODE_OPTIONS=${node.options || '(none)'} (${node.from === 'image' ? 'the container image\'s' : 'BENCH_NODE_OPTIONS'})`);
   const env = {
     DATABASE_URL: servers.databaseUrl, REDIS_URL: servers.redis.url, LOG_LEVEL: 'warn', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: apiUrl,
-    NODE_OPTIONS: nodeOptions,
+    NODE_OPTIONS: node.options,
   };
   const barePort = await freePort();
   children.push(await startChild(process.execPath, ['--import', 'tsx', 'bench/bare-bolt.ts'], { PORT: String(barePort), SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: apiUrl }, /ready \d+/));

@@ -16,6 +16,7 @@ export interface BenchServers {
 
 export async function startBenchServers(name: string, pgSettings: string[] = []): Promise<BenchServers> {
   const pg: TestPostgres = await startTestPostgres(pgSettings);
+  const databaseUrl = pg.url.replace(/\/[^/]*$/, `/${name}`);
   const redisDir = mkdtempSync(join(tmpdir(), 'wardline-bench-redis-'));
   let dbh: DbHandle | null = null;
   let redis: ManagedRedis;
@@ -23,7 +24,7 @@ export async function startBenchServers(name: string, pgSettings: string[] = [])
     const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
     await admin.unsafe(`create database ${name}`);
     await admin.end();
-    dbh = await openDatabase({ databaseUrl: pg.url.replace(/\/[^/]*$/, `/${name}`), dataDir: '' });
+    dbh = await openDatabase({ databaseUrl, dataDir: '' });
     await dbh.migrate();
     redis = await startRedisServer({ bin: process.env.REDIS_SERVER_BIN ?? 'redis-server', dataDir: redisDir, persist: false });
   } catch (e) {
@@ -33,7 +34,6 @@ export async function startBenchServers(name: string, pgSettings: string[] = [])
     pg.stop();
     throw e;
   }
-  const databaseUrl = pg.url.replace(/\/[^/]*$/, `/${name}`);
   return {
     dbh, databaseUrl, redis,
     stop: async () => {

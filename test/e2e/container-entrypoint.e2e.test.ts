@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/jobs/redis-server.js';
 import { repoRoot } from '../support/cli.js';
+import { readDockerfile, type ImageSpec } from '../support/dockerfile.js';
 import { createTestDatabase, redisTestUrl } from '../support/test-db.js';
 
 /**
@@ -12,20 +13,6 @@ import { createTestDatabase, redisTestUrl } from '../support/test-db.js';
  * image runs is checked instead: the final stage's files exactly as the Dockerfile copies them
  * (no src/, no tsx compile), its ENV, and its ENTRYPOINT + CMD, against real PostgreSQL and Redis.
  */
-interface ImageSpec { copies: string[]; env: Record<string, string>; entrypoint: string[]; cmd: string[] }
-
-function readDockerfile(): ImageSpec {
-  const text = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
-  const final = text.slice(text.lastIndexOf('\nFROM '));
-  const json = (key: string) => JSON.parse(/^(?:ENTRYPOINT|CMD) (\[.*\])$/m.exec(final.split('\n').filter((l) => l.startsWith(key)).join('\n'))![1]!) as string[];
-  const copies = [...final.matchAll(/^COPY --from=build \/app\/(\S+) /gm)].map((m) => m[1]!);
-  const env: Record<string, string> = {};
-  for (const line of final.split('\n').filter((l) => l.startsWith('ENV '))) {
-    for (const m of line.slice(4).matchAll(/(\w+)=(\S+)/g)) env[m[1]!] = m[2]!;
-  }
-  return { copies, env, entrypoint: json('ENTRYPOINT'), cmd: json('CMD') };
-}
-
 describe('the container image\'s command (Dockerfile ENTRYPOINT and CMD)', () => {
   let image: string;
   let spec: ImageSpec;

@@ -17,19 +17,19 @@ export const FAILED_LOOKUP_RETRY_MS = 30_000;
  * same moment share one call.
  */
 export function createChannelNames(lookup: (id: string) => Promise<string | null>, clock: Clock): (id: string) => Promise<string> {
-  const known = new Map<string, { name: string; at: number; ttl: number }>();
+  /** The name to use (a failed lookup keeps the last one known), until when. */
+  const known = new Map<string, { name: string; until: number }>();
   const pending = new Map<string, Promise<string>>();
   return (id) => {
     const hit = known.get(id);
-    if (hit && clock.now().getTime() - hit.at < hit.ttl) return Promise.resolve(hit.name);
+    if (hit && clock.now().getTime() < hit.until) return Promise.resolve(hit.name);
     const inFlight = pending.get(id);
     if (inFlight) return inFlight;
-    const asked = lookup(id).catch(() => null).then((name) => {
+    const asked = lookup(id).catch(() => null).then((found) => {
       pending.delete(id);
-      const at = clock.now().getTime();
-      if (name !== null) known.set(id, { name, at, ttl: CHANNEL_NAME_TTL_MS });
-      else known.set(id, { name: hit?.name ?? '', at, ttl: FAILED_LOOKUP_RETRY_MS });
-      return name ?? hit?.name ?? '';
+      const name = found ?? hit?.name ?? '';
+      known.set(id, { name, until: clock.now().getTime() + (found !== null ? CHANNEL_NAME_TTL_MS : FAILED_LOOKUP_RETRY_MS) });
+      return name;
     });
     pending.set(id, asked);
     return asked;
